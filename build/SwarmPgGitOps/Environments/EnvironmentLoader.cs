@@ -1,0 +1,73 @@
+using SwarmPgGitOps.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace SwarmPgGitOps.Environments;
+
+/// <summary>Reads environments/&lt;name&gt;.yml strictly: every schema problem is a diagnostic with file:line:column.</summary>
+public static class EnvironmentLoader
+{
+    private static readonly INamingConvention Naming = UnderscoredNamingConvention.Instance;
+
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(Naming)
+        .WithDuplicateKeyChecking()
+        .WithEnforceRequiredMembers()
+        .Build();
+
+    public static Result<EnvironmentDocument> Load(ProjectLayout layout, string name)
+    {
+        var path = layout.EnvironmentFile(name);
+        var display = layout.Display(path);
+        if (!System.IO.File.Exists(path))
+        {
+            var known = Directory.Exists(layout.EnvironmentsDirectory) ? string.Join(", ", layout.EnvironmentNames()) : "none";
+            return Result<EnvironmentDocument>.Fail(new Diagnostic(display, 0, 0, $"environment '{name}' does not exist",
+                $"environments are the files in environments/: {known}; add {display} to create one"));
+        }
+        return Parse(System.IO.File.ReadAllText(path), display, name);
+    }
+
+    public static Result<EnvironmentDocument> Parse(string text, string file, string name)
+    {
+        var map = new SourceMap(file);
+        YamlNode root;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            if (stream.Documents.Count == 0)
+                return Result<EnvironmentDocument>.Fail(new Diagnostic(file, 1, 1, "the file is empty", "copy an existing environment file and change it"));
+            root = stream.Documents[0].RootNode;
+        }
+        catch (YamlException e)
+        {
+            return Result<EnvironmentDocument>.Fail(FromYamlException(file, e));
+        }
+
+        var schemaErrors = new YamlSchemaWalker(map, Naming).Walk(root, typeof(EnvironmentSpec));
+        if (schemaErrors.Count > 0)
+            return Result<EnvironmentDocument>.Fail(schemaErrors);
+
+        try
+        {
+            var spec = Deserializer.Deserialize<EnvironmentSpec>(text);
+            return Result<EnvironmentDocument>.Ok(new EnvironmentDocument(name, file, spec, map));
+        }
+        catch (YamlException e)
+        {
+            return Result<EnvironmentDocument>.Fail(FromYamlException(file, e));
+        }
+    }
+
+    private static Diagnostic FromYamlException(string file, YamlException e)
+    {
+        var message = (e.InnerException?.Message ?? e.Message).Trim();
+        var hint = message.Contains("duplicate key", StringComparison.OrdinalIgnoreCase)
+            ? "each key may appear once in a mapping: remove or merge the repeated one"
+            : "check the indentation and quoting on this line";
+        return new Diagnostic(file, (int)e.Start.Line, (int)e.Start.Column, message.TrimEnd('.'), hint);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using SwarmPgGitOps.Diagnostics;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+
+namespace SwarmPgGitOps.Environments;
+
+/// <summary>
+/// Checks a parsed YAML document against the shape of a C# type and reports every problem at once:
+/// unknown keys, missing required keys, wrong kinds and unparsable scalars. YamlDotNet's deserializer
+/// stops at the first problem; this walker exists so users see all of them with their positions.
+/// It also records the position of every value in the source map.
+/// </summary>
+internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
+{
+    private readonly List<Diagnostic> _errors = [];
+
+    public IReadOnlyList<Diagnostic> Walk(YamlNode root, Type type)
+    {
+        Visit(root, type, "");
+        return _errors;
+    }
+
+    private void Visit(YamlNode node, Type type, string path)
+    {
+        map.Record(path, (int)node.Start.Line, (int)node.Start.Column);
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+
+        if (target == typeof(string) || target == typeof(int) || target == typeof(long) || target == typeof(bool))
+            VisitScalar(node, target, path);
+        else if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            VisitDictionary(node, target.GetGenericArguments()[1], path);
+        else if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(List<>))
+            VisitList(node, target.GetGenericArguments()[0], path);
+        else
+            VisitObject(node, target, path);
+    }
+
+    private void VisitScalar(YamlNode node, Type type, string path)
+    {
+        if (node is not YamlScalarNode scalar)
+        {
+            Fail(node, path, $"{Describe(path)} must be {KindName(type)}, not a {NodeKind(node)}", $"write a single {KindName(type)} value");
+            return;
+        }
+        var text = scalar.Value ?? "";
+        if (IsNull(scalar))
+        {
+            Fail(node, path, $"{Describe(path)} has no value", $"give {Describe(path)} {KindName(type)} value or remove the key");
+            return;
+        }
+        var ok = type == typeof(string)
+            || (type == typeof(int) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            || (type == typeof(long) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            || (type == typeof(bool) && text is "true" or "false");
+        if (!ok)
+            Fail(node, path, $"{Describe(path)} must be {KindName(type)}, got '{text}'", type == typeof(bool) ? "write true or false" : "write a whole number");
+    }
+
+    private void VisitDictionary(YamlNode node, Type valueType, string path)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            Fail(node, path, $"{Describe(path)} must be a mapping of keys to values, not a {NodeKind(node)}", "write `key: value` lines under it");
+            return;
+        }
+        foreach (var (key, value) in mapping.Children)
+            Visit(value, valueType, Join(path, ((YamlScalarNode)key).Value ?? ""));
+    }
+
+    private void VisitList(YamlNode node, Type itemType, string path)
+    {
+        if (node is not YamlSequenceNode sequence)
+        {
+            Fail(node, path, $"{Describe(path)} must be a list, not a {NodeKind(node)}", "write each item on its own line starting with `- `");
+            return;
+        }
+        for (var i = 0; i < sequence.Children.Count; i++)
+            Visit(sequence.Children[i], itemType, $"{path}[{i}]");
+    }
+
+    private void VisitObject(YamlNode node, Type type, string path)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            Fail(node, path, $"{Describe(path)} must be a mapping, not a {NodeKind(node)}", "write its keys indented below it");
+            return;
+        }
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .ToDictionary(p => naming.Apply(p.Name), StringComparer.Ordinal);
+
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            var keyPath = Join(path, key);
+            if (properties.TryGetValue(key, out var property))
+            {
+                if (!(IsNullScalar(value) && IsOptional(property)))
+                    Visit(value, property.PropertyType, keyPath);
+                else
+                    map.Record(keyPath, (int)value.Start.Line, (int)value.Start.Column);
+            }
+            else
+            {
+                var suggestion = Closest(key, properties.Keys);
+                Fail(keyNode, keyPath, $"unknown key '{key}' in {Describe(path)}",
+                    suggestion is null ? $"allowed keys: {string.Join(", ", properties.Keys)}" : $"did you mean '{suggestion}'?");
+            }
+        }
+
+        var present = mapping.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, property) in properties)
+        {
+            if (IsRequired(property) && !present.Contains(key))
+                Fail(node, path, $"{Describe(path)} is missing required key '{key}'", $"add `{key}:` to {Describe(path)}");
+        }
+    }
+
+    private void Fail(YamlNode node, string path, string message, string hint)
+    {
+        map.Record(path, (int)node.Start.Line, (int)node.Start.Column);
+        _errors.Add(new Diagnostic(map.File, (int)node.Start.Line, (int)node.Start.Column, message, hint));
+    }
+
+    private static bool IsRequired(PropertyInfo property) => property.GetCustomAttribute<RequiredMemberAttribute>() is not null;
+
+    private static bool IsOptional(PropertyInfo property) =>
+        !IsRequired(property) && (Nullable.GetUnderlyingType(property.PropertyType) is not null
+            || new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable);
+
+    private static bool IsNullScalar(YamlNode node) => node is YamlScalarNode scalar && IsNull(scalar);
+
+    private static bool IsNull(YamlScalarNode scalar) =>
+        scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    private static string Describe(string path) => path.Length == 0 ? "the file" : $"'{path}'";
+
+    private static string KindName(Type type) =>
+        type == typeof(bool) ? "true or false" : type == typeof(string) ? "a text" : "a whole number";
+
+    private static string NodeKind(YamlNode node) => node switch
+    {
+        YamlMappingNode => "mapping",
+        YamlSequenceNode => "list",
+        _ => "single value",
+    };
+
+    private static string? Closest(string key, IEnumerable<string> candidates) =>
+        candidates
+            .Select(c => (Candidate: c, Distance: EditDistance(key, c)))
+            .Where(c => c.Distance <= Math.Max(2, key.Length / 3))
+            .OrderBy(c => c.Distance)
+            .Select(c => c.Candidate)
+            .FirstOrDefault();
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,28 @@
+using Spectre.Console;
+using SwarmPgGitOps.Lab;
+
+namespace SwarmPgGitOps.Pipeline;
+
+/// <summary>Lab, LabStatus, LabDown: the local multi-node swarm that deploys and tests run against.</summary>
+public sealed class LabStep(ProjectLayout layout, IAnsiConsole console)
+{
+    private readonly LabScript _script = new(layout, new ProcessRunner(console));
+
+    public void Up() => Check(_script.Up(), "Lab");
+
+    public void Down() => Check(_script.Down(), "LabDown");
+
+    public void Status()
+    {
+        var code = _script.Status();
+        if (code == LabScript.ExitNotUp)
+            throw new PipelineFailedException("the lab is not (fully) up: run ./build.sh --target=Lab", code);
+        Check(code, "LabStatus");
+    }
+
+    private static void Check(int exitCode, string task)
+    {
+        if (exitCode != 0)
+            throw new PipelineFailedException($"{task} failed (exit code {exitCode}); the lines above say what and how to fix it", exitCode);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Xml.Linq;
+using Spectre.Console;
+using SwarmPgGitOps.Lab;
+
+namespace SwarmPgGitOps.Pipeline;
+
+/// <summary>
+/// Test: the unit tests, then the lab tests against a real swarm. Brings the lab up when it is not, and takes down
+/// only what it brought up. Ends with one line that counts every test run: `Tests: N passed, N failed`.
+/// </summary>
+public sealed class TestStep(ProjectLayout layout, IAnsiConsole console)
+{
+    private static readonly string[] UnitProjects = ["tests/SwarmPgGitOps.Tests"];
+    private static readonly string[] LabProjects = ["tests/SwarmPgGitOps.LabTests"];
+
+    private readonly ProcessRunner _runner = new(console);
+
+    public void Run()
+    {
+        var results = Path.Combine(layout.ArtifactsDirectory, "test-results");
+        if (Directory.Exists(results))
+            Directory.Delete(results, recursive: true);
+
+        var exitCodes = UnitProjects.Select(p => DotNetTest(p, results)).ToList();
+
+        var labProjects = LabProjects.Where(p => Directory.Exists(Path.Combine(layout.Root, p))).ToList();
+        if (labProjects.Count > 0)
+        {
+            var lab = new LabScript(layout, _runner);
+            var startedHere = lab.Status() != 0;
+            if (startedHere && lab.Up() != 0)
+                throw new PipelineFailedException("the lab did not come up, so the lab tests could not run; see the lines above");
+            try
+            {
+                exitCodes.AddRange(labProjects.Select(p => DotNetTest(p, results)));
+            }
+            finally
+            {
+                if (startedHere)
+                    lab.Down();
+            }
+        }
+
+        var (passed, failed, skipped) = Count(results);
+        console.WriteLine($"Tests: {passed} passed, {failed} failed, {skipped} skipped");
+        if (exitCodes.Any(c => c != 0) || failed > 0)
+            throw new PipelineFailedException($"{failed} test(s) failed; results are in {layout.Display(results)}/");
+        if (passed == 0)
+            throw new PipelineFailedException("no test ran");
+    }
+
+    private int DotNetTest(string project, string results)
+    {
+        console.MarkupLine($"[bold]dotnet test {Markup.Escape(project)}[/]");
+        return _runner.Run("dotnet",
+            ["test", project, "--configuration", "Release", "--nologo", "--logger", "trx", "--logger", "console;verbosity=normal", "--results-directory", results],
+            layout.Root);
+    }
+
+    private static (int Passed, int Failed, int Skipped) Count(string results)
+    {
+        if (!Directory.Exists(results))
+            return (0, 0, 0);
+        int passed = 0, failed = 0, skipped = 0;
+        foreach (var trx in Directory.EnumerateFiles(results, "*.trx", SearchOption.AllDirectories))
+        {
+            var counters = XDocument.Load(trx).Descendants().First(e => e.Name.LocalName == "Counters");
+            int Get(string name) => int.Parse(counters.Attribute(name)?.Value ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+            passed += Get("passed");
+            failed += Get("failed") + Get("error") + Get("timeout") + Get("aborted");
+            skipped += Get("notExecuted");
+        }
+        return (passed, failed, skipped);
+    }
+}

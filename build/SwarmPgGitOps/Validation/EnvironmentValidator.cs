@@ -1,0 +1,255 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using SwarmPgGitOps.Diagnostics;
+using SwarmPgGitOps.Environments;
+
+namespace SwarmPgGitOps.Validation;
+
+/// <summary>Cross-checks of one environment file that its schema alone cannot express. Reports every problem, each at its key.</summary>
+public static partial class EnvironmentValidator
+{
+    private const int OldestSupportedMajor = 13; // max_slot_wal_keep_size exists from 13 on
+
+    // Settings the pipeline sets itself; an `extra` entry for one of them would silently fight the pipeline.
+    private static readonly HashSet<string> ManagedSettings =
+    [
+        "listen_addresses", "port", "hba_file", "config_file", "data_directory", "primary_conninfo", "primary_slot_name",
+        "synchronous_standby_names", "wal_level", "max_wal_senders", "max_replication_slots", "max_slot_wal_keep_size",
+        "hot_standby", "password_encryption",
+    ];
+
+    public static IReadOnlyList<Diagnostic> Validate(EnvironmentDocument document)
+    {
+        var errors = new List<Diagnostic>();
+        var spec = document.Spec;
+        var map = document.Map;
+
+        CheckNames(spec, map, errors);
+        CheckSwarm(document, errors);
+        CheckImage(spec.Postgres, map, errors);
+        CheckSettings(document, errors);
+        CheckPlacementAndPorts(spec, map, errors);
+        CheckSecrets(document, errors);
+        CheckNetwork(spec, map, errors);
+        CheckLimits(spec, map, errors);
+        return errors;
+    }
+
+    private static void CheckNames(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
+    {
+        if (!StackName().IsMatch(spec.Stack))
+            errors.Add(map.Error("stack", $"stack name '{spec.Stack}' is not valid", "use lowercase letters, digits, '-' and '_', starting with a letter or digit"));
+
+        var services = new Dictionary<string, string>(StringComparer.Ordinal);
+        AddService(spec.Primary.Name, "primary.name");
+        for (var i = 0; i < spec.Replicas.Count; i++)
+            AddService(spec.Replicas[i].Name, $"replicas[{i}].name");
+
+        var slots = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < spec.Replicas.Count; i++)
+        {
+            var slot = spec.Replicas[i].Slot;
+            var path = $"replicas[{i}].slot";
+            if (!SlotName().IsMatch(slot))
+                errors.Add(map.Error(path, $"{path} '{slot}' is not a valid replication slot name", "use 1 to 63 lowercase letters, digits and '_'"));
+            else if (!slots.TryAdd(slot, path))
+                errors.Add(map.Error(path, $"{path} '{slot}' is used twice", $"{slots[slot]} uses it already: give every replica its own slot"));
+        }
+
+        if (spec.Replicas.Count == 0)
+            errors.Add(map.Error("replicas", "replicas is empty", "a streaming-replication cluster needs at least one replica"));
+
+        void AddService(string name, string path)
+        {
+            if (!ServiceName().IsMatch(name))
+                errors.Add(map.Error(path, $"{path} '{name}' is not a valid service name", "use lowercase letters, digits and '-', starting with a letter (it becomes a DNS name)"));
+            else if (!services.TryAdd(name, path))
+                errors.Add(map.Error(path, $"{path} '{name}' is used twice", $"{services[name]} uses it already: service names must be unique"));
+        }
+    }
+
+    private static void CheckSwarm(EnvironmentDocument document, List<Diagnostic> errors)
+    {
+        var swarm = document.Spec.Swarm;
+        var map = document.Map;
+        if ((swarm.Endpoint is null) == (swarm.EndpointEnv is null))
+        {
+            errors.Add(map.Error("swarm", "swarm needs exactly one of 'endpoint' and 'endpoint_env'", "write the DOCKER_HOST value, or the name of the variable that holds it in CI"));
+            return;
+        }
+        if (swarm.EndpointEnv is not null && !EnvironmentVariableName().IsMatch(swarm.EndpointEnv))
+            errors.Add(map.Error("swarm.endpoint_env", $"'{swarm.EndpointEnv}' is not an environment variable name", "use uppercase letters, digits and '_'"));
+
+        if (swarm.Endpoint is { } endpoint)
+        {
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("unix" or "tcp" or "npipe"))
+                errors.Add(map.Error("swarm.endpoint", $"swarm.endpoint '{endpoint}' is not a Docker endpoint", "write unix:///path/to/docker.sock or tcp://host:2376"));
+            else if (uri.Scheme == "tcp" && swarm.Tls is null)
+                errors.Add(map.Error("swarm.endpoint", $"swarm.endpoint '{endpoint}' is plain TCP without TLS", "an open Docker API is root on the node: add swarm.tls with the client certificate"));
+        }
+
+        if (swarm.Tls is { } tls && (tls.CertPath is null) == (tls.CertPathEnv is null))
+            errors.Add(map.Error("swarm.tls", "swarm.tls needs exactly one of 'cert_path' and 'cert_path_env'", "name the folder with ca.pem, cert.pem and key.pem, or the variable that holds it"));
+        if (swarm.Tls?.CertPathEnv is { } certEnv && !EnvironmentVariableName().IsMatch(certEnv))
+            errors.Add(map.Error("swarm.tls.cert_path_env", $"'{certEnv}' is not an environment variable name", "use uppercase letters, digits and '_'"));
+        if (swarm.Tls is { Verify: false } && document.IsProduction)
+            errors.Add(map.Error("swarm.tls.verify", "swarm.tls.verify is false in prod", "verify the manager's certificate in production"));
+    }
+
+    private static void CheckImage(PostgresSpec postgres, SourceMap map, List<Diagnostic> errors)
+    {
+        var image = postgres.Image;
+        var hasDigest = image.Contains("@sha256:", StringComparison.Ordinal);
+        var lastSegment = image.Split('/')[^1];
+        var tag = lastSegment.Contains(':') ? lastSegment[(lastSegment.IndexOf(':') + 1)..] : null;
+        if (!hasDigest && tag is null or "latest")
+            errors.Add(map.Error("postgres.image", $"postgres.image '{image}' is not pinned", "use a fixed tag such as postgres:15.10-bookworm, or a digest (@sha256:...); never latest"));
+
+        if (postgres.Major < OldestSupportedMajor)
+            errors.Add(map.Error("postgres.major", $"postgres.major {postgres.Major} is not supported", $"use PostgreSQL {OldestSupportedMajor} or newer"));
+        else if (tag is not null && LeadingNumber().Match(tag) is { Success: true } m && int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture) != postgres.Major)
+            errors.Add(map.Error("postgres.major", $"postgres.major {postgres.Major} does not match the image tag '{tag}'", "set major to the image's PostgreSQL version: the scripts use /usr/lib/postgresql/<major>/bin"));
+    }
+
+    private static void CheckSettings(EnvironmentDocument document, List<Diagnostic> errors)
+    {
+        var settings = document.Spec.Postgres.Settings;
+        var map = document.Map;
+        const string at = "postgres.settings";
+        if (settings.WalLevel is not ("replica" or "logical"))
+            errors.Add(map.Error($"{at}.wal_level", $"wal_level '{settings.WalLevel}' cannot feed replicas", "use replica (or logical)"));
+        if (settings.PasswordEncryption != "scram-sha-256")
+            errors.Add(map.Error($"{at}.password_encryption", $"password_encryption '{settings.PasswordEncryption}' is weaker than SCRAM", "use scram-sha-256"));
+        if (!settings.HotStandby)
+            errors.Add(map.Warning($"{at}.hot_standby", "hot_standby is false: replicas will not answer read queries", "set it to true unless the replicas are only for failover"));
+
+        if (settings.MaxSlotWalKeepSize == "-1")
+        {
+            var message = "max_slot_wal_keep_size is -1: a replica that stops can fill the primary's disk with WAL";
+            errors.Add(document.IsProduction
+                ? map.Error($"{at}.max_slot_wal_keep_size", message, "set a size such as 16GB")
+                : map.Warning($"{at}.max_slot_wal_keep_size", message, "set a size such as 1GB"));
+        }
+        else if (!WalSize().IsMatch(settings.MaxSlotWalKeepSize))
+        {
+            errors.Add(map.Error($"{at}.max_slot_wal_keep_size", $"max_slot_wal_keep_size '{settings.MaxSlotWalKeepSize}' is not a size", "write a number with kB, MB, GB or TB, such as 4GB"));
+        }
+
+        foreach (var key in settings.Extra.Keys)
+        {
+            var path = $"{at}.extra.{key}";
+            if (ManagedSettings.Contains(key))
+                errors.Add(map.Error(path, $"'{key}' cannot be set in extra", "the pipeline sets it; use the matching key under postgres.settings, or the topology keys"));
+            else if (!SettingName().IsMatch(key))
+                errors.Add(map.Error(path, $"'{key}' is not a PostgreSQL setting name", "use lowercase letters, digits, '_' and '.'"));
+        }
+    }
+
+    private static void CheckPlacementAndPorts(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
+    {
+        var services = new List<(string Path, string Name, Dictionary<string, string> Placement, int Port)>
+        {
+            ("primary", spec.Primary.Name, spec.Primary.Placement, spec.Primary.Port),
+        };
+        services.AddRange(spec.Replicas.Select((r, i) => ($"replicas[{i}]", r.Name, r.Placement, r.Port)));
+
+        var declared = spec.Nodes.SelectMany(n => n.Labels).ToHashSet();
+        foreach (var (path, name, placement, port) in services)
+        {
+            if (port is < 1 or > 65535)
+                errors.Add(map.Error($"{path}.port", $"{path}.port {port} is not a TCP port", "use 1 to 65535"));
+            if (placement.Count == 0)
+                errors.Add(map.Error($"{path}.placement", $"{path}.placement is empty", "place every PostgreSQL service by node label, such as purpose: master"));
+            foreach (var label in placement.Where(l => !declared.Contains(l)))
+                errors.Add(map.Error($"{path}.placement.{label.Key}", $"{path}.placement label {label.Key}={label.Value} is on no node in nodes", "add the label to a node under nodes, or fix the placement"));
+            if (placement.Count > 0 && placement.All(declared.Contains) && !spec.Nodes.Any(n => Matches(n, placement)))
+                errors.Add(map.Error($"{path}.placement", $"no single node carries all of {path}.placement ({Describe(placement)})", "Swarm would never schedule this service"));
+        }
+
+        foreach (var node in spec.Nodes)
+        {
+            var used = new Dictionary<int, string>();
+            foreach (var (path, name, placement, port) in services.Where(s => Matches(node, s.Placement)))
+            {
+                if (!used.TryAdd(port, name))
+                    errors.Add(map.Error($"{path}.port", $"{path}.port {port} is also published by '{used[port]}' on node {node.Name}",
+                        "host-mode ports must be unique per node: give one of them another port, or placements that exclude each other"));
+            }
+        }
+    }
+
+    private static void CheckSecrets(EnvironmentDocument document, List<Diagnostic> errors)
+    {
+        var secrets = document.Spec.Secrets;
+        var map = document.Map;
+        foreach (var (key, source) in new[] { ("superuser_password", secrets.SuperuserPassword), ("replication_password", secrets.ReplicationPassword) })
+        {
+            var path = $"secrets.{key}";
+            var kinds = (source.Env is null ? 0 : 1) + (source.File is null ? 0 : 1) + (source.Generate ? 1 : 0);
+            if (kinds != 1)
+                errors.Add(map.Error(path, $"{path} needs exactly one of env, file or generate", "name the CI variable (env: PROD_PG_PASSWORD) or the file that holds the value; never the value itself"));
+            if (source.Env is { } env && !EnvironmentVariableName().IsMatch(env))
+                errors.Add(map.Error($"{path}.env", $"'{env}' is not an environment variable name", "use uppercase letters, digits and '_'"));
+            if (source.Generate && document.IsProduction)
+                errors.Add(map.Error($"{path}.generate", "generated passwords are for local environments, not prod", "supply prod passwords from CI secrets with env:"));
+            if (source.Version < 1)
+                errors.Add(map.Error($"{path}.version", $"{path}.version {source.Version} is not valid", "versions start at 1; bump it to rotate the password"));
+        }
+        if (secrets.SuperuserPassword.Env is { } a && a == secrets.ReplicationPassword.Env)
+            errors.Add(map.Error("secrets.replication_password.env", $"both passwords come from {a}", "the replication role must not share the superuser's password"));
+    }
+
+    private static void CheckNetwork(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
+    {
+        if (!ServiceName().IsMatch(spec.Network.Name))
+            errors.Add(map.Error("network.name", $"network.name '{spec.Network.Name}' is not valid", "use lowercase letters, digits and '-'"));
+        if (!IPNetwork.TryParse(spec.Network.Subnet, out _))
+            errors.Add(map.Error("network.subnet", $"network.subnet '{spec.Network.Subnet}' is not a network in CIDR form", "write it like 10.201.0.0/24, with the host bits zero"));
+        if (spec.Access.Replication.Address is { } address && !IPNetwork.TryParse(address, out _))
+            errors.Add(map.Error("access.replication.address", $"'{address}' is not a network in CIDR form", "leave it out to use network.subnet, or write it like 10.201.0.0/24"));
+        if (!RoleName().IsMatch(spec.Access.Replication.User))
+            errors.Add(map.Error("access.replication.user", $"'{spec.Access.Replication.User}' is not a plain role name", "use lowercase letters, digits and '_'"));
+    }
+
+    private static void CheckLimits(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
+    {
+        var settings = spec.Postgres.Settings;
+        var replicas = spec.Replicas.Count;
+        // A replica's first pg_basebackup -X stream holds two WAL senders while the others stream.
+        if (settings.MaxWalSenders < replicas + 1)
+            errors.Add(map.Error("postgres.settings.max_wal_senders", $"max_wal_senders {settings.MaxWalSenders} is too small for {replicas} replicas",
+                $"set it to at least {replicas + 1}: each replica streams with one, and a base backup needs one more"));
+        if (settings.MaxReplicationSlots < replicas)
+            errors.Add(map.Error("postgres.settings.max_replication_slots", $"max_replication_slots {settings.MaxReplicationSlots} is fewer than the {replicas} replicas' slots",
+                $"set it to at least {replicas}"));
+
+        Positive("smoke.max_replay_lag_seconds", spec.Smoke.MaxReplayLagSeconds);
+        Positive("smoke.canary_timeout_seconds", spec.Smoke.CanaryTimeoutSeconds);
+        Positive("smoke.connect_timeout_seconds", spec.Smoke.ConnectTimeoutSeconds);
+        Positive("smoke.max_replay_lag_bytes", spec.Smoke.MaxReplayLagBytes);
+        Positive("deploy.converge_timeout_seconds", spec.Deploy.ConvergeTimeoutSeconds);
+        Positive("deploy.stop_grace_period_seconds", spec.Deploy.StopGracePeriodSeconds);
+        Positive("deploy.health_start_period_seconds", spec.Deploy.HealthStartPeriodSeconds);
+        Positive("deploy.lock_timeout_seconds", spec.Deploy.LockTimeoutSeconds);
+
+        void Positive(string path, long value)
+        {
+            if (value <= 0)
+                errors.Add(map.Error(path, $"{path} is {value}", "use a number above zero"));
+        }
+    }
+
+    private static bool Matches(NodeSpec node, Dictionary<string, string> placement) =>
+        placement.All(p => node.Labels.TryGetValue(p.Key, out var v) && v == p.Value);
+
+    private static string Describe(Dictionary<string, string> placement) => string.Join(", ", placement.Select(p => $"{p.Key}={p.Value}"));
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,40}$")] private static partial Regex StackName();
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,40}$")] private static partial Regex ServiceName();
+    [GeneratedRegex("^[a-z0-9_]{1,63}$")] private static partial Regex SlotName();
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")] private static partial Regex RoleName();
+    [GeneratedRegex("^[A-Z_][A-Z0-9_]*$")] private static partial Regex EnvironmentVariableName();
+    [GeneratedRegex("^[0-9]+")] private static partial Regex LeadingNumber();
+    [GeneratedRegex("^[0-9]+(kB|MB|GB|TB)?$")] private static partial Regex WalSize();
+    [GeneratedRegex("^[a-z_][a-z0-9_.]*$")] private static partial Regex SettingName();
+}

@@ -1,0 +1,37 @@
+using SwarmPgGitOps.Diagnostics;
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Rendering;
+
+namespace SwarmPgGitOps.Validation;
+
+/// <summary>Everything checked before a cluster is touched: the file's schema, its cross-checks, access policy, and the stack it renders.</summary>
+public sealed class Validator(ProjectLayout layout)
+{
+    private readonly EnvironmentRenderer _renderer = new(layout);
+
+    public ValidationReport Validate(string environment)
+    {
+        var loaded = EnvironmentLoader.Load(layout, environment);
+        if (loaded.Value is not { } document)
+            return new ValidationReport(environment, null, loaded.Diagnostics);
+
+        var diagnostics = new List<Diagnostic>();
+        diagnostics.AddRange(EnvironmentValidator.Validate(document));
+        diagnostics.AddRange(AccessRulesValidator.Validate(document));
+
+        var rendered = _renderer.Render(document);
+        diagnostics.AddRange(rendered.Diagnostics);
+        if (rendered.Value is { } artifacts)
+        {
+            var artifactsPath = layout.Display(layout.ArtifactsFor(environment));
+            diagnostics.AddRange(RenderedStackValidator.Validate(artifacts, document, artifactsPath));
+            diagnostics.AddRange(AccessRulesValidator.ValidateRendered(artifacts, document, artifactsPath));
+        }
+        return new ValidationReport(environment, rendered.Value, diagnostics);
+    }
+}
+
+public sealed record ValidationReport(string Environment, RenderedEnvironment? Rendered, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool Passed => Rendered is not null && !Diagnostics.Any(d => d.IsError);
+}

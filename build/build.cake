@@ -1,0 +1,53 @@
+// swarm-pg-gitops: the whole pipeline at a glance. Each task calls the library in build/SwarmPgGitOps;
+// nothing here does work of its own. Run through ./build.sh --target=<Task> --env=<name|a,b|all>.
+#r "./SwarmPgGitOps/bin/Release/net10.0/SwarmPgGitOps.dll"
+
+using SwarmPgGitOps;
+using SwarmPgGitOps.Pipeline;
+
+var target = Argument("target", "Default");
+var env = Argument("env", "lab");
+var layout = ProjectLayout.Discover(Context.Environment.WorkingDirectory.FullPath);
+var console = Spectre.Console.AnsiConsole.Console;
+
+Task("Default")
+    .Description("List the tasks")
+    .Does(() => TaskList.Print(console, Tasks.Select(t => (t.Name, t.Description))));
+
+Task("Render")
+    .Description("Render artifacts/<env>/ (stack.yml, pg_hba.conf, postgresql.conf, scripts, manifest.json)")
+    .Does(() => Run(() => new RenderStep(layout, console).Run(env)));
+
+Task("Validate")
+    .Description("Check environment files, access policy and the rendered stack; touches no cluster")
+    .Does(() => Run(() => new ValidateStep(layout, console).Run(env)));
+
+Task("Test")
+    .Description("Build and run every test: unit tests, then the lab tests on a real swarm (brings the lab up)")
+    .Does(() => Run(() => new TestStep(layout, console).Run()));
+
+Task("Lab")
+    .Description("Bring up the local 3-node swarm lab with a PostgreSQL image (idempotent)")
+    .Does(() => Run(() => new LabStep(layout, console).Up()));
+
+Task("LabStatus")
+    .Description("Show what of the lab is up")
+    .Does(() => Run(() => new LabStep(layout, console).Status()));
+
+Task("LabDown")
+    .Description("Remove everything the lab created (keeps the cached image root filesystem)")
+    .Does(() => Run(() => new LabStep(layout, console).Down()));
+
+RunTarget(target);
+
+// Failures were already printed as file:line:column lines; end the run with the step's exit code, no stack trace.
+void Run(Action step)
+{
+    try { step(); }
+    catch (PipelineFailedException e) { throw new CakeException(e.ExitCode, e.Message); }
+    catch (SwarmPgGitOps.Diagnostics.DiagnosticsException e)
+    {
+        DiagnosticPrinter.Print(console, e.Diagnostics);
+        throw new CakeException(1, $"{e.Diagnostics.Count} problem(s)");
+    }
+}
