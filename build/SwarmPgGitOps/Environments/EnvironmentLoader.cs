@@ -46,6 +46,11 @@ public static class EnvironmentLoader
         {
             return Result<EnvironmentDocument>.Fail(FromYamlException(file, e));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, on some unterminated flow collections.
+            return Result<EnvironmentDocument>.Fail(new Diagnostic(file, 1, 1, "the file is not valid YAML", "look for an unclosed [ or { or quote"));
+        }
 
         var schemaErrors = new YamlSchemaWalker(map, Naming).Walk(root, typeof(EnvironmentSpec));
         if (schemaErrors.Count > 0)

@@ -91,6 +91,7 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .ToDictionary(p => naming.Apply(p.Name), StringComparer.Ordinal);
 
+        var suggested = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in mapping.Children)
         {
             var key = ((YamlScalarNode)keyNode).Value ?? "";
@@ -105,6 +106,8 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
             else
             {
                 var suggestion = Closest(key, properties.Keys);
+                if (suggestion is not null)
+                    suggested.Add(suggestion);
                 Fail(keyNode, keyPath, $"unknown key '{key}' in {Describe(path)}",
                     suggestion is null ? $"allowed keys: {string.Join(", ", properties.Keys)}" : $"did you mean '{suggestion}'?");
             }
@@ -113,7 +116,8 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
         var present = mapping.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, property) in properties)
         {
-            if (IsRequired(property) && !present.Contains(key))
+            // A misspelt required key is one problem, already reported with its correction.
+            if (IsRequired(property) && !present.Contains(key) && !suggested.Contains(key))
                 Fail(node, path, $"{Describe(path)} is missing required key '{key}'", $"add `{key}:` to {Describe(path)}");
         }
     }

@@ -203,9 +203,9 @@ public static partial class EnvironmentValidator
     {
         if (!ServiceName().IsMatch(spec.Network.Name))
             errors.Add(map.Error("network.name", $"network.name '{spec.Network.Name}' is not valid", "use lowercase letters, digits and '-'"));
-        if (!IPNetwork.TryParse(spec.Network.Subnet, out _))
+        if (!Cidr.IsNetwork(spec.Network.Subnet))
             errors.Add(map.Error("network.subnet", $"network.subnet '{spec.Network.Subnet}' is not a network in CIDR form", "write it like 10.201.0.0/24, with the host bits zero"));
-        if (spec.Access.Replication.Address is { } address && !IPNetwork.TryParse(address, out _))
+        if (spec.Access.Replication.Address is { } address && !Cidr.IsNetwork(address))
             errors.Add(map.Error("access.replication.address", $"'{address}' is not a network in CIDR form", "leave it out to use network.subnet, or write it like 10.201.0.0/24"));
         if (!RoleName().IsMatch(spec.Access.Replication.User))
             errors.Add(map.Error("access.replication.user", $"'{spec.Access.Replication.User}' is not a plain role name", "use lowercase letters, digits and '_'"));

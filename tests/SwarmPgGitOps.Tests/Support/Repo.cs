@@ -1,0 +1,60 @@
+using SwarmPgGitOps.Diagnostics;
+using SwarmPgGitOps.Environments;
+
+namespace SwarmPgGitOps.Tests.Support;
+
+/// <summary>The repository the tests run from, and environment documents made from its shipped files.</summary>
+public static class Repo
+{
+    public static ProjectLayout Layout { get; } = ProjectLayout.Discover(AppContext.BaseDirectory);
+
+    public static string[] ShippedEnvironments => ["dev", "lab", "prod", "staging"];
+
+    public static string EnvironmentText(string name) => File.ReadAllText(Layout.EnvironmentFile(name));
+
+    /// <summary>Parses YAML as if it were environments/&lt;name&gt;.yml.</summary>
+    public static Result<EnvironmentDocument> Parse(string text, string name = "test") =>
+        EnvironmentLoader.Parse(text, $"environments/{name}.yml", name);
+
+    public static EnvironmentDocument Load(string text, string name = "test")
+    {
+        var result = Parse(text, name);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        return result.Value!;
+    }
+
+    /// <summary>The shipped lab file with one piece of text replaced; fails the test if the text is not there.</summary>
+    public static string LabWith(string find, string replace) => With(EnvironmentText("lab"), find, replace);
+
+    public static string With(string text, string find, string replace)
+    {
+        Assert.Contains(find, text);
+        return text.Replace(find, replace, StringComparison.Ordinal);
+    }
+
+    /// <summary>1-based line and column of the first occurrence of a piece of text.</summary>
+    public static (int Line, int Column) Position(string text, string find, int occurrence = 1)
+    {
+        var index = -1;
+        for (var i = 0; i < occurrence; i++)
+            index = text.IndexOf(find, index + 1, StringComparison.Ordinal);
+        Assert.True(index >= 0, $"'{find}' not found");
+        var before = text[..index];
+        var line = before.Count(c => c == '\n') + 1;
+        var column = index - (before.LastIndexOf('\n') + 1) + 1;
+        return (line, column);
+    }
+
+    /// <summary>A scratch copy of the project (environments/ and templates/) that a test may change.</summary>
+    public static ProjectLayout Scratch()
+    {
+        var root = Directory.CreateTempSubdirectory("spg-test-").FullName;
+        foreach (var folder in new[] { "environments", "templates" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, folder));
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(Layout.Root, folder)))
+                File.Copy(file, Path.Combine(root, folder, Path.GetFileName(file)));
+        }
+        return new ProjectLayout(root);
+    }
+}
