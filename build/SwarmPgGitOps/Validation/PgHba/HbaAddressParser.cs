@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SwarmPgGitOps.Validation.PgHba;
+
+/// <summary>
+/// Reads IP addresses the way PostgreSQL does through getaddrinfo(AI_NUMERICHOST): a string that is not a
+/// numeric address is not an error there, it is a host name.
+/// </summary>
+internal static class HbaAddressParser
+{
+    public const string NotNumericReason = "Name or service not known";
+
+    public static IPAddress? ParseNumeric(string text)
+    {
+        // .NET also takes brackets and ports ("[::1]:5432"), which getaddrinfo does not.
+        if (text.Length == 0 || text.Contains('[') || text.Contains(']') || text.Any(char.IsWhiteSpace))
+            return null;
+        if (!IPAddress.TryParse(text, out var address))
+            return null;
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && !text.Contains(':'))
+            return null;
+        return address;
+    }
+
+    /// <summary>Port of pg_sockaddr_cidr_mask's strtol check: optional blanks and sign, digits, nothing after.</summary>
+    public static int? ParsePrefixLength(string text, AddressFamily family)
+    {
+        var trimmed = text.TrimStart(' ', '\t', '\n', '\r', '\v', '\f');
+        if (text.Length == 0 || trimmed.Length == 0)
+            return null;
+        var digits = trimmed[0] is '+' or '-' ? trimmed[1..] : trimmed;
+        if (digits.Length == 0 || !digits.All(char.IsAsciiDigit))
+            return null;
+        if (!long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var bits))
+            return null;
+        var maximum = family == AddressFamily.InterNetwork ? 32 : 128;
+        return bits is >= 0 && bits <= maximum ? (int)bits : null;
+    }
+}

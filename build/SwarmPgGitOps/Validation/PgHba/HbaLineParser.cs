@@ -1,0 +1,270 @@
+using SwarmPgGitOps.Diagnostics;
+
+namespace SwarmPgGitOps.Validation.PgHba;
+
+internal sealed record HbaLineOutcome(
+    HbaRule? Rule,
+    Diagnostic? Error,
+    IReadOnlyList<Diagnostic> Warnings,
+    IReadOnlyList<HbaInclusion> Inclusions);
+
+/// <summary>
+/// Port of parse_hba_line from PostgreSQL 15's hba.c for one record. Like the server it stops at the first
+/// problem in a record; the file parser goes on with the next record. Checks that depend on the server's
+/// build or settings (ssl = on, db_user_namespace) assume the Linux postgres image with default settings.
+/// </summary>
+internal sealed class HbaLineParser
+{
+    private readonly HbaLogicalLine line;
+    private readonly string fileName;
+    private readonly List<Diagnostic> warnings = [];
+    private readonly List<HbaInclusion> inclusions = [];
+    private Diagnostic? error;
+
+    private HbaLineParser(HbaLogicalLine line, string fileName)
+    {
+        this.line = line;
+        this.fileName = fileName;
+    }
+
+    public static HbaLineOutcome Parse(HbaLogicalLine line, string fileName)
+    {
+        var parser = new HbaLineParser(line, fileName);
+        var rule = parser.ParseRule();
+        return new HbaLineOutcome(parser.error is null ? rule : null, parser.error, parser.warnings, parser.inclusions);
+    }
+
+    private HbaRule? ParseRule()
+    {
+        var tokenized = HbaTokenizer.Tokenize(line.Text);
+        if (tokenized.Error is { } tokenError)
+            return Fail<HbaRule>(tokenError.Offset, tokenError.Message,
+                $"Shorten it: PostgreSQL reads at most {HbaTokenizer.MaxTokenLength} characters per token.");
+        var fields = tokenized.Fields;
+        if (fields.Count == 0)
+        {
+            WarnIfCommentSwallowedNextLine();
+            return null;
+        }
+        if (!RecordInclusions(fields))
+            return null;
+
+        if (ParseConnectionType(fields[0]) is not { } type)
+            return null;
+        if (fields.Count < 2)
+            return FailAtEnd<HbaRule>("end-of-line before database specification", "Add the database column, e.g. all.");
+        if (fields.Count < 3)
+            return FailAtEnd<HbaRule>("end-of-line before role specification", "Add the user column, e.g. all.");
+
+        var next = 3;
+        HbaAddress? address = null;
+        if (type.IsNetwork())
+        {
+            address = ParseAddress(fields, ref next);
+            if (address is null)
+                return null;
+        }
+
+        if (fields.Count <= next)
+            return FailAtEnd<HbaRule>("end-of-line before authentication method", "Add an authentication method, e.g. scram-sha-256.");
+        var methodLexeme = fields[next];
+        if (ParseMethod(methodLexeme, type) is not { } method)
+            return null;
+
+        var options = ParseOptions(fields.Skip(next + 1).SelectMany(field => field), type, method);
+        if (options is null)
+            return null;
+        if (HbaOptionRules.CheckComplete(method, options) is { } incomplete)
+            return Fail<HbaRule>(methodLexeme[0].Offset, incomplete.Message, incomplete.Hint);
+
+        return new HbaRule
+        {
+            Line = line.FirstLine,
+            ConnectionType = type,
+            Databases = fields[1].Select(lexeme => lexeme.Token).ToList(),
+            Users = fields[2].Select(lexeme => lexeme.Token).ToList(),
+            Address = address,
+            Method = method,
+            Options = options,
+            RawLine = line.Text,
+            Location = new HbaRuleLocation(
+                line.PositionOf(fields[0][0].Offset),
+                line.PositionOf(fields[1][0].Offset),
+                line.PositionOf(fields[2][0].Offset),
+                type.IsNetwork() ? line.PositionOf(fields[3][0].Offset) : null,
+                line.PositionOf(methodLexeme[0].Offset)),
+        };
+    }
+
+    private bool RecordInclusions(IReadOnlyList<IReadOnlyList<HbaLexeme>> fields)
+    {
+        for (var index = 0; index < fields.Count; index++)
+        {
+            foreach (var lexeme in fields[index].Where(lexeme => lexeme.Token.IsInclusion))
+            {
+                if (index is not (1 or 2))
+                {
+                    Fail<HbaRule>(lexeme.Offset, $"\"{lexeme.Text}\" cannot be checked: @file is only followed in the database and user columns",
+                        "Write the values into pg_hba.conf itself; PostgreSQL would splice the file's contents in here.");
+                    return false;
+                }
+                inclusions.Add(new HbaInclusion(lexeme.Token.InclusionPath!, line.PositionOf(lexeme.Offset)));
+            }
+        }
+        return true;
+    }
+
+    private HbaConnectionType? ParseConnectionType(IReadOnlyList<HbaLexeme> field)
+    {
+        if (field.Count > 1)
+            return FailValue<HbaConnectionType>(field[1].Offset, "multiple values specified for connection type", "Specify exactly one connection type per line.");
+        // hba.c compares the text whether quoted or not.
+        if (HbaConnectionTypes.TryParse(field[0].Text, out var type))
+            return type;
+        return FailValue<HbaConnectionType>(field[0].Offset, $"invalid connection type \"{field[0].Text}\"",
+            "Use one of local, host, hostssl, hostnossl, hostgssenc, hostnogssenc.");
+    }
+
+    private HbaAddress? ParseAddress(IReadOnlyList<IReadOnlyList<HbaLexeme>> fields, ref int next)
+    {
+        if (fields.Count <= next)
+            return FailAtEnd<HbaAddress>("end-of-line before IP address specification",
+                "Add the client address: a CIDR range such as 10.0.0.0/8, a host name, or all, samehost, samenet.");
+        var field = fields[next++];
+        if (field.Count > 1)
+            return Fail<HbaAddress>(field[1].Offset, "multiple values specified for host address", "Specify one address range per line.");
+        var lexeme = field[0];
+        var token = lexeme.Token;
+        if (token.IsKeyword("all"))
+            return new HbaKeywordAddress(HbaAddressKeyword.All);
+        if (token.IsKeyword("samehost"))
+            return new HbaKeywordAddress(HbaAddressKeyword.SameHost);
+        if (token.IsKeyword("samenet"))
+            return new HbaKeywordAddress(HbaAddressKeyword.SameNet);
+
+        var slash = token.Text.IndexOf('/');
+        var host = slash >= 0 ? token.Text[..slash] : token.Text;
+        var ip = HbaAddressParser.ParseNumeric(host);
+        if (slash >= 0)
+        {
+            if (ip is null)
+                return Fail<HbaAddress>(lexeme.Offset, $"specifying both host name and CIDR mask is invalid: \"{token.Text}\"",
+                    "Use a numeric address with a /prefix (e.g. 10.0.0.0/8), or a host name without one.");
+            var prefix = HbaAddressParser.ParsePrefixLength(token.Text[(slash + 1)..], ip.AddressFamily);
+            if (prefix is null)
+                return Fail<HbaAddress>(lexeme.Offset, $"invalid CIDR mask in address \"{token.Text}\"",
+                    "The prefix length must be a number from 0 to 32 for IPv4, or 0 to 128 for IPv6.");
+            return HbaIpRange.FromCidr(ip, prefix.Value);
+        }
+        if (ip is null)
+            return new HbaHostnameAddress(host);
+        return ParseNetmask(fields, ref next, ip);
+    }
+
+    private HbaAddress? ParseNetmask(IReadOnlyList<IReadOnlyList<HbaLexeme>> fields, ref int next, System.Net.IPAddress ip)
+    {
+        if (fields.Count <= next)
+            return FailAtEnd<HbaAddress>("end-of-line before netmask specification",
+                "Specify an address range in CIDR notation, or provide a separate netmask.");
+        var field = fields[next++];
+        if (field.Count > 1)
+            return Fail<HbaAddress>(field[1].Offset, "multiple values specified for netmask", "Specify one netmask per line.");
+        var lexeme = field[0];
+        var mask = HbaAddressParser.ParseNumeric(lexeme.Text);
+        if (mask is null)
+            return Fail<HbaAddress>(lexeme.Offset, $"invalid IP mask \"{lexeme.Text}\": {HbaAddressParser.NotNumericReason}",
+                "An address without /prefix needs a netmask column (e.g. 255.255.255.0); or write the address as 10.0.0.0/24.");
+        if (mask.AddressFamily != ip.AddressFamily)
+            return Fail<HbaAddress>(lexeme.Offset, "IP address and mask do not match",
+                "Use an IPv4 netmask with an IPv4 address and an IPv6 netmask with an IPv6 address.");
+        return HbaIpRange.FromNetmask(ip, mask);
+    }
+
+    private HbaAuthMethod? ParseMethod(IReadOnlyList<HbaLexeme> field, HbaConnectionType type)
+    {
+        if (field.Count > 1)
+            return FailValue<HbaAuthMethod>(field[1].Offset, "multiple values specified for authentication type",
+                "Specify exactly one authentication type per line.");
+        var lexeme = field[0];
+        var offset = lexeme.Offset;
+        switch (lexeme.Text)
+        {
+            case "sspi":
+                return FailValue<HbaAuthMethod>(offset, "invalid authentication method \"sspi\": not supported by this build",
+                    "sspi exists only in Windows builds of PostgreSQL; the cluster runs the Linux image. Use gss or scram-sha-256.");
+            case "bsd":
+                return FailValue<HbaAuthMethod>(offset, "invalid authentication method \"bsd\": not supported by this build",
+                    "bsd exists only in OpenBSD builds of PostgreSQL. Use scram-sha-256.");
+        }
+        if (!HbaAuthMethods.TryParse(lexeme.Text, out var method))
+            return FailValue<HbaAuthMethod>(offset, $"invalid authentication method \"{lexeme.Text}\"",
+                "Use one of trust, reject, scram-sha-256, md5, password, gss, ident, peer, pam, ldap, radius, cert.");
+
+        // hba.c quietly turns ident on local sockets into peer.
+        if (type == HbaConnectionType.Local && method == HbaAuthMethod.Ident)
+            method = HbaAuthMethod.Peer;
+
+        if (type == HbaConnectionType.Local && method == HbaAuthMethod.Gss)
+            return FailValue<HbaAuthMethod>(offset, "gssapi authentication is not supported on local sockets",
+                "Use peer or scram-sha-256 on local rules; gss needs a host rule.");
+        if (type != HbaConnectionType.Local && method == HbaAuthMethod.Peer)
+            return FailValue<HbaAuthMethod>(offset, "peer authentication is only supported on local sockets",
+                "Use the connection type local, or a network method such as scram-sha-256 (or ident).");
+        if (type != HbaConnectionType.HostSsl && method == HbaAuthMethod.Cert)
+            return FailValue<HbaAuthMethod>(offset, "cert authentication is only supported on hostssl connections",
+                "Change the connection type to hostssl.");
+        return method;
+    }
+
+    private IReadOnlyDictionary<string, string>? ParseOptions(IEnumerable<HbaLexeme> lexemes, HbaConnectionType type, HbaAuthMethod method)
+    {
+        var options = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var lexeme in lexemes)
+        {
+            var equals = lexeme.Text.IndexOf('=');
+            if (equals < 0)
+                return Fail<IReadOnlyDictionary<string, string>>(lexeme.Offset, $"authentication option not in name=value format: {lexeme.Text}",
+                    "Everything after the method must be name=value; quote values with blanks or commas, e.g. ldapbinddn=\"cn=a, dc=b\".");
+            var name = lexeme.Text[..equals];
+            var value = lexeme.Text[(equals + 1)..];
+            if (HbaOptionRules.Check(name, value, type, method) is { } problem)
+            {
+                if (!problem.IsWarning)
+                    return Fail<IReadOnlyDictionary<string, string>>(lexeme.Offset, problem.Message, problem.Hint);
+                warnings.Add(Diagnose(lexeme.Offset, problem.Message, problem.Hint, Severity.Warning));
+            }
+            options[name] = value;
+        }
+        return options;
+    }
+
+    /// <summary>A comment that ends in a backslash continues onto the next line, hiding it.</summary>
+    private void WarnIfCommentSwallowedNextLine()
+    {
+        if (line.IsContinued && line.Text.TrimStart(' ', '\t', '\r').StartsWith('#'))
+            warnings.Add(new Diagnostic(fileName, line.LastLine, 1,
+                $"line {line.LastLine} is part of the comment on line {line.FirstLine}, which ends in a backslash",
+                "Remove the trailing backslash from the comment; PostgreSQL joins the next line onto it.",
+                Severity.Warning));
+    }
+
+    private Diagnostic Diagnose(int offset, string message, string hint, Severity severity = Severity.Error)
+    {
+        var position = line.PositionOf(offset);
+        return new Diagnostic(fileName, position.Line, position.Column, message, hint, severity);
+    }
+
+    private T? FailValue<T>(int offset, string message, string hint) where T : struct
+    {
+        error = Diagnose(offset, message, hint);
+        return null;
+    }
+
+    private T? Fail<T>(int offset, string message, string hint) where T : class
+    {
+        error = Diagnose(offset, message, hint);
+        return null;
+    }
+
+    private T? FailAtEnd<T>(string message, string hint) where T : class => Fail<T>(line.Text.Length, message, hint);
+}
