@@ -62,9 +62,9 @@ public sealed record RenderModel(
         var superuser = "postgres";
         var rules = new List<RenderHbaRule>
         {
-            new("local", "all", superuser, "", "peer", "", "the entrypoint scripts, as the postgres system user"),
+            new("local", "all", superuser, "", "peer", "", "built in: the entrypoint scripts, as the postgres system user"),
             new("host", "replication", spec.Access.Replication.User, spec.Access.Replication.Address ?? spec.Network.Subnet,
-                "scram-sha-256", "", "replicas, over the stack's overlay network"),
+                "scram-sha-256", "", "access.replication: replicas, over the stack's overlay network"),
         };
         rules.AddRange(spec.Access.Rules.Select((r, i) => new RenderHbaRule(
             r.Type, r.Database, r.User, r.Address ?? "", r.Method,
@@ -82,7 +82,11 @@ public sealed record RenderService(string Name, string Role, int Port, string Sl
 
 public sealed record RenderSetting(string Name, string Value);
 
-public sealed record RenderHbaRule(string Type, string Database, string User, string Address, string Method, string Options, string Origin);
+/// <summary>One pg_hba.conf line; Origin says where it came from and is written above it as `# from: ...`.</summary>
+public sealed record RenderHbaRule(string Type, string Database, string User, string Address, string Method, string Options, string Origin)
+{
+    public const string OriginPrefix = "# from: ";
+}
 
 public sealed record RenderSecret(string Key, string Name);
 

@@ -17,7 +17,6 @@ public sealed class Validator(ProjectLayout layout)
 
         var diagnostics = new List<Diagnostic>();
         diagnostics.AddRange(EnvironmentValidator.Validate(document));
-        diagnostics.AddRange(AccessRulesValidator.Validate(document));
 
         var rendered = _renderer.Render(document);
         diagnostics.AddRange(rendered.Diagnostics);
@@ -25,7 +24,7 @@ public sealed class Validator(ProjectLayout layout)
         {
             var artifactsPath = layout.Display(layout.ArtifactsFor(environment));
             diagnostics.AddRange(RenderedStackValidator.Validate(artifacts, document, artifactsPath));
-            diagnostics.AddRange(AccessRulesValidator.ValidateRendered(artifacts, document, artifactsPath));
+            diagnostics.AddRange(AccessRulesValidator.Validate(artifacts, document));
         }
         return new ValidationReport(environment, rendered.Value, diagnostics);
     }

@@ -33,7 +33,7 @@ public class PgHbaPolicyTests
     {
         var diagnostic = Assert.Single(Check($"{Replication}\nhost  app all 10.0.1.0/24 trust\n"));
 
-        Assert.Equal("rule \"host  app all 10.0.1.0/24 trust\" lets network clients in without any password (trust)", diagnostic.Message);
+        Assert.Equal("rule \"host app all 10.0.1.0/24 trust\" lets network clients in without any password (trust)", diagnostic.Message);
         Assert.Equal((2, 27), (diagnostic.Line, diagnostic.Column));
         Assert.Contains("scram-sha-256", diagnostic.Hint);
         Assert.Equal(Severity.Error, diagnostic.Severity);
@@ -77,7 +77,7 @@ public class PgHbaPolicyTests
 
         Assert.Equal($"rule \"hostssl app all {address} scram-sha-256\" accepts connections from any address", diagnostic.Message);
         Assert.Equal((2, column), (diagnostic.Line, diagnostic.Column));
-        Assert.Equal("Narrow the address to the client networks, or set AllowAnyAddress for this non-production environment.", diagnostic.Hint);
+        Assert.Equal("Narrow the address to the client networks, or set access.allow_any_address: true in this non-production environment.", diagnostic.Hint);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class PgHbaPolicyTests
             Staging with { AllowAnyAddress = true, IsProduction = true }));
 
         Assert.Equal("rule \"hostssl app all 0.0.0.0/0 scram-sha-256\" accepts connections from any address", diagnostic.Message);
-        Assert.StartsWith("Production never allows rules open to any address, even with AllowAnyAddress", diagnostic.Hint);
+        Assert.StartsWith("Production never allows rules open to any address, even with access.allow_any_address", diagnostic.Hint);
     }
 
     [Fact]

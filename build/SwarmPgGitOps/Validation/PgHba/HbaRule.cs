@@ -42,5 +42,5 @@ public sealed record HbaRule
         Location is not null && field(Location) is { } position ? position : new HbaPosition(Line, 1);
 
     /// <summary>How the rule reads in a message: its raw text, or its formatted form when built in code.</summary>
-    public string Describe() => RawLine.Trim() is { Length: > 0 } raw ? raw : string.Join(' ', PgHbaRuleFormatter.Fields(this).Where(field => field.Length > 0));
+    public string Describe() => string.Join(' ', RawLine.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
 }

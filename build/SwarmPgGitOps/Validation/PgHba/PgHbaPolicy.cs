@@ -48,9 +48,9 @@ public static class PgHbaPolicy
             return null;
         string hint;
         if (options.IsProduction)
-            hint = "Production never allows rules open to any address, even with AllowAnyAddress; list the client networks (e.g. the swarm overlay subnet).";
+            hint = "Production never allows rules open to any address, even with access.allow_any_address; list the client networks (e.g. the swarm overlay subnet).";
         else if (!options.AllowAnyAddress)
-            hint = "Narrow the address to the client networks, or set AllowAnyAddress for this non-production environment.";
+            hint = "Narrow the address to the client networks, or set access.allow_any_address: true in this non-production environment.";
         else
             return null;
         return At(rule, options, rule.PositionOrStart(location => location.Address),
