@@ -21,6 +21,9 @@ public sealed class TestStep(ProjectLayout layout, IAnsiConsole console)
         if (Directory.Exists(results))
             Directory.Delete(results, recursive: true);
 
+        if (OperatingSystem.IsLinux() && _runner.Run("bash", [Path.Combine(layout.Root, "build", "prerequisites.sh")], layout.Root) != 0)
+            throw new PipelineFailedException("the test prerequisites could not be installed; see the lines above");
+
         var exitCodes = UnitProjects.Select(p => DotNetTest(p, results)).ToList();
 
         var labProjects = LabProjects.Where(p => Directory.Exists(Path.Combine(layout.Root, p))).ToList();
