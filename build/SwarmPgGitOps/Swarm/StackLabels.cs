@@ -1,0 +1,15 @@
+namespace SwarmPgGitOps.Swarm;
+
+/// <summary>The labels `docker stack deploy` puts on what it creates, and the pipeline's own.</summary>
+public static class StackLabels
+{
+    public const string Namespace = "com.docker.stack.namespace";
+    public const string Image = "com.docker.stack.image";
+    public const string SecretFingerprint = "io.swarm-pg-gitops.fingerprint";
+    public const string Lock = "io.swarm-pg-gitops.lock";
+
+    public static Dictionary<string, string> For(string stack) => new() { [Namespace] = stack };
+
+    /// <summary>`docker stack deploy` names every object `&lt;stack&gt;_&lt;name&gt;` unless the file gives a name.</summary>
+    public static string Scoped(string stack, string name) => $"{stack}_{name}";
+}
