@@ -1,0 +1,206 @@
+using System.Net;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Secrets;
+
+namespace SwarmPgGitOps.Swarm;
+
+public sealed record DeployOptions(bool Prune = false, bool BreakLock = false);
+
+public sealed record DeployOutcome(DeployPlan Plan, IReadOnlyList<string> Created, IReadOnlyList<string> Updated, IReadOnlyList<string> Removed);
+
+/// <summary>
+/// Applies a desired stack to the swarm: networks, configs and secrets first, then the primary, then each replica in
+/// turn, waiting for each to converge. Touches only what differs. On failure the services this run updated go back to
+/// their previous spec. Never removes a volume; removes services only with --prune.
+/// </summary>
+public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
+{
+    public async Task<DeployOutcome> DeployAsync(DesiredStack desired, SecretValues secrets, TimeSpan convergeTimeout, DeployOptions options, CancellationToken cancellation = default)
+    {
+        var live = await LiveStack.ReadAsync(docker, desired.Stack, cancellation);
+        var plan = DeployPlan.Compute(desired, live, options.Prune);
+
+        await CreateNetworks(desired, plan, cancellation);
+        var configIds = await CreateConfigs(desired, live, cancellation);
+        var secretIds = await CreateSecrets(desired, live, secrets, cancellation);
+        var nodeNames = (await docker.Swarm.ListNodesAsync(cancellation)).ToDictionary(n => n.ID, n => n.Description.Hostname);
+        var waiter = new ConvergenceWaiter(docker, progress);
+
+        var created = new List<string>();
+        var updated = new List<SwarmService>();
+        foreach (var service in desired.Services.OrderBy(s => s.Role == "primary" ? 0 : 1))
+        {
+            var change = plan.For("service", service.Name);
+            if (change.Change == ChangeKind.Unchanged)
+                continue;
+            var spec = WithIds(service.Spec, configIds, secretIds);
+            var changedAt = DateTime.UtcNow;
+            if (change.Change == ChangeKind.Create)
+            {
+                progress($"creating {service.Name}");
+                await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = spec }, cancellation);
+                created.Add(service.Name);
+            }
+            else
+            {
+                var existing = live.Service(service.Name)!;
+                progress($"updating {service.Name}: {string.Join(", ", change.Fields.Select(f => f.Field))}");
+                await docker.Swarm.UpdateServiceAsync(existing.ID, new ServiceUpdateParameters { Service = spec, Version = (long)existing.Version.Index!.Value }, cancellation);
+                updated.Add(existing);
+            }
+
+            if (await waiter.WaitAsync(service.Name, changedAt, convergeTimeout, nodeNames, cancellation) is { } failure)
+            {
+                await RollBack(updated, waiter, convergeTimeout, nodeNames);
+                throw new PipelineFailedException(Describe(failure, updated.Select(u => u.Spec.Name).ToList()));
+            }
+            progress($"{service.Name} converged");
+        }
+
+        var removed = options.Prune ? await RemoveOrphans(plan, live, cancellation) : [];
+        await PruneUnused(desired.Stack, cancellation);
+        return new DeployOutcome(plan, created, updated.Select(u => u.Spec.Name).ToList(), removed);
+    }
+
+    private async Task CreateNetworks(DesiredStack desired, DeployPlan plan, CancellationToken cancellation)
+    {
+        foreach (var network in desired.Networks.Where(n => plan.For("network", n.Name).Change == ChangeKind.Create))
+        {
+            progress($"creating network {network.Name}");
+            await docker.Networks.CreateNetworkAsync(network.Parameters, cancellation);
+        }
+    }
+
+    private async Task<Dictionary<string, string>> CreateConfigs(DesiredStack desired, LiveStack live, CancellationToken cancellation)
+    {
+        var ids = live.Configs.ToDictionary(c => c.Spec.Name, c => c.ID);
+        foreach (var config in desired.Configs.Where(c => !ids.ContainsKey(c.Name)))
+        {
+            progress($"creating config {config.Name}");
+            var response = await docker.Configs.CreateConfigAsync(new SwarmCreateConfigParameters
+            {
+                Config = new SwarmConfigSpec { Name = config.Name, Data = config.Data, Labels = StackLabels.For(desired.Stack) },
+            }, cancellation);
+            ids[config.Name] = response.ID;
+        }
+        return ids;
+    }
+
+    private async Task<Dictionary<string, string>> CreateSecrets(DesiredStack desired, LiveStack live, SecretValues values, CancellationToken cancellation)
+    {
+        var ids = live.Secrets.ToDictionary(s => s.Spec.Name, s => s.ID);
+        foreach (var secret in desired.Secrets)
+        {
+            var value = secret.Key switch
+            {
+                "superuser_password" => values.SuperuserPassword,
+                "replication_password" => values.ReplicationPassword,
+                _ => throw new PipelineFailedException($"the stack uses secret '{secret.Key}', which the environment does not supply"),
+            };
+            var fingerprint = SecretFingerprint.Of(secret.Name, value);
+            var existing = live.Secrets.FirstOrDefault(s => s.Spec.Name == secret.Name);
+            if (existing is not null)
+            {
+                if (existing.Spec.Labels is { } labels && labels.TryGetValue(StackLabels.SecretFingerprint, out var known) && known != fingerprint)
+                    throw new PipelineFailedException($"the value of secrets.{secret.Key} changed, but Swarm secret {secret.Name} holds the old one: bump secrets.{secret.Key}.version in the environment file to rotate it");
+                continue;
+            }
+            progress($"creating secret {secret.Name}");
+            var labelsForNew = StackLabels.For(desired.Stack);
+            labelsForNew[StackLabels.SecretFingerprint] = fingerprint;
+            var response = await docker.Secrets.CreateAsync(new SwarmSecretSpec { Name = secret.Name, Data = Encoding.UTF8.GetBytes(value), Labels = labelsForNew }, cancellation);
+            ids[secret.Name] = response.ID;
+        }
+        return ids;
+    }
+
+    private static ServiceSpec WithIds(ServiceSpec spec, IReadOnlyDictionary<string, string> configIds, IReadOnlyDictionary<string, string> secretIds)
+    {
+        foreach (var config in spec.TaskTemplate.ContainerSpec.Configs ?? [])
+            config.ConfigID = configIds[config.ConfigName];
+        foreach (var secret in spec.TaskTemplate.ContainerSpec.Secrets ?? [])
+            secret.SecretID = secretIds[secret.SecretName];
+        return spec;
+    }
+
+    private async Task RollBack(IReadOnlyList<SwarmService> updated, ConvergenceWaiter waiter, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames)
+    {
+        foreach (var before in updated.Reverse())
+        {
+            var current = await docker.Swarm.InspectServiceAsync(before.ID);
+            if (current.UpdateStatus?.State is "rollback_started" or "rollback_completed")
+            {
+                progress($"Swarm is rolling {before.Spec.Name} back to its previous spec");
+                await WaitForSwarmRollback(before.ID, timeout);
+                continue;
+            }
+            progress($"rolling {before.Spec.Name} back to its previous spec");
+            var at = DateTime.UtcNow;
+            await docker.Swarm.UpdateServiceAsync(before.ID, new ServiceUpdateParameters { Service = before.Spec, Version = (long)current.Version.Index!.Value });
+            if (await waiter.WaitAsync(before.Spec.Name, at, timeout, nodeNames) is { } failure)
+                progress($"rollback of {before.Spec.Name} did not converge either: {failure.Reason}");
+        }
+    }
+
+    private async Task WaitForSwarmRollback(string serviceId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && (await docker.Swarm.InspectServiceAsync(serviceId)).UpdateStatus?.State == "rollback_started")
+            await Task.Delay(TimeSpan.FromSeconds(1));
+    }
+
+    private async Task<IReadOnlyList<string>> RemoveOrphans(DeployPlan plan, LiveStack live, CancellationToken cancellation)
+    {
+        var removed = new List<string>();
+        foreach (var change in plan.Changes.Where(c => c.ObjectKind == "service" && c.Change == ChangeKind.Remove))
+        {
+            progress($"removing {change.Name} (--prune; its volume is kept)");
+            await docker.Swarm.RemoveServiceAsync(live.Service(change.Name)!.ID, cancellation);
+            removed.Add(change.Name);
+        }
+        return removed;
+    }
+
+    /// <summary>Hash- and version-named configs and secrets that no service of the stack uses any more.</summary>
+    private async Task PruneUnused(string stack, CancellationToken cancellation)
+    {
+        var live = await LiveStack.ReadAsync(docker, stack, cancellation);
+        var usedConfigs = live.Services.SelectMany(s => s.Spec.TaskTemplate.ContainerSpec.Configs ?? []).Select(c => c.ConfigName).ToHashSet();
+        var usedSecrets = live.Services.SelectMany(s => s.Spec.TaskTemplate.ContainerSpec.Secrets ?? []).Select(c => c.SecretName).ToHashSet();
+        foreach (var config in live.Configs.Where(c => !usedConfigs.Contains(c.Spec.Name) && IsStackOwned(c.Spec.Labels, stack)))
+            await Ignoring409(() => docker.Configs.RemoveConfigAsync(config.ID, cancellation), $"config {config.Spec.Name}");
+        foreach (var secret in live.Secrets.Where(s => !usedSecrets.Contains(s.Spec.Name) && IsStackOwned(s.Spec.Labels, stack)))
+            await Ignoring409(() => docker.Secrets.DeleteAsync(secret.ID, cancellation), $"secret {secret.Spec.Name}");
+    }
+
+    private static bool IsStackOwned(IDictionary<string, string>? labels, string stack) =>
+        labels is not null && labels.TryGetValue(StackLabels.Namespace, out var owner) && owner == stack;
+
+    private async Task Ignoring409(Func<Task> remove, string what)
+    {
+        try
+        {
+            await remove();
+            progress($"pruned {what}, no longer used");
+        }
+        catch (DockerApiException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest or HttpStatusCode.NotFound)
+        {
+            // still in use by a task being shut down; the next deploy prunes it
+        }
+    }
+
+    private static string Describe(ConvergenceFailure failure, IReadOnlyList<string> rolledBack)
+    {
+        var text = new StringBuilder($"deploy failed: {failure.Service}: {failure.Reason}");
+        if (failure.TaskError is { Length: > 0 } error)
+            text.Append($"\n  task error: {error}");
+        if (rolledBack.Count > 0)
+            text.Append($"\n  rolled back: {string.Join(", ", rolledBack)}");
+        if (failure.LastLogLines is { Length: > 0 } logs)
+            text.Append("\n  last log lines:\n    ").Append(logs.Replace("\n", "\n    ", StringComparison.Ordinal));
+        return text.ToString();
+    }
+}
