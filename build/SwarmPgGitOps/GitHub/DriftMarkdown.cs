@@ -31,7 +31,7 @@ public static class DriftMarkdown
         body.Append(adopted.Count == 0
             ? "**Merging** this pull request adopts nothing: none of the live values can be written into the environment file. It only records the drift in "
               + $"`drift/{report.Environment}.md`.\n\n"
-            : $"**Merging** this pull request adopts {adopted.Count} live value(s) into `{report.EnvironmentFile}`: "
+            : $"**Merging** this pull request adopts the live values of {adopted.Count} difference(s) into `{report.EnvironmentFile}`: "
               + string.Join(", ", adopted.Select(a => $"{Code(a.Item.AdoptPath!)} = {Code(a.Item.AdoptValue!)}").Distinct()) + ".\n\n");
         var rest = plan.NotAdopted.Count;
         if (rest > 0)

@@ -38,12 +38,14 @@ public sealed class DriftPullRequests(IGitHubClient client, string owner, string
     private async Task<DriftPullRequestResult> OpenOrUpdate(
         DriftReport report, string environmentFileText, PullRequest? open, GitDataBranch git, string branch, string baseBranch, string baseSha)
     {
+        var baseTree = await git.TreeOf(baseSha);
+        await EnsureSameFile(git, baseTree, report.EnvironmentFile, environmentFileText, baseBranch, baseSha);
         var plan = DriftAdoption.Plan(report, environmentFileText);
         var files = new Dictionary<string, string> { [RecordFileFor(report.Environment)] = DriftMarkdown.RecordFile(report, plan) };
         if (plan.ChangesFile)
             files[report.EnvironmentFile] = plan.EnvironmentText;
 
-        var tree = await git.Tree(baseSha, files);
+        var tree = await git.Tree(baseTree, files);
         var branchSha = await git.Head(branch);
         if (branchSha is null || !await git.Matches(branchSha, tree, baseSha))
         {
@@ -65,6 +67,17 @@ public sealed class DriftPullRequests(IGitHubClient client, string owner, string
             client.PullRequest.Create(owner, repository, new NewPullRequest(title, branch, baseBranch) { Body = body }));
         await Label(created.Number, report.Environment);
         return new(DriftPullRequestAction.Opened, created.Number, created.HtmlUrl, branchSha, baseSha, plan.Items);
+    }
+
+    /// <summary>The drift commit replaces the whole file, so the text it starts from must be the file on the branch head, or newer changes would be undone.</summary>
+    private async Task EnsureSameFile(GitDataBranch git, string baseTree, string file, string text, string baseBranch, string baseSha)
+    {
+        var onBranch = await git.BlobAt(baseTree, file);
+        if (onBranch is null)
+            throw new Pipeline.PipelineFailedException($"{file} does not exist on {baseBranch} ({baseSha[..7]}) of {owner}/{repository}: drift is only proposed for environments committed there");
+        if (onBranch != GitDataBranch.BlobId(text))
+            throw new Pipeline.PipelineFailedException($"{file} on {baseBranch} ({baseSha[..7]}) is not the text the drift was checked against: "
+                + $"{baseBranch} moved on or the checkout is not its head. Check drift again from {baseBranch}'s head");
     }
 
     private async Task<DriftPullRequestResult> Close(PullRequest open, GitDataBranch git, string branch, string baseSha)

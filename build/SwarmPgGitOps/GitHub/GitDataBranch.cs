@@ -25,11 +25,34 @@ internal sealed class GitDataBranch(IGitHubClient client, string owner, string r
             }
         });
 
-    /// <summary>A tree: the one of commit <paramref name="parentSha"/> with <paramref name="files"/> (path → text) written into it.</summary>
-    public async Task<string> Tree(string parentSha, IReadOnlyDictionary<string, string> files)
+    public async Task<string> TreeOf(string commitSha)
     {
-        var parent = await calls.Run($"reading commit {parentSha}", () => client.Git.Commit.Get(owner, repository, parentSha));
-        var tree = new NewTree { BaseTree = parent.Tree.Sha };
+        var commit = await calls.Run($"reading commit {commitSha}", () => client.Git.Commit.Get(owner, repository, commitSha));
+        return commit.Tree.Sha;
+    }
+
+    /// <summary>The blob id of the file at <paramref name="path"/> in a tree, or null when there is none; walks one tree per folder.</summary>
+    public async Task<string?> BlobAt(string treeSha, string path)
+    {
+        var names = path.Split('/');
+        var current = treeSha;
+        for (var i = 0; i < names.Length; i++)
+        {
+            var sha = current;
+            var tree = await calls.Run($"reading the git tree of {path}", () => client.Git.Tree.Get(owner, repository, sha));
+            var wanted = i == names.Length - 1 ? TreeType.Blob : TreeType.Tree;
+            var entry = tree.Tree.FirstOrDefault(e => e.Path == names[i] && e.Type.Value == wanted);
+            if (entry is null)
+                return null;
+            current = entry.Sha;
+        }
+        return current;
+    }
+
+    /// <summary>A tree: <paramref name="baseTreeSha"/> with <paramref name="files"/> (path → text) written into it.</summary>
+    public async Task<string> Tree(string baseTreeSha, IReadOnlyDictionary<string, string> files)
+    {
+        var tree = new NewTree { BaseTree = baseTreeSha };
         foreach (var (path, text) in files)
         {
             var blob = await calls.Run($"writing {path} to git", () =>
@@ -38,6 +61,14 @@ internal sealed class GitDataBranch(IGitHubClient client, string owner, string r
         }
         var written = await calls.Run("writing the git tree", () => client.Git.Tree.Create(owner, repository, tree));
         return written.Sha;
+    }
+
+    /// <summary>The id git gives a file with this text (UTF-8, as the blobs are written).</summary>
+    public static string BlobId(string text)
+    {
+        var content = System.Text.Encoding.UTF8.GetBytes(text);
+        var header = System.Text.Encoding.ASCII.GetBytes($"blob {content.Length}\0");
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData([.. header, .. content]));
     }
 
     public async Task<string> Commit(string message, string treeSha, string parentSha)

@@ -57,7 +57,7 @@ public sealed class DriftPullRequestsTests : IAsyncLifetime
         Assert.Contains("| service pg-lab_primary | image | `swarm-pg/postgres:15-lab` | `swarm-pg/postgres:15.7-lab` | yes: `postgres.image` |", record);
         Assert.Contains("| service pg-lab_replica1 | resources.limits.memory | `(none)` | `512M` | no: the environment file has no key for it |", record);
         Assert.Contains("| database primary | settings.work_mem |", pull.Body);
-        Assert.Contains("adopts 2 live value(s) into `environments/lab.yml`", pull.Body);
+        Assert.Contains("adopts the live values of 2 difference(s) into `environments/lab.yml`: `postgres.image` = `swarm-pg/postgres:15.7-lab`, `postgres.settings.extra.work_mem` = `8MB`.", pull.Body);
         Assert.Contains("`./build.sh --target=Deploy --env=lab` restores git's state", pull.Body);
         Assert.Empty(_github.Unhandled);
     }
@@ -135,6 +135,28 @@ public sealed class DriftPullRequestsTests : IAsyncLifetime
         Assert.Equal(DriftPullRequestAction.Opened, again.Action);
         Assert.Equal(["closed", "open"], _github.PullRequests.Select(p => p.State));
         Assert.Equal(2, again.Number);
+    }
+
+    [Fact]
+    public async Task An_environment_file_that_is_not_the_one_on_the_default_branch_is_refused()
+    {
+        var stale = Repo.With(Lab, "max_wal_senders: 10", "max_wal_senders: 8");
+
+        var error = await Assert.ThrowsAsync<PipelineFailedException>(() => Pulls().Sync(Report(NewerImage), stale));
+
+        Assert.StartsWith($"environments/lab.yml on main ({MainSha[..7]}) is not the text the drift was checked against", error.Message);
+        Assert.Null(_github.Git.ResolveRef("refs/heads/drift/lab"));
+        Assert.Empty(_github.PullRequests);
+    }
+
+    [Fact]
+    public async Task An_environment_that_is_not_on_the_default_branch_is_refused()
+    {
+        var report = new DriftReport("qa", "environments/qa.yml", [NewerImage]);
+
+        var error = await Assert.ThrowsAsync<PipelineFailedException>(() => Pulls().Sync(report, Lab));
+
+        Assert.StartsWith($"environments/qa.yml does not exist on main ({MainSha[..7]})", error.Message);
     }
 
     [Fact]

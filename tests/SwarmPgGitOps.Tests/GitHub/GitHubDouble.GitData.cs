@@ -101,8 +101,17 @@ public sealed partial class GitHubDouble
                     changes[item.Path] = sha is null ? null : new GitTreeEntry(item.Mode, item.Type, sha);
                 }
                 var tree = Git.WriteTree(body.BaseTree, changes);
-                var entries = Git.ReadTree(tree).Select(e => new { Path = e.Key, e.Value.Mode, e.Value.Type, e.Value.Sha, Url = $"{ApiUrl}/git/{e.Value.Type}s/{e.Value.Sha}" });
-                return Ok(new { Sha = tree, Url = $"{ApiUrl}/git/trees/{tree}", Tree = entries, Truncated = false }, 201);
+                return Ok(new { Sha = tree, Url = $"{ApiUrl}/git/trees/{tree}", Tree = TreeJson(tree), Truncated = false }, 201);
+            }
+        });
+
+        repository.MapGet("/git/trees/{sha}", (string sha) =>
+        {
+            lock (_gate)
+            {
+                if (Git.ObjectType(sha) != "tree")
+                    return Error(404, "Not Found");
+                return Ok(new { Sha = sha, Url = $"{ApiUrl}/git/trees/{sha}", Tree = TreeJson(sha), Truncated = false });
             }
         });
 
@@ -128,6 +137,9 @@ public sealed partial class GitHubDouble
             }
         });
     }
+
+    private List<object> TreeJson(string tree) =>
+        Git.ReadTree(tree).Select(e => (object)new { Path = e.Key, e.Value.Mode, e.Value.Type, e.Value.Sha, Url = $"{ApiUrl}/git/{e.Value.Type}s/{e.Value.Sha}" }).ToList();
 
     private object RefJson(string name, string sha) => new
     {
