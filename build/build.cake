@@ -4,9 +4,11 @@
 
 using SwarmPgGitOps;
 using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Swarm;
 
 var target = Argument("target", "Default");
 var env = Argument("env", "lab");
+var deployOptions = new DeployOptions(Prune: HasArgument("prune"), BreakLock: HasArgument("break-lock"));
 var layout = ProjectLayout.Discover(Context.Environment.WorkingDirectory.FullPath);
 var console = Spectre.Console.AnsiConsole.Console;
 
@@ -21,6 +23,14 @@ Task("Render")
 Task("Validate")
     .Description("Check environment files, access policy and the rendered stack; touches no cluster")
     .Does(() => Run(() => new ValidateStep(layout, console).Run(env)));
+
+Task("Plan")
+    .Description("Show what Deploy would create, update or leave on the swarm, field by field; changes nothing")
+    .Does(() => Run(() => new PlanStep(layout, console).Run(env, deployOptions)));
+
+Task("Deploy")
+    .Description("Validate, then apply artifacts/<env>/stack.yml to the swarm (--prune removes dropped services, --break-lock)")
+    .Does(() => Run(() => new DeployStep(layout, console).Run(env, deployOptions)));
 
 Task("Test")
     .Description("Build and run every test: unit tests, then the lab tests on a real swarm (brings the lab up)")

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Spectre.Console;
+using SwarmPgGitOps.Secrets;
+using SwarmPgGitOps.Swarm;
+
+namespace SwarmPgGitOps.Pipeline;
+
+/// <summary>Deploy: validate, render, preflight, take the stack's lock, apply what changed, release the lock.</summary>
+public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
+{
+    public DeployOutcome Run(string environment, DeployOptions options) => RunAsync(environment, options).GetAwaiter().GetResult();
+
+    public async Task<DeployOutcome> RunAsync(string environment, DeployOptions options, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation);
+        var secrets = new SecretResolver(layout).Resolve(target.Environment);
+        DiagnosticPrinter.Print(console, secrets.Diagnostics);
+        if (secrets.Value is null)
+            throw new PipelineFailedException($"the passwords of {environment} are not available; nothing was changed");
+
+        var deploy = target.Environment.Spec.Deploy;
+        void Progress(string line) => console.MarkupLine($"[grey]{clock.Elapsed.TotalSeconds,6:0.0}s[/] {Markup.Escape(line)}");
+
+        await using var stackLock = await DeployLock.AcquireAsync(target.Docker, target.Desired.Stack,
+            TimeSpan.FromSeconds(deploy.LockTimeoutSeconds), options.BreakLock, Progress, cancellation);
+        var outcome = await new SwarmDeployer(target.Docker, Progress)
+            .DeployAsync(target.Desired, secrets.Value, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation);
+
+        PlanPrinter.Print(console, outcome.Plan);
+        console.MarkupLine(outcome.Plan.HasChanges
+            ? $"[green]deployed[/] {Markup.Escape(environment)} in {clock.Elapsed.TotalSeconds:0.0} s: {outcome.Created.Count} service(s) created, {outcome.Updated.Count} updated, {outcome.Removed.Count} removed"
+            : $"[green]no change[/] {Markup.Escape(environment)} is as git says ({clock.Elapsed.TotalSeconds:0.0} s)");
+        return outcome;
+    }
+}
