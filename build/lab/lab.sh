@@ -80,6 +80,7 @@ dk() {
   timeout "$DOCKER_CALL_TIMEOUT" docker -H "unix://$(node_sock "$n")" "$@"
 }
 
+containerd_up() { timeout 5 ctr --address "$(node_ctrd_sock "$1")" version >/dev/null 2>&1; }
 engine_up() { [[ -S $(node_sock "$1") ]] && timeout 5 docker -H "unix://$(node_sock "$1")" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 # PIDs whose command line contains the given string (excluding this shell).
@@ -294,7 +295,7 @@ start_containerd() {
 wait_containerd() {
   local n=$1 deadline pid
   deadline=$((SECONDS + CONTAINERD_START_TIMEOUT))
-  while ! timeout 5 ctr --address "$(node_ctrd_sock "$n")" version >/dev/null 2>&1; do
+  while ! containerd_up "$n"; do
     pid=$(pids_matching "containerd --config $(node_run "$n")/containerd.toml" | head -n1)
     if [[ -z $pid ]] || ((SECONDS >= deadline)); then
       tail_log "$(node_ctrd_log "$n")"
@@ -364,16 +365,20 @@ ensure_engines() {
     # containerd's shims put their sockets under /run/containerd/s; remember that we created it.
     [[ -f $RUN_BASE/created-run-containerd ]] || : >"$RUN_BASE/created-run-containerd"
   fi
+  if [[ ! -d /run/docker ]]; then
+    # dockerd creates /run/docker/plugins (plugin discovery, shared by all engines).
+    [[ -f $RUN_BASE/created-run-docker ]] || : >"$RUN_BASE/created-run-docker"
+  fi
   for n in "${NODES[@]}"; do
     write_node_config "$n"
     ensure_uts "$n"
   done
   local all_up=1
-  for n in "${NODES[@]}"; do engine_up "$n" || all_up=0; done
+  for n in "${NODES[@]}"; do containerd_up "$n" && engine_up "$n" || all_up=0; done
   ((all_up)) && return 0
   step "Starting engines (containerd + dockerd per node)"
-  for n in "${NODES[@]}"; do engine_up "$n" || start_containerd "$n"; done
-  for n in "${NODES[@]}"; do engine_up "$n" || wait_containerd "$n"; done
+  for n in "${NODES[@]}"; do containerd_up "$n" || start_containerd "$n"; done
+  for n in "${NODES[@]}"; do wait_containerd "$n"; done
   for n in "${NODES[@]}"; do start_dockerd "$n"; done
   for n in "${NODES[@]}"; do wait_dockerd "$n"; done
   step_done "started: ${STARTED[*]:-nothing new}"
@@ -726,6 +731,10 @@ cmd_down() {
     rmdir /run/containerd/s 2>/dev/null || true
     rmdir /run/containerd 2>/dev/null || true
   fi
+  if [[ -f $RUN_BASE/created-run-docker && -d /run/docker ]]; then
+    rmdir /run/docker/plugins 2>/dev/null || true
+    rmdir /run/docker 2>/dev/null || true
+  fi
   # Files.
   rm -rf --one-file-system "$DATA_BASE" "$RUN_BASE" "$LOG_BASE" "$LAB_DIR"
   if [[ $purge == 1 ]]; then
@@ -756,6 +765,7 @@ cmd_status() {
     else
       mark 0 "$n namespace $ns $addr"
     fi
+    if containerd_up "$n"; then mark 1 "$n containerd unix://$(node_ctrd_sock "$n")"; else mark 0 "$n containerd unix://$(node_ctrd_sock "$n")"; fi
     if engine_up "$n"; then
       mark 1 "$n engine $(dk "$n" version --format '{{.Server.Version}}') unix://$(node_sock "$n") (hostname $(dk "$n" info --format '{{.Name}}'))"
       layer=$(image_layer "$n")
