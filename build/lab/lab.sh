@@ -183,6 +183,7 @@ check_tools() {
 
 ensure_network() {
   local changed=0 n ns veth addr
+  STEP_T0=$(now_ms)
   mkdir -p "$RUN_BASE"
   if ! ip link show dev "$BRIDGE" >/dev/null 2>&1; then
     ip link add "$BRIDGE" type bridge
@@ -239,7 +240,8 @@ ensure_network() {
     fi
   done
   if ((changed)); then
-    log "==> Network: bridge $BRIDGE $BRIDGE_CIDR, namespaces spglab-node1..3 (created/completed)"
+    log "==> Network: bridge $BRIDGE $BRIDGE_CIDR, namespaces spglab-node1..3, FORWARD rule"
+    step_done "created or completed"
   fi
 }
 
@@ -814,6 +816,9 @@ EOF
 }
 
 main() {
+  # Make INT/TERM run the EXIT trap (which removes a half-built root filesystem).
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   CMD=${1:-}
   case $CMD in
   up) cmd_up ;;
