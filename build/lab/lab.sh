@@ -80,7 +80,8 @@ dk() {
   timeout "$DOCKER_CALL_TIMEOUT" docker -H "unix://$(node_sock "$n")" "$@"
 }
 
-containerd_up() { timeout 5 ctr --address "$(node_ctrd_sock "$1")" version >/dev/null 2>&1; }
+# ctr blocks until its timeout when the socket is missing: test the socket first.
+containerd_up() { [[ -S $(node_ctrd_sock "$1") ]] && timeout 5 ctr --connect-timeout 2s --address "$(node_ctrd_sock "$1")" version >/dev/null 2>&1; }
 engine_up() { [[ -S $(node_sock "$1") ]] && timeout 5 docker -H "unix://$(node_sock "$1")" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 # PIDs whose command line contains the given string (excluding this shell).
@@ -682,8 +683,14 @@ cmd_down() {
   local purge=$1 n pids shims child
   require_root_debian
   take_lock
-  local t0
-  t0=$(now_ms)
+  local phases="" pt
+  pt=$(now_ms)
+  phase() {
+    local t
+    t=$(now_ms)
+    phases+="${phases:+, }$1 $(((t - pt) / 1000)).$((((t - pt) % 1000) / 100))s"
+    pt=$t
+  }
   step "Stopping the lab"
   # Leave the swarm (workers first) while the engines still answer.
   for n in node3 node2 node1; do
@@ -691,17 +698,20 @@ cmd_down() {
       dk "$n" swarm leave --force >/dev/null 2>&1 || warn "$n: swarm leave failed"
     fi
   done
+  phase "swarm leave"
   # Stop the engines, then their containerd.
   pids=()
   for n in "${NODES[@]}"; do
     while read -r p; do [[ -n $p ]] && pids+=("$p"); done < <(pids_matching "$(node_sock "$n")")
   done
   stop_pids "$ENGINE_STOP_TIMEOUT" "${pids[@]}"
+  phase dockerd
   pids=()
   for n in "${NODES[@]}"; do
     while read -r p; do [[ -n $p ]] && pids+=("$p"); done < <(pids_matching "containerd --config $(node_run "$n")/containerd.toml")
   done
   stop_pids 15 "${pids[@]}"
+  phase containerd
   # Leftover shims and their containers.
   for n in "${NODES[@]}"; do
     shims=$(pids_matching "-address $(node_ctrd_sock "$n")" | tr '\n' ' ')
@@ -739,13 +749,14 @@ cmd_down() {
   fi
   # Files.
   rm -rf --one-file-system "$DATA_BASE" "$RUN_BASE" "$LOG_BASE" "$LAB_DIR"
+  phase "clean-up"
+  log "    ($phases)"
   if [[ $purge == 1 ]]; then
     rm -rf --one-file-system "$CACHE_DIR"
     step_done "everything removed, including the image cache $CACHE_DIR"
   else
     step_done "kept the image cache $ROOTFS_TAR (remove it with: $0 down --purge)"
   fi
-  : "$t0"
 }
 
 # ---------------------------------------------------------------- status
