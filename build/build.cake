@@ -10,7 +10,7 @@ var target = Argument("target", "Default");
 var env = Argument("env", "lab");
 var deployOptions = new DeployOptions(Prune: HasArgument("prune"), BreakLock: HasArgument("break-lock"));
 var layout = ProjectLayout.Discover(Context.Environment.WorkingDirectory.FullPath);
-var console = Spectre.Console.AnsiConsole.Console;
+var console = PipelineConsole.Create();
 
 Task("Default")
     .Description("List the tasks")

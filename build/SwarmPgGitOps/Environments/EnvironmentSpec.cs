@@ -140,5 +140,7 @@ public sealed class DeploySpec
     public int ConvergeTimeoutSeconds { get; init; } = 300;
     public int StopGracePeriodSeconds { get; init; } = 60;
     public int HealthStartPeriodSeconds { get; init; } = 120;
+    /// <summary>How long Swarm watches a new task for failure before it counts an update as done (and rolls back if it fails).</summary>
+    public int UpdateMonitorSeconds { get; init; } = 10;
     public int LockTimeoutSeconds { get; init; } = 600;
 }

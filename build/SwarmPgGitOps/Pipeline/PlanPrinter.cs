@@ -12,7 +12,7 @@ public static class PlanPrinter
         {
             var colour = change.Change switch { ChangeKind.Create => "green", ChangeKind.Update => "yellow", ChangeKind.Remove => "red", _ => "grey" };
             var details = change.Fields.Count > 0
-                ? string.Join("\n", change.Fields.Select(f => $"{f.Field}: {f.Live} → {f.Desired}"))
+                ? string.Join("\n", change.Fields.Select(f => f.Summary()))
                 : change.Note ?? "";
             table.AddRow(change.ObjectKind, Markup.Escape(change.Name), $"[{colour}]{change.Change.ToString().ToLowerInvariant()}[/]", Markup.Escape(details));
         }

@@ -19,7 +19,8 @@ public sealed record RenderModel(
     IReadOnlyList<RenderSecret> Secrets,
     string ReplicationUser,
     int StopGracePeriodSeconds,
-    int HealthStartPeriodSeconds)
+    int HealthStartPeriodSeconds,
+    int UpdateMonitorSeconds)
 {
     /// <summary>Set once the files that become Swarm configs are rendered: their names carry a hash of their content.</summary>
     public IReadOnlyList<RenderConfig> Configs { get; init; } = [];
@@ -48,7 +49,8 @@ public sealed record RenderModel(
             ],
             ReplicationUser: spec.Access.Replication.User,
             StopGracePeriodSeconds: spec.Deploy.StopGracePeriodSeconds,
-            HealthStartPeriodSeconds: spec.Deploy.HealthStartPeriodSeconds);
+            HealthStartPeriodSeconds: spec.Deploy.HealthStartPeriodSeconds,
+            UpdateMonitorSeconds: spec.Deploy.UpdateMonitorSeconds);
     }
 
     /// <summary>Swarm secrets are immutable: a new value gets a new version, and so a new name.</summary>

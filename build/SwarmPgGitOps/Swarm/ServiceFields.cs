@@ -3,7 +3,19 @@ using Docker.DotNet.Models;
 
 namespace SwarmPgGitOps.Swarm;
 
-public sealed record FieldChange(string Field, string Desired, string Live);
+public sealed record FieldChange(string Field, string Desired, string Live)
+{
+    /// <summary>For list fields only what was added and removed; for single values `live → desired`.</summary>
+    public string Summary()
+    {
+        var want = Desired.Split(", ", StringSplitOptions.RemoveEmptyEntries);
+        var have = Live.Split(", ", StringSplitOptions.RemoveEmptyEntries);
+        if (want.Length <= 1 && have.Length <= 1)
+            return $"{Field}: {(Live.Length == 0 ? "(none)" : Live)} → {(Desired.Length == 0 ? "(none)" : Desired)}";
+        var changes = have.Except(want).Select(v => $"- {v}").Concat(want.Except(have).Select(v => $"+ {v}"));
+        return $"{Field}:\n  " + string.Join("\n  ", changes);
+    }
+}
 
 /// <summary>
 /// A service spec seen as the fields the pipeline owns, each as one comparable string. Deploy compares desired and
