@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CliWrap;
 using CliWrap.Buffered;
 using Docker.DotNet;
@@ -34,7 +33,41 @@ public sealed class LabFixture : IDisposable
         return result.StandardOutput;
     }
 
-    public static string RandomPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('/', '_').Replace('+', '-');
+    /// <summary>Removes a stack, waits for its containers to go, then removes its secrets and its volumes on every node.</summary>
+    public async Task RemoveStackAsync(string stack)
+    {
+        await DockerCli(Info.Endpoint, ["stack", "rm", stack], check: false);
+        foreach (var node in Info.Nodes)
+        {
+            await Waits.Until(async () => (await DockerCli(node.Socket, ["ps", "-aq", "--filter", $"label=com.docker.stack.namespace={stack}"])).Trim().Length == 0,
+                TimeSpan.FromSeconds(90), $"the containers of {stack} on {node.Name} to go");
+        }
+        var secrets = (await DockerCli(Info.Endpoint, ["secret", "ls", "-q", "--filter", $"name={stack}_"])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (secrets.Length > 0)
+            await DockerCli(Info.Endpoint, ["secret", "rm", .. secrets], check: false);
+        var configs = (await DockerCli(Info.Endpoint, ["config", "ls", "-q", "--filter", $"name={stack}_"])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (configs.Length > 0)
+            await DockerCli(Info.Endpoint, ["config", "rm", .. configs], check: false);
+        foreach (var node in Info.Nodes)
+        {
+            var volumes = (await DockerCli(node.Socket, ["volume", "ls", "-q", "--filter", $"label=com.docker.stack.namespace={stack}"])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (volumes.Length > 0)
+                await DockerCli(node.Socket, ["volume", "rm", .. volumes]);
+        }
+    }
+
+    /// <summary>A copy of environments/ and templates/ in a temporary folder, for tests that change an environment file.</summary>
+    public ProjectLayout ScratchProject()
+    {
+        var root = Directory.CreateTempSubdirectory("spg-labtest-").FullName;
+        foreach (var folder in new[] { "environments", "templates" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, folder));
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(Layout.Root, folder)))
+                File.Copy(file, Path.Combine(root, folder, Path.GetFileName(file)));
+        }
+        return new ProjectLayout(root);
+    }
 
     public void Dispose() => Docker.Dispose();
 }

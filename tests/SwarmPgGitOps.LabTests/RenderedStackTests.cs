@@ -4,7 +4,7 @@ namespace SwarmPgGitOps.LabTests;
 
 /// <summary>The rendered stack and entrypoint scripts on the real lab: placement, streaming, slots, read-only replicas, restarts.</summary>
 [Collection("lab")]
-public class RenderedStackTests(DeployedLabStack stack) : IClassFixture<DeployedLabStack>
+public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<StackDeployedByHand>
 {
     [Fact]
     public async Task Primary_runs_on_the_master_node_and_each_replica_on_its_worker()
@@ -59,7 +59,7 @@ public class RenderedStackTests(DeployedLabStack stack) : IClassFixture<Deployed
 
         foreach (var replica in stack.Environment.Spec.Replicas)
         {
-            await DeployedLabStack.WaitUntil(async () =>
+            await Waits.Until(async () =>
             {
                 await using var connection = stack.ConnectReplica(replica);
                 return await stack.Scalar<long>(connection, $"SELECT count(*) FROM public.swarm_pg_canary WHERE token = '{token}'") == 1;
@@ -101,8 +101,8 @@ public class RenderedStackTests(DeployedLabStack stack) : IClassFixture<Deployed
             await stack.Scalar<int>(primary, $"INSERT INTO public.swarm_pg_canary (token) VALUES ('{canary}') RETURNING 1");
 
         await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "update", "--force", "--detach=true", $"{stack.Stack}_{replica.Name}"]);
-        await DeployedLabStack.WaitUntil(async () => await stack.StreamingReplicas() < stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(60), "the replica to stop");
-        await DeployedLabStack.WaitUntil(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(180), "the replica to stream again");
+        await Waits.Until(async () => await stack.StreamingReplicas() < stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(60), "the replica to stop");
+        await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(180), "the replica to stream again");
 
         var logs = await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "logs", "--raw", $"{stack.Stack}_{replica.Name}"]);
         Assert.Contains("resuming streaming without a new base backup", logs);

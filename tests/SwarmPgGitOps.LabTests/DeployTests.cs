@@ -1,0 +1,119 @@
+using Npgsql;
+using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Swarm;
+
+namespace SwarmPgGitOps.LabTests;
+
+/// <summary>The pipeline's Deploy on the real lab. Each test that changes the environment puts it back before it ends.</summary>
+[Collection("lab")]
+public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDeployedByPipeline>
+{
+    [Fact]
+    public async Task A_fresh_deploy_creates_everything_and_converges_with_every_replica_streaming()
+    {
+        Assert.Equal(["pg-lab_primary", "pg-lab_replica1", "pg-lab_replica2"], stack.FirstDeploy.Created);
+        var nodes = (await stack.Lab.Docker.Swarm.ListNodesAsync()).ToDictionary(n => n.ID);
+        Assert.Equal("master", nodes[Assert.Single(await stack.RunningTasks("primary")).NodeID].Spec.Labels["purpose"]);
+        foreach (var replica in stack.Environment.Spec.Replicas)
+            Assert.Equal("worker", nodes[Assert.Single(await stack.RunningTasks(replica.Name)).NodeID].Spec.Labels["purpose"]);
+        Assert.Equal(stack.Environment.Spec.Replicas.Count, await stack.StreamingReplicas());
+    }
+
+    [Fact]
+    public async Task A_second_deploy_changes_nothing_and_restarts_nothing()
+    {
+        var before = await Snapshot();
+
+        var outcome = await stack.Deploy();
+
+        Assert.False(outcome.Plan.HasChanges);
+        Assert.Empty(outcome.Updated);
+        Assert.Equal(before, await Snapshot());
+    }
+
+    [Fact]
+    public async Task A_pg_hba_change_rolls_out_and_takes_effect()
+    {
+        await using (var primary = stack.ConnectPrimary())
+            await stack.Scalar<int>(primary, "DROP ROLE IF EXISTS reporting; CREATE ROLE reporting LOGIN PASSWORD 'reporting-pw'; SELECT 1");
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ConnectAs("reporting", "reporting-pw"));
+        Assert.Equal("28000", refused.SqlState);
+
+        var restore = stack.EditEnvironment("  rules:\n", "  rules:\n    - { type: host, database: postgres, user: reporting, address: 172.17.0.1/32, method: scram-sha-256 }\n");
+        try
+        {
+            var outcome = await stack.Deploy();
+
+            Assert.Equal(["pg-lab_primary", "pg-lab_replica1", "pg-lab_replica2"], outcome.Updated);
+            Assert.All(outcome.Plan.Changes.Where(c => c.Change == ChangeKind.Update), c => Assert.Equal("configs", Assert.Single(c.Fields).Field));
+            Assert.Equal("reporting", await ConnectAs("reporting", "reporting-pw"));
+            Assert.Equal(stack.Environment.Spec.Replicas.Count, await stack.StreamingReplicas());
+        }
+        finally
+        {
+            restore();
+            await stack.Deploy();
+        }
+    }
+
+    [Fact]
+    public async Task A_broken_image_tag_fails_the_deploy_and_rolls_the_primary_back()
+    {
+        var goodImage = stack.Environment.Spec.Postgres.Image;
+        var restore = stack.EditEnvironment($"image: {goodImage}", "image: swarm-pg/postgres:15-missing");
+        try
+        {
+            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+
+            Assert.StartsWith("deploy failed: pg-lab_primary:", failure.Message);
+            Assert.Contains("No such image", failure.Message);
+            var primary = await stack.Lab.Docker.Swarm.InspectServiceAsync("pg-lab_primary");
+            Assert.Equal(goodImage, primary.Spec.TaskTemplate.ContainerSpec.Image);
+            var replica = await stack.Lab.Docker.Swarm.InspectServiceAsync("pg-lab_replica1");
+            Assert.Equal(goodImage, replica.Spec.TaskTemplate.ContainerSpec.Image);
+            await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(120), "replicas streaming after the rollback");
+        }
+        finally
+        {
+            restore();
+        }
+    }
+
+    [Fact]
+    public async Task A_deploy_waits_for_the_lock_and_fails_naming_its_holder_then_break_lock_takes_it()
+    {
+        var restore = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 240\n  lock_timeout_seconds: 3\n");
+        try
+        {
+            await using (await DeployLock.AcquireAsync(stack.Lab.Docker, stack.Stack, TimeSpan.FromSeconds(5), false, _ => { }))
+            {
+                var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+                Assert.StartsWith($"pg-lab is locked by {DeployLock.Holder()} since", failure.Message);
+                Assert.EndsWith("If that run is gone, run again with --break-lock", failure.Message);
+
+                var broken = await stack.Deploy(new DeployOptions(BreakLock: true));
+                Assert.False(broken.Plan.HasChanges);
+            }
+            Assert.DoesNotContain(await stack.Lab.Docker.Configs.ListConfigsAsync(), c => c.Spec.Name == DeployLock.NameFor(stack.Stack));
+        }
+        finally
+        {
+            restore();
+        }
+    }
+
+    private async Task<string> ConnectAs(string user, string password)
+    {
+        var spec = stack.Environment.Spec.Primary;
+        await using var connection = new NpgsqlConnection($"Host={spec.ConnectHost};Port={spec.Port};Username={user};Password={password};Database=postgres;Timeout=5;Pooling=false");
+        return await stack.Scalar<string>(connection, "SELECT current_user::text");
+    }
+
+    private async Task<string> Snapshot()
+    {
+        var services = await stack.Lab.Docker.Swarm.ListServicesAsync();
+        var tasks = await stack.Lab.Docker.Tasks.ListAsync(new Docker.DotNet.Models.TasksListParameters());
+        return string.Join("\n", services.Where(s => s.Spec.Name.StartsWith("pg-lab_", StringComparison.Ordinal)).OrderBy(s => s.Spec.Name).Select(s => $"{s.Spec.Name} v{s.Version.Index}"))
+            + "\n" + string.Join("\n", tasks.Where(t => t.DesiredState == Docker.DotNet.Models.TaskState.Running).Select(t => t.ID).Order());
+    }
+}

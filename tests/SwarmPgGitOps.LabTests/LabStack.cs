@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using Docker.DotNet.Models;
+using Npgsql;
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Rendering;
+using Spectre.Console;
+using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Secrets;
+using SwarmPgGitOps.Swarm;
+
+namespace SwarmPgGitOps.LabTests;
+
+/// <summary>
+/// The lab environment's stack, deployed once for a test class and removed afterwards with its volumes, with the
+/// means to reach its databases. Subclasses say how it is deployed.
+/// </summary>
+public abstract class LabStack : IAsyncLifetime
+{
+    public LabFixture Lab { get; } = new();
+    public abstract ProjectLayout Layout { get; }
+    public EnvironmentDocument Environment { get; private set; } = null!;
+    public string SuperuserPassword => Passwords.SuperuserPassword;
+    public string ReplicationPassword => Passwords.ReplicationPassword;
+    private SecretValues Passwords { get; set; } = null!;
+    public TimeSpan TimeToStreaming { get; private set; }
+
+    public string Stack => Environment.Spec.Stack;
+
+    public async Task InitializeAsync()
+    {
+        Environment = EnvironmentLoader.Load(Layout, "lab").Unwrap();
+        Passwords = new SecretResolver(Layout).Resolve(Environment).Unwrap();
+        await Lab.RemoveStackAsync(Stack);
+        var clock = Stopwatch.StartNew();
+        await DeployAsync();
+        await Waits.Until(async () => await StreamingReplicas() == Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(240), "every replica streaming");
+        TimeToStreaming = clock.Elapsed;
+    }
+
+    protected abstract Task DeployAsync();
+
+    public async Task DisposeAsync()
+    {
+        await Lab.RemoveStackAsync(Stack);
+        Lab.Dispose();
+    }
+
+    public NpgsqlConnection Connect(string host, int port) => new(new NpgsqlConnectionStringBuilder
+    {
+        Host = host,
+        Port = port,
+        Username = "postgres",
+        Password = SuperuserPassword,
+        Database = "postgres",
+        Timeout = 5,
+        Pooling = false,
+    }.ConnectionString);
+
+    public NpgsqlConnection ConnectPrimary() => Connect(Environment.Spec.Primary.ConnectHost!, Environment.Spec.Primary.Port);
+
+    public NpgsqlConnection ConnectReplica(ReplicaSpec replica) => Connect(replica.ConnectHost!, replica.Port);
+
+    public async Task<T> Scalar<T>(NpgsqlConnection connection, string sql)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+            await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<long> StreamingReplicas()
+    {
+        try
+        {
+            await using var primary = ConnectPrimary();
+            return await Scalar<long>(primary, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
+    public async Task<IList<TaskResponse>> RunningTasks(string service) =>
+        (await Lab.Docker.Tasks.ListAsync(new TasksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["service"] = new Dictionary<string, bool> { [$"{Stack}_{service}"] = true },
+                ["desired-state"] = new Dictionary<string, bool> { ["running"] = true },
+            },
+        })).Where(t => t.Status.State == TaskState.Running).ToList();
+}
+
+/// <summary>Deployed with plain `docker stack deploy` (the seed's way): proves the rendered stack and scripts independently of the deployer.</summary>
+public sealed class StackDeployedByHand : LabStack
+{
+    public override ProjectLayout Layout => Lab.Layout;
+
+    protected override async Task DeployAsync()
+    {
+        var directory = new ArtifactWriter(Layout).Write(new EnvironmentRenderer(Layout).Render(Environment).Unwrap());
+        var secrets = Environment.Spec.Secrets;
+        await CreateSecret(RenderModel.SecretName(Stack, "superuser_password", secrets.SuperuserPassword), SuperuserPassword);
+        await CreateSecret(RenderModel.SecretName(Stack, "replication_password", secrets.ReplicationPassword), ReplicationPassword);
+        await LabFixture.DockerCli(Lab.Info.Endpoint, ["stack", "deploy", "--detach=true", "-c", Path.Combine(directory, "stack.yml"), Stack]);
+    }
+
+    private async Task CreateSecret(string name, string value) =>
+        await LabFixture.DockerCli(Lab.Info.Endpoint, ["secret", "create", name, "-"], input: value);
+}
+
+/// <summary>Deployed by the pipeline's own Deploy step, from a scratch copy of the project that tests may change.</summary>
+public sealed class StackDeployedByPipeline : LabStack
+{
+    private ProjectLayout? _layout;
+
+    public override ProjectLayout Layout => _layout ??= Lab.ScratchProject();
+
+    public DeployOutcome FirstDeploy { get; private set; } = null!;
+
+    public StringWriter Output { get; } = new();
+
+    public Task<DeployOutcome> Deploy(DeployOptions? options = null) =>
+        new DeployStep(Layout, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Output) }))
+            .RunAsync("lab", options ?? new DeployOptions());
+
+    /// <summary>Changes the scratch environment file; returns an action that puts the original back.</summary>
+    public Action EditEnvironment(string find, string replace)
+    {
+        var file = Layout.EnvironmentFile("lab");
+        var original = File.ReadAllText(file);
+        Assert.Contains(find, original);
+        File.WriteAllText(file, original.Replace(find, replace, StringComparison.Ordinal));
+        return () => File.WriteAllText(file, original);
+    }
+
+    protected override async Task DeployAsync() => FirstDeploy = await Deploy();
+}
