@@ -34,6 +34,9 @@ public abstract class LabStack : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         await DeployAsync();
         await Waits.Until(async () => await StreamingReplicas() == Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(240), "every replica streaming");
+        // Streaming starts a few seconds before Swarm's healthcheck reports the replica's task as running.
+        foreach (var service in Environment.Spec.Replicas.Select(r => r.Name).Prepend(Environment.Spec.Primary.Name))
+            await Waits.Until(async () => (await RunningTasks(service)).Count == 1, TimeSpan.FromSeconds(60), $"{service} running and healthy");
         TimeToStreaming = clock.Elapsed;
     }
 

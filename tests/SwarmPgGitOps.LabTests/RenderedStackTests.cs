@@ -103,6 +103,7 @@ public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<Stack
         await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "update", "--force", "--detach=true", $"{stack.Stack}_{replica.Name}"]);
         await Waits.Until(async () => await stack.StreamingReplicas() < stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(60), "the replica to stop");
         await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(180), "the replica to stream again");
+        await Waits.Until(async () => (await stack.RunningTasks(replica.Name)).Count == 1, TimeSpan.FromSeconds(60), "the replica's task to be healthy");
 
         var logs = await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "logs", "--raw", $"{stack.Stack}_{replica.Name}"]);
         Assert.Contains("resuming streaming without a new base backup", logs);
