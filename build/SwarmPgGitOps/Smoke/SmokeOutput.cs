@@ -51,7 +51,7 @@ public static class SmokeOutput
         Canary = report.Canary.Select(a => new
         {
             a.Replica,
-            RoundTripMs = a.RoundTrip is { } t ? Milliseconds(t) : (double?)null,
+            RoundTripMs = a.RoundTrip is { } t ? Milliseconds(t) : (decimal?)null,
             ReplayAgeSeconds = a.ReplayAge?.TotalSeconds,
             a.Error,
         }),
@@ -72,7 +72,7 @@ public static class SmokeOutput
         return text.ToString();
     }
 
-    private static double Milliseconds(TimeSpan time) => Math.Round(time.TotalMilliseconds, 1);
+    private static decimal Milliseconds(TimeSpan time) => Math.Round((decimal)time.TotalMilliseconds, 1, MidpointRounding.AwayFromZero);
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
 }
