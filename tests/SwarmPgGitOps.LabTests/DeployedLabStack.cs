@@ -3,29 +3,39 @@ using Docker.DotNet.Models;
 using Npgsql;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Secrets;
 
 namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
-/// The rendered lab stack, deployed once with plain `docker stack deploy` (the seed's way) so that these tests prove the
+/// A rendered lab stack, deployed once with plain `docker stack deploy` (the seed's way) so that these tests prove the
 /// rendered stack and scripts on a real swarm, independently of the pipeline's own deployer. Removed afterwards, volumes too.
+/// By default the repository's `lab` environment with random passwords; tests that need a stack of their own pass a
+/// scratch project whose environment names another stack, ports and subnet, and the passwords to deploy it with.
 /// </summary>
-public sealed class DeployedLabStack : IAsyncLifetime
+public sealed class DeployedLabStack(ProjectLayout? project, string environmentName, Func<EnvironmentDocument, SecretValues>? passwords) : IAsyncLifetime
 {
+    public DeployedLabStack() : this(null, "lab", null)
+    {
+    }
+
     public LabFixture Lab { get; } = new();
+    public ProjectLayout Project => project ?? Lab.Layout;
     public EnvironmentDocument Environment { get; private set; } = null!;
-    public string SuperuserPassword { get; } = LabFixture.RandomPassword();
-    public string ReplicationPassword { get; } = LabFixture.RandomPassword();
+    public string SuperuserPassword { get; private set; } = LabFixture.RandomPassword();
+    public string ReplicationPassword { get; private set; } = LabFixture.RandomPassword();
     public TimeSpan TimeToStreaming { get; private set; }
 
     public string Stack => Environment.Spec.Stack;
 
     public async Task InitializeAsync()
     {
-        Environment = EnvironmentLoader.Load(Lab.Layout, "lab").Unwrap();
+        Environment = EnvironmentLoader.Load(Project, environmentName).Unwrap();
+        if (passwords?.Invoke(Environment) is { } chosen)
+            (SuperuserPassword, ReplicationPassword) = (chosen.SuperuserPassword, chosen.ReplicationPassword);
         await RemoveStack();
-        var rendered = new EnvironmentRenderer(Lab.Layout).Render(Environment).Unwrap();
-        var directory = new ArtifactWriter(Lab.Layout).Write(rendered);
+        var rendered = new EnvironmentRenderer(Project).Render(Environment).Unwrap();
+        var directory = new ArtifactWriter(Project).Write(rendered);
 
         var secrets = Environment.Spec.Secrets;
         await CreateSecret(RenderModel.SecretName(Stack, "superuser_password", secrets.SuperuserPassword), SuperuserPassword);

@@ -10,7 +10,8 @@ namespace SwarmPgGitOps.Smoke;
 public static class CanaryProbe
 {
     public const string Table = "public.swarm_pg_canary";
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan SlowestPoll = TimeSpan.FromMilliseconds(100);
 
     public sealed record Written(string Token, string Lsn, long StartedAt);
 
@@ -37,11 +38,13 @@ public static class CanaryProbe
             $"SELECT COALESCE(pg_last_wal_replay_lsn() >= @lsn::pg_lsn, false) AND EXISTS (SELECT FROM {Table} WHERE token = @token)", replica);
         arrived.Parameters.AddWithValue("lsn", canary.Lsn);
         arrived.Parameters.AddWithValue("token", canary.Token);
+        var poll = FirstPoll;
         while (!(bool)(await arrived.ExecuteScalarAsync(cancellation))!)
         {
             if (Stopwatch.GetElapsedTime(canary.StartedAt) > timeout)
                 return new CanaryArrival(name, null, null, $"not seen after {timeout.TotalSeconds:0} s");
-            await Task.Delay(PollInterval, cancellation);
+            await Task.Delay(poll, cancellation);
+            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 3 / 2, SlowestPoll.Ticks));
         }
         var roundTrip = Stopwatch.GetElapsedTime(canary.StartedAt);
 

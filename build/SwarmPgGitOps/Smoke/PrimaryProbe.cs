@@ -13,7 +13,7 @@ public static class PrimaryProbe
           FROM pg_stat_replication;
         SELECT slot_name, slot_type, active, temporary, wal_status FROM pg_replication_slots;
         SELECT name, setting, unit, vartype, current_setting(name) FROM pg_settings WHERE name = ANY(@settings);
-        SELECT line_number, type, database, user_name, address, netmask, auth_method, error FROM pg_hba_file_rules ORDER BY rule_number NULLS LAST, line_number;
+        SELECT line_number, type, database, user_name, address, netmask, auth_method, error FROM pg_hba_file_rules ORDER BY line_number;
         SELECT CASE WHEN rolpassword IS NULL THEN 'none' WHEN rolpassword LIKE 'SCRAM-SHA-256$%' THEN 'scram' WHEN rolpassword LIKE 'md5%' THEN 'md5' ELSE 'other' END
           FROM pg_authid WHERE rolname = @replication_user;
         SELECT (SELECT system_identifier FROM pg_control_system()), (SELECT timeline_id FROM pg_control_checkpoint());

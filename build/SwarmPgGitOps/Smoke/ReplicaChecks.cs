@@ -18,8 +18,6 @@ public static class ReplicaChecks
                 $"{replica.Name} is not a standby: it was promoted or started without standby.signal; it no longer follows the primary"),
             SmokeCheck.When(receiver?.Status == "streaming", "wal_receiver.status", target, receiver?.Status ?? "no wal receiver", "streaming",
                 $"{replica.Name} does not stream from the primary: docker service logs {service}; check the primary is reachable and pg_hba allows {expected.ReplicationUser}"),
-            SmokeCheck.When(receiver?.SlotName == replica.Slot, "wal_receiver.slot", target, receiver?.SlotName ?? "none", replica.Slot,
-                $"{replica.Name} does not stream through its own slot: its primary_slot_name differs from replicas[].slot; redeploy {service}"),
             Backlog(observed.ReplayBacklogBytes, replica, expected),
             SmokeCheck.When(!observed.ConninfoHoldsPassword, "primary_conninfo", target,
                 observed.ConninfoHoldsPassword ? "holds password= (value hidden)" : "no password", "no password=",
@@ -28,6 +26,11 @@ public static class ReplicaChecks
                 observed.WriteOutcome == ReplicaObservation.WriteAccepted ? "write accepted" : $"SQLSTATE {observed.WriteOutcome}", $"SQLSTATE {ReadOnlySqlState}",
                 $"{replica.Name} accepted a write: it is not a hot standby (promoted?); clients writing to it diverge from the primary"),
         };
+        if (receiver is not null)
+        {
+            checks.Insert(2, SmokeCheck.When(receiver.SlotName == replica.Slot, "wal_receiver.slot", target, receiver.SlotName ?? "none", replica.Slot,
+                $"{replica.Name} does not stream through its own slot: its primary_slot_name differs from replicas[].slot; redeploy {service}"));
+        }
         if (primary is not null)
         {
             checks.Add(SmokeCheck.When(observed.Identity.SystemIdentifier == primary.SystemIdentifier, "system_identifier", target,
