@@ -50,6 +50,8 @@ public sealed class SmokeLabStack : IAsyncLifetime
             ("port: 5433", "port: 5443"),
             ("port: 5434", "port: 5444"),
             ("subnet: 10.201.0.0/24", "subnet: 10.202.0.0/24"),
+            // A replica that is up but not streaming makes the canary wait this long; keep the broken-slot test short.
+            ("canary_timeout_seconds: 30", "canary_timeout_seconds: 10"),
             // The lab's engines run without iptables, so docker-proxy relays the published ports and clients arrive from
             // the node's docker_gwbridge gateway (172.17.0.1), not from 192.168.77.0/24.
             (LabClientRule, LabClientRule + "\n    - { type: host, database: all, user: postgres, address: 172.16.0.0/12, method: scram-sha-256 }"),
