@@ -29,8 +29,13 @@ Task("Plan")
     .Does(() => Run(() => new PlanStep(layout, console).Run(env, deployOptions)));
 
 Task("Deploy")
-    .Description("Validate, then apply artifacts/<env>/stack.yml to the swarm (--prune removes dropped services, --break-lock)")
-    .Does(() => Run(() => new DeployStep(layout, console).Run(env, deployOptions)));
+    .Description("Validate, apply artifacts/<env>/stack.yml to the swarm, then run the smoke checks (--prune, --break-lock)")
+    .Does(() => Run(() => new DeployStep(layout, console).Run(env, deployOptions)))
+    .Does(() => Run(() => new SmokeStep(layout, console).Run(env)));
+
+Task("Smoke")
+    .Description("Prove replication works: roles, streaming, slots, lag, settings, pg_hba, a canary read back on every replica")
+    .Does(() => Run(() => new SmokeStep(layout, console).Run(env)));
 
 Task("Test")
     .Description("Build and run every test: unit tests, then the lab tests on a real swarm (brings the lab up)")

@@ -42,7 +42,7 @@ public abstract class LabStack : IAsyncLifetime
 
     protected abstract Task DeployAsync();
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Lab.RemoveStackAsync(Stack);
         Lab.Dispose();
@@ -96,7 +96,7 @@ public abstract class LabStack : IAsyncLifetime
 }
 
 /// <summary>Deployed with plain `docker stack deploy` (the seed's way): proves the rendered stack and scripts independently of the deployer.</summary>
-public sealed class StackDeployedByHand : LabStack
+public class StackDeployedByHand : LabStack
 {
     public override ProjectLayout Layout => Lab.Layout;
 

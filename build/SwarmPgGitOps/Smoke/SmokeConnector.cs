@@ -1,0 +1,79 @@
+using System.Net.Sockets;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace SwarmPgGitOps.Smoke;
+
+/// <summary>
+/// Opens one connection per target as the superuser, retrying with bounded exponential backoff while the cluster
+/// converges (refused, timed out, starting up), then giving up. Passwords go to Npgsql only, never to output.
+/// </summary>
+public sealed class SmokeConnector
+{
+    private readonly string _password;
+    private readonly int _connectTimeoutSeconds;
+    private readonly ResiliencePipeline _retry;
+
+    public SmokeConnector(string superuserPassword, int connectTimeoutSeconds, SmokeRetry retry)
+    {
+        _password = superuserPassword;
+        _connectTimeoutSeconds = connectTimeoutSeconds;
+        _retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                MaxRetryAttempts = retry.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = retry.FirstDelay,
+                MaxDelay = retry.MaxDelay,
+                UseJitter = true,
+            })
+            .Build();
+    }
+
+    public async Task<NpgsqlConnection> OpenAsync(SmokeTarget target, CancellationToken cancellation)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = target.Host,
+            Port = target.Port,
+            Username = "postgres",
+            Password = _password,
+            Database = "postgres",
+            Timeout = _connectTimeoutSeconds,
+            CommandTimeout = 30,
+            Pooling = false,
+            ApplicationName = "swarm-pg-gitops smoke",
+        }.ConnectionString;
+        return await _retry.ExecuteAsync(async token =>
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync(token);
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }, cancellation);
+    }
+
+    /// <summary>Worth another attempt: the server is not up yet or the network is not there yet. Wrong passwords are not.</summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
+        NpgsqlException npgsql => npgsql.IsTransient,
+        SocketException or TimeoutException or IOException => true,
+        _ => false,
+    };
+}
+
+/// <summary>How long to keep trying a connection: retries after the first attempt, with delays doubling from FirstDelay up to MaxDelay.</summary>
+public sealed record SmokeRetry(int MaxRetries, TimeSpan FirstDelay, TimeSpan MaxDelay)
+{
+    public static SmokeRetry Default { get; } = new(5, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
+}

@@ -1,0 +1,16 @@
+namespace SwarmPgGitOps.Smoke;
+
+/// <summary>Everything one smoke run found, in the order it was checked.</summary>
+public sealed record SmokeReport(
+    string Environment,
+    string Stack,
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    IReadOnlyList<SmokeTarget> Targets,
+    IReadOnlyList<SmokeCheck> Checks,
+    IReadOnlyList<CanaryArrival> Canary)
+{
+    public bool Passed => Checks.All(c => c.Passed);
+
+    public IReadOnlyList<SmokeCheck> Failures => Checks.Where(c => !c.Passed).ToList();
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Npgsql;
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Secrets;
+
+namespace SwarmPgGitOps.Smoke;
+
+/// <summary>
+/// Runs the smoke checks against a deployed environment: connects to every service at once, reads the primary and the
+/// replicas in parallel, then sends the canary through. Only reading and the canary row touch the cluster.
+/// </summary>
+public sealed class SmokeRunner(SmokeRetry? retry = null, Func<string, string?>? variable = null)
+{
+    private readonly Func<string, string?> _variable = variable ?? Environment.GetEnvironmentVariable;
+
+    public async Task<SmokeReport> RunAsync(EnvironmentDocument document, SecretValues secrets, CancellationToken cancellation = default)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var expected = SmokeExpectations.From(document);
+        var spec = document.Spec;
+        var targets = await new TargetResolver(_variable).ResolveAsync(spec, cancellation);
+        var connector = new SmokeConnector(secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? SmokeRetry.Default);
+
+        var connections = await Task.WhenAll(targets.Select(t => Connect(connector, t, cancellation)));
+        try
+        {
+            var checks = connections.Select(c => c.Check).ToList();
+            var primary = connections[0];
+            var replicas = expected.Replicas.Zip(connections.Skip(1), (replica, connected) => (Replica: replica, Connected: connected)).ToList();
+
+            var primaryRead = primary.Connection is { } p
+                ? Probe(primary.Target, () => PrimaryProbe.ReadAsync(p, expected, cancellation))
+                : Task.FromResult<(PrimaryObservation?, SmokeCheck?)>((null, null));
+            var replicaReads = replicas.Select(r => r.Connected.Connection is { } c
+                ? Probe(r.Connected.Target, () => ReplicaProbe.ReadAsync(c, cancellation))
+                : Task.FromResult<(ReplicaObservation?, SmokeCheck?)>((null, null))).ToList();
+            var (primaryObserved, primaryFailure) = await primaryRead;
+            var replicaObserved = await Task.WhenAll(replicaReads);
+
+            if (primaryObserved is not null)
+                checks.AddRange(PrimaryChecks.Evaluate(primaryObserved, expected));
+            AddIf(checks, primaryFailure);
+            for (var i = 0; i < replicas.Count; i++)
+            {
+                var (observed, failure) = replicaObserved[i];
+                if (observed is not null)
+                    checks.AddRange(ReplicaChecks.Evaluate(observed, replicas[i].Replica, primaryObserved?.Identity, expected));
+                AddIf(checks, failure);
+            }
+
+            var canary = primary.Connection is { } primaryConnection
+                ? await Canary(primaryConnection, replicas.Select(r => (r.Replica.Name, r.Connected.Connection)).ToList(), expected, checks, cancellation)
+                : [];
+            return new SmokeReport(expected.Environment, expected.Stack, startedAt, clock.Elapsed, targets, checks, canary);
+        }
+        finally
+        {
+            foreach (var connection in connections.Select(c => c.Connection).OfType<NpgsqlConnection>())
+                await connection.DisposeAsync();
+        }
+    }
+
+    private sealed record Connected(SmokeTarget Target, NpgsqlConnection? Connection, SmokeCheck Check);
+
+    private static async Task<Connected> Connect(SmokeConnector connector, SmokeTarget target, CancellationToken cancellation)
+    {
+        if (target.Host is null)
+            return new Connected(target, null, SmokeCheck.Fail("connect", target.Name, target.Problem ?? "no address", "connected",
+                $"set connect_host for {target.Name} in the environment, or make sure {target.Service} runs (docker service ps {target.Service})"));
+        try
+        {
+            var connection = await connector.OpenAsync(target, cancellation);
+            return new Connected(target, connection, SmokeCheck.Pass("connect", target.Name, target.Endpoint, "connected"));
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or System.Net.Sockets.SocketException)
+        {
+            var hint = e is PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification }
+                ? $"the server refused the superuser password: the password the pipeline resolves (secrets.superuser_password) differs from the one {target.Service} was deployed with"
+                : $"nothing answered at {target.Endpoint} after retries: docker service ps {target.Service}, its logs, and the published port {target.Port} on its node";
+            return new Connected(target, null, SmokeCheck.Fail("connect", target.Name, $"{target.Endpoint}: {Describe(e)}", "connected", hint));
+        }
+    }
+
+    /// <summary>A failed query is a failed check for that target, not the end of the run.</summary>
+    private static async Task<(T?, SmokeCheck?)> Probe<T>(SmokeTarget target, Func<Task<T>> read) where T : class
+    {
+        try
+        {
+            return (await read(), null);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidCastException or IOException)
+        {
+            return (null, SmokeCheck.Fail("probe", target.Name, Describe(e), "readable",
+                $"the smoke queries failed on {target.Name}: is it PostgreSQL 15 or newer, and does the connection stay up?"));
+        }
+    }
+
+    private static async Task<IReadOnlyList<CanaryArrival>> Canary(
+        NpgsqlConnection primary, IReadOnlyList<(string Name, NpgsqlConnection? Connection)> replicas, SmokeExpectations expected, List<SmokeCheck> checks, CancellationToken cancellation)
+    {
+        CanaryProbe.Written written;
+        try
+        {
+            written = await CanaryProbe.WriteAsync(primary, CanaryProbe.NewToken(), cancellation);
+            checks.Add(CanaryChecks.Write(null));
+        }
+        catch (NpgsqlException e)
+        {
+            checks.Add(CanaryChecks.Write(Describe(e)));
+            return [];
+        }
+        var timeout = TimeSpan.FromSeconds(expected.Thresholds.CanaryTimeoutSeconds);
+        var arrivals = await Task.WhenAll(replicas.Select(async r =>
+        {
+            if (r.Connection is null)
+                return new CanaryArrival(r.Name, null, null, "not connected");
+            try
+            {
+                return await CanaryProbe.AwaitAsync(r.Connection, r.Name, written, timeout, cancellation);
+            }
+            catch (NpgsqlException e)
+            {
+                return new CanaryArrival(r.Name, null, null, Describe(e));
+            }
+        }));
+        checks.AddRange(arrivals.SelectMany(a => CanaryChecks.Evaluate(a, expected)));
+        return arrivals;
+    }
+
+    private static void AddIf(List<SmokeCheck> checks, SmokeCheck? check)
+    {
+        if (check is not null)
+            checks.Add(check);
+    }
+
+    private static string Describe(Exception e)
+    {
+        var message = e is PostgresException pg ? $"{pg.SqlState} {pg.MessageText}" : e.Message;
+        if (e.InnerException is { } inner && e is not PostgresException)
+            message += $" ({inner.Message})";
+        return message.ReplaceLineEndings(" ");
+    }
+}

@@ -1,0 +1,77 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using SwarmPgGitOps.Environments;
+
+namespace SwarmPgGitOps.Smoke;
+
+/// <summary>
+/// Where each service of the environment listens: connect_host and port when the environment names them, otherwise the
+/// node address of the service's running task and its published port, read from the swarm.
+/// </summary>
+public sealed class TargetResolver(Func<string, string?> variable)
+{
+    private const uint PostgresPort = 5432;
+
+    public async Task<IReadOnlyList<SmokeTarget>> ResolveAsync(EnvironmentSpec spec, CancellationToken cancellation)
+    {
+        var wanted = new List<(string Name, int Port, string? Host)> { (spec.Primary.Name, spec.Primary.Port, spec.Primary.ConnectHost) };
+        wanted.AddRange(spec.Replicas.Select(r => (r.Name, r.Port, r.ConnectHost)));
+
+        DockerClient? docker = null;
+        string? dockerProblem = null;
+        if (wanted.Any(w => w.Host is null))
+        {
+            try { docker = DockerEndpoint.Connect(spec.Swarm, variable); }
+            catch (Exception e) when (e is InvalidOperationException or IOException or UriFormatException or System.Security.Cryptography.CryptographicException)
+            {
+                dockerProblem = $"cannot reach the swarm to find the service: {e.Message}";
+            }
+        }
+        try
+        {
+            var targets = new List<SmokeTarget>();
+            foreach (var (name, port, host) in wanted)
+            {
+                var service = $"{spec.Stack}_{name}";
+                if (host is not null)
+                    targets.Add(new SmokeTarget(name, service, host, port, "environment"));
+                else if (docker is null)
+                    targets.Add(new SmokeTarget(name, service, null, port, "swarm", dockerProblem));
+                else
+                    targets.Add(await FromSwarm(docker, name, service, port, cancellation));
+            }
+            return targets;
+        }
+        finally
+        {
+            docker?.Dispose();
+        }
+    }
+
+    private static async Task<SmokeTarget> FromSwarm(DockerClient docker, string name, string service, int port, CancellationToken cancellation)
+    {
+        try
+        {
+            var tasks = await docker.Tasks.ListAsync(new TasksListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["service"] = new Dictionary<string, bool> { [service] = true },
+                    ["desired-state"] = new Dictionary<string, bool> { ["running"] = true },
+                },
+            }, cancellation);
+            var task = tasks.FirstOrDefault(t => t.Status?.State == TaskState.Running && t.NodeID is not null);
+            if (task?.NodeID is not { } nodeId)
+                return new SmokeTarget(name, service, null, port, "swarm", $"service {service} has no running task (docker service ps {service})");
+            var node = await docker.Swarm.InspectNodeAsync(nodeId, cancellation);
+            if (node.Status?.Addr is not { Length: > 0 } address)
+                return new SmokeTarget(name, service, null, port, "swarm", $"the node of {service}'s task reports no address (docker node inspect {nodeId})");
+            var published = task.Status?.PortStatus?.Ports?.FirstOrDefault(p => p.TargetPort == PostgresPort)?.PublishedPort;
+            return new SmokeTarget(name, service, address, published is { } p ? (int)p : port, "swarm");
+        }
+        catch (DockerApiException e)
+        {
+            return new SmokeTarget(name, service, null, port, "swarm", $"the swarm could not list {service}: {e.StatusCode}");
+        }
+    }
+}
