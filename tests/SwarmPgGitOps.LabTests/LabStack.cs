@@ -46,6 +46,8 @@ public abstract class LabStack : IAsyncLifetime
     {
         await Lab.RemoveStackAsync(Stack);
         Lab.Dispose();
+        if (Layout.Root != Lab.Layout.Root)
+            Directory.Delete(Layout.Root, recursive: true);
     }
 
     public NpgsqlConnection Connect(string host, int port) => new(new NpgsqlConnectionStringBuilder
@@ -114,11 +116,14 @@ public class StackDeployedByHand : LabStack
 }
 
 /// <summary>Deployed by the pipeline's own Deploy step, from a scratch copy of the project that tests may change.</summary>
-public sealed class StackDeployedByPipeline : LabStack
+public class StackDeployedByPipeline : LabStack
 {
     private ProjectLayout? _layout;
 
-    public override ProjectLayout Layout => _layout ??= Lab.ScratchProject();
+    public override ProjectLayout Layout => _layout ??= Lab.ScratchProject(LabEdits);
+
+    /// <summary>How a subclass turns the lab environment into a stack of its own (see <see cref="LabFixture.OwnStack"/>).</summary>
+    protected virtual (string Find, string Replace)[] LabEdits => [];
 
     public DeployOutcome FirstDeploy { get; private set; } = null!;
 

@@ -11,35 +11,7 @@ public sealed class SmokeLabStack : StackDeployedByHand
 
     private ProjectLayout? _layout;
 
-    public override ProjectLayout Layout => _layout ??= ScratchProject();
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Directory.Delete(Layout.Root, recursive: true);
-    }
-
-    private ProjectLayout ScratchProject()
-    {
-        var project = Lab.ScratchProject();
-        var lab = project.EnvironmentFile("lab");
-        var text = File.ReadAllText(lab);
-        foreach (var (find, replace) in new[]
-        {
-            ("stack: pg-lab", $"stack: {StackName}"),
-            ("port: 5432", "port: 5442"),
-            ("port: 5433", "port: 5443"),
-            ("port: 5434", "port: 5444"),
-            ("subnet: 10.201.0.0/24", "subnet: 10.202.0.0/24"),
-            // A replica that is up but not streaming makes the canary wait this long; keep the broken-slot test short.
-            ("canary_timeout_seconds: 30", "canary_timeout_seconds: 10"),
-        })
-        {
-            if (!text.Contains(find, StringComparison.Ordinal))
-                throw new InvalidOperationException($"environments/lab.yml no longer contains '{find}': update {nameof(SmokeLabStack)}");
-            text = text.Replace(find, replace, StringComparison.Ordinal);
-        }
-        File.WriteAllText(lab, text);
-        return project;
-    }
+    // A replica that is up but not streaming makes the canary wait this long; keep the broken-slot test short.
+    public override ProjectLayout Layout => _layout ??= Lab.ScratchProject(
+        [.. LabFixture.OwnStack(StackName, 5442, 202), ("canary_timeout_seconds: 30", "canary_timeout_seconds: 10")]);
 }
