@@ -11,6 +11,12 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 dotnet tool restore >/dev/null
-dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet -clp:NoSummary -p:WarningLevel=4 >/dev/null \
-  || { dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet; exit 1; }
+
+# Build the library only when a source is newer than the built assembly (saves about 1.5 s a run).
+library=build/SwarmPgGitOps/bin/Release/net10.0/SwarmPgGitOps.dll
+if [ ! -f "$library" ] || [ -n "$(find build/SwarmPgGitOps Directory.Build.props global.json \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '.editorconfig' \) -not -path '*/bin/*' -not -path '*/obj/*' -newer "$library" -print -quit)" ]; then
+  dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet >/dev/null \
+    || { dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet; exit 1; }
+  touch "$library"
+fi
 exec dotnet tool run dotnet-cake build/build.cake "$@"

@@ -28,7 +28,13 @@ Task("Plan")
     .Description("Show what Deploy would create, update or leave on the swarm, field by field; changes nothing")
     .Does(() => Run(() => new PlanStep(layout, console).Run(env, deployOptions)));
 
+Task("LabForLocal")
+    .Description("Bring the lab up when the environment is the local lab (nothing for the others)")
+    .WithCriteria(() => env == "lab")
+    .Does(() => Run(() => new LabStep(layout, console).Up()));
+
 Task("Deploy")
+    .IsDependentOn("LabForLocal")
     .Description("Validate, apply artifacts/<env>/stack.yml to the swarm, then run the smoke checks (--prune, --break-lock)")
     .Does(() => Run(() => new DeployStep(layout, console).Run(env, deployOptions)))
     .Does(() => Run(() => new SmokeStep(layout, console).Run(env)));

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Deploy benchmark on the lab, printed, never asserted. In one run, side by side:
+#   baseline  docker stack deploy -c artifacts/lab/stack.yml, then polling until every replica streams
+#   pipeline  ./build.sh --target=Deploy --env=lab, from start until the smoke checks passed
+#   no-op     the same Deploy again with nothing to change (whole command, and the step's own time)
+# Goals: pipeline within 1.1x of the baseline; no-op deploy under 3 s.
+# Removes and redeploys the pg-lab stack (its data too): do not run it while lab tests run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+./build.sh --target=Lab >/dev/null
+# shellcheck disable=SC1091
+. .lab/lab.env
+export DOCKER_HOST
+stack=pg-lab
+replicas=2
+now() { date +%s.%N; }
+secret() { python3 -c "import json,sys; print(json.load(open('.secrets/lab.json'))[sys.argv[1]], end='')" "$1"; }
+
+remove_stack() {
+  docker stack rm "$stack" >/dev/null 2>&1 || true
+  for node in 1 2 3; do
+    socket="unix:///run/swarm-pg-lab/node$node/docker.sock"
+    for _ in $(seq 1 60); do
+      [ -z "$(docker -H "$socket" ps -aq --filter "label=com.docker.stack.namespace=$stack")" ] && break
+      sleep 1
+    done
+    docker -H "$socket" volume ls -q --filter "label=com.docker.stack.namespace=$stack" | xargs -r docker -H "$socket" volume rm >/dev/null
+  done
+  docker secret ls -q --filter "name=${stack}_" | xargs -r docker secret rm >/dev/null 2>&1 || true
+  docker config ls -q --filter "name=${stack}_" | xargs -r docker config rm >/dev/null 2>&1 || true
+}
+
+streaming() {
+  PGPASSWORD=$(secret superuser_password) psql -h "$LAB_NODE1" -p 5432 -U postgres -d postgres -Atc \
+    "select count(*) from pg_stat_replication where state = 'streaming'" 2>/dev/null || echo 0
+}
+
+./build.sh --target=Render --env=lab >/dev/null
+./build.sh --target=Smoke --env=lab >/dev/null 2>&1 || true  # nothing deployed yet is fine; generates .secrets/lab.json on first use
+remove_stack
+
+echo "baseline: docker stack deploy, then polling until $replicas replicas stream"
+secret superuser_password | docker secret create "${stack}_superuser_password_v1" - >/dev/null
+secret replication_password | docker secret create "${stack}_replication_password_v1" - >/dev/null
+start=$(now)
+docker stack deploy --detach=true -c artifacts/lab/stack.yml "$stack" >/dev/null
+for _ in $(seq 1 300); do
+  [ "$(streaming)" = "$replicas" ] && break
+  sleep 0.5
+done
+baseline=$(echo "$(now) - $start" | bc)
+remove_stack
+
+echo "pipeline: ./build.sh --target=Deploy --env=lab (deploy, then smoke)"
+start=$(now)
+./build.sh --target=Deploy --env=lab >/tmp/spg-deploy-bench.log 2>&1 || { tail -40 /tmp/spg-deploy-bench.log; exit 1; }
+pipeline=$(echo "$(now) - $start" | bc)
+
+echo "no-op: the same Deploy again"
+start=$(now)
+./build.sh --target=Deploy --env=lab >/tmp/spg-deploy-bench.log 2>&1
+noop=$(echo "$(now) - $start" | bc)
+noop_step=$(grep -o 'is as git says ([0-9.]* s)' /tmp/spg-deploy-bench.log | grep -o '[0-9.]*')
+
+printf '\n%-44s %8s\n' "measure" "seconds"
+printf '%-44s %8.1f\n' "baseline: stack deploy until all streaming" "$baseline"
+printf '%-44s %8.1f\n' "pipeline: Deploy until smoke passed" "$pipeline"
+printf '%-44s %8.2f\n' "pipeline / baseline" "$(echo "$pipeline / $baseline" | bc -l)"
+printf '%-44s %8.1f\n' "no-op Deploy, whole command" "$noop"
+printf '%-44s %8.1f\n' "no-op Deploy, the deploy step itself" "$noop_step"
