@@ -31,38 +31,58 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
 
         var created = new List<string>();
         var updated = new List<SwarmService>();
-        foreach (var service in desired.Services.OrderBy(s => s.Role == "primary" ? 0 : 1))
+        foreach (var wave in Waves(desired, plan))
         {
-            var change = plan.For("service", service.Name);
-            if (change.Change == ChangeKind.Unchanged)
-                continue;
-            var spec = WithIds(service.Spec, configIds, secretIds);
             var changedAt = DateTime.UtcNow;
-            if (change.Change == ChangeKind.Create)
+            foreach (var service in wave)
             {
-                progress($"creating {service.Name}");
-                await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = spec }, cancellation);
-                created.Add(service.Name);
-            }
-            else
-            {
-                var existing = live.Service(service.Name)!;
-                progress($"updating {service.Name}: {string.Join(", ", change.Fields.Select(f => f.Field))}");
-                await docker.Swarm.UpdateServiceAsync(existing.ID, new ServiceUpdateParameters { Service = spec, Version = (long)existing.Version.Index!.Value }, cancellation);
-                updated.Add(existing);
+                var change = plan.For("service", service.Name);
+                var spec = WithIds(service.Spec, configIds, secretIds);
+                if (change.Change == ChangeKind.Create)
+                {
+                    progress($"creating {service.Name}");
+                    await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = spec }, cancellation);
+                    created.Add(service.Name);
+                }
+                else
+                {
+                    var existing = live.Service(service.Name)!;
+                    progress($"updating {service.Name}: {string.Join(", ", change.Fields.Select(f => f.Field))}");
+                    await docker.Swarm.UpdateServiceAsync(existing.ID, new ServiceUpdateParameters { Service = spec, Version = (long)existing.Version.Index!.Value }, cancellation);
+                    updated.Add(existing);
+                }
             }
 
-            if (await waiter.WaitAsync(service.Name, changedAt, convergeTimeout, nodeNames, cancellation) is { } failure)
+            var failures = await Task.WhenAll(wave.Select(s => waiter.WaitAsync(s.Name, changedAt, convergeTimeout, nodeNames, cancellation)));
+            if (failures.FirstOrDefault(f => f is not null) is { } failure)
             {
                 await RollBack(updated, waiter, convergeTimeout, nodeNames);
                 throw new PipelineFailedException(Describe(failure, updated.Select(u => u.Spec.Name).ToList()));
             }
-            progress($"{service.Name} converged");
+            progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");
         }
 
         var removed = options.Prune ? await RemoveOrphans(plan, live, cancellation) : [];
         await PruneUnused(desired.Stack, cancellation);
         return new DeployOutcome(plan, created, updated.Select(u => u.Spec.Name).ToList(), removed);
+    }
+
+    /// <summary>
+    /// The order of service changes: the primary first and healthy before any replica; then replicas that do not exist
+    /// yet, together (they hold no data and serve no reads); then existing replicas, one at a time.
+    /// </summary>
+    private static IEnumerable<IReadOnlyList<DesiredService>> Waves(DesiredStack desired, DeployPlan plan)
+    {
+        bool Is(DesiredService s, ChangeKind kind) => plan.For("service", s.Name).Change == kind;
+        var primary = desired.Services.Where(s => s.Role == "primary" && !Is(s, ChangeKind.Unchanged)).ToList();
+        if (primary.Count > 0)
+            yield return primary;
+        var replicas = desired.Services.Where(s => s.Role != "primary").ToList();
+        var fresh = replicas.Where(s => Is(s, ChangeKind.Create)).ToList();
+        if (fresh.Count > 0)
+            yield return fresh;
+        foreach (var replica in replicas.Where(s => Is(s, ChangeKind.Update)))
+            yield return [replica];
     }
 
     private async Task CreateNetworks(DesiredStack desired, DeployPlan plan, CancellationToken cancellation)
