@@ -27,6 +27,12 @@ public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
         var outcome = await new SwarmDeployer(target.Docker, Progress)
             .DeployAsync(target.Desired, secrets.Value, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation);
 
+        if (options.Prune)
+        {
+            foreach (var slot in await new Replication.StraySlotPruner().PruneAsync(target.Environment, secrets.Value, cancellation))
+                Progress($"dropped replication slot {slot}: no replica of {environment} owns it (--prune)");
+        }
+
         PlanPrinter.Print(console, outcome.Plan);
         console.MarkupLine(outcome.Plan.HasChanges
             ? $"[green]deployed[/] {Markup.Escape(environment)} in {clock.Elapsed.TotalSeconds:0.0} s: {outcome.Created.Count} service(s) created, {outcome.Updated.Count} updated, {outcome.Removed.Count} removed"

@@ -19,7 +19,7 @@ public sealed class SmokeRunner(SmokeRetry? retry = null, Func<string, string?>?
         var clock = Stopwatch.StartNew();
         var expected = SmokeExpectations.From(document);
         var spec = document.Spec;
-        var targets = await new TargetResolver(_variable).ResolveAsync(spec, cancellation);
+        var targets = await new TargetResolver(_variable).ResolveAsync(document, cancellation);
         var connector = new SmokeConnector(secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? SmokeRetry.Default);
 
         var connections = await Task.WhenAll(targets.Select(t => Connect(connector, t, cancellation)));

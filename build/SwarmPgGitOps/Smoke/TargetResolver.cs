@@ -12,8 +12,9 @@ public sealed class TargetResolver(Func<string, string?> variable)
 {
     private const uint PostgresPort = 5432;
 
-    public async Task<IReadOnlyList<SmokeTarget>> ResolveAsync(EnvironmentSpec spec, CancellationToken cancellation)
+    public async Task<IReadOnlyList<SmokeTarget>> ResolveAsync(EnvironmentDocument document, CancellationToken cancellation)
     {
+        var spec = document.Spec;
         var wanted = new List<(string Name, int Port, string? Host)> { (spec.Primary.Name, spec.Primary.Port, spec.Primary.ConnectHost) };
         wanted.AddRange(spec.Replicas.Select(r => (r.Name, r.Port, r.ConnectHost)));
 
@@ -21,11 +22,10 @@ public sealed class TargetResolver(Func<string, string?> variable)
         string? dockerProblem = null;
         if (wanted.Any(w => w.Host is null))
         {
-            try { docker = DockerEndpoint.Connect(spec.Swarm, variable); }
-            catch (Exception e) when (e is InvalidOperationException or IOException or UriFormatException or System.Security.Cryptography.CryptographicException)
-            {
-                dockerProblem = $"cannot reach the swarm to find the service: {e.Message}";
-            }
+            var connected = Swarm.DockerEndpoint.Connect(document, variable);
+            docker = connected.Value;
+            if (docker is null)
+                dockerProblem = $"cannot reach the swarm to find the service: {string.Join("; ", connected.Diagnostics.Select(d => d.Message))}";
         }
         try
         {
