@@ -180,8 +180,24 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
             progress($"removing {change.Name} (--prune; its volume is kept)");
             await docker.Swarm.RemoveServiceAsync(live.Service(change.Name)!.ID, cancellation);
             removed.Add(change.Name);
+            await WaitForTasksGone(change.Name, cancellation);
         }
         return removed;
+    }
+
+    private async Task WaitForTasksGone(string service, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var tasks = await docker.Tasks.ListAsync(new TasksListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [service] = true } },
+            }, cancellation);
+            if (tasks.All(t => t.Status.State is TaskState.Shutdown or TaskState.Complete or TaskState.Failed or TaskState.Rejected or TaskState.Orphaned or TaskState.Remove))
+                return;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
+        }
     }
 
     /// <summary>Hash- and version-named configs and secrets that no service of the stack uses any more.</summary>
