@@ -54,7 +54,7 @@ for environment in "${changed[@]}"; do
   cd "$work"
   diff=$(git diff --no-index --no-color "base/$environment" "head/$environment" || true)
   if ((${#diff} > budget)); then
-    diff="${diff:0:budget}"$'\n'"... (cut: run ./build.sh --target=Render --env=$environment on both commits to see all of it)"
+    diff="${diff:0:budget}"$'\n'"... (cut here: render both commits locally to see the rest)"
   fi
   budget=$((budget > ${#diff} ? budget - ${#diff} : 0))
   echo "<details><summary><b>$environment</b></summary>"
