@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using CliWrap;
+using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Swarm;
+
+namespace SwarmPgGitOps.LabTests;
+
+/// <summary>
+/// Faults against the real lab. Rows written before each fault must all be there after it. Each test leaves the
+/// fault stack healthy again. The README's fault table lists these tests by their Fault trait.
+/// </summary>
+[Collection("lab")]
+[Trait("Category", "Fault")]
+public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
+{
+    [Fact]
+    [Trait("Fault", "replica task killed")]
+    public async Task A_killed_replica_comes_back_streaming_without_a_new_base_backup()
+    {
+        var rows = await stack.WriteCanaries(5);
+        var (container, node) = await stack.RunningContainer("replica1");
+
+        await LabFixture.DockerCli(node.Socket, ["kill", container]);
+        await Waits.Until(async () => (await stack.RunningContainer("replica1")).Container != container, TimeSpan.FromSeconds(90), "a new replica1 task");
+        await stack.WaitUntilHealthy();
+
+        var logs = await stack.Logs("replica1");
+        Assert.Equal(1, FaultLabStack.Count(logs, "no data: copying the primary with pg_basebackup"));
+        Assert.True(FaultLabStack.Count(logs, "resuming streaming without a new base backup") >= 1);
+        await stack.AssertCanaries(rows);
+    }
+
+    [Fact]
+    [Trait("Fault", "primary restarted")]
+    public async Task A_killed_primary_restarts_with_every_acknowledged_write_and_replicas_stream_again()
+    {
+        var rows = await stack.WriteCanaries(20);
+        var (container, node) = await stack.RunningContainer("primary");
+
+        await LabFixture.DockerCli(node.Socket, ["kill", container]);
+        await Waits.Until(async () => (await stack.RunningTasks("primary")).Count == 1 && (await stack.RunningContainer("primary")).Container != container,
+            TimeSpan.FromSeconds(120), "a new primary task");
+        await stack.WaitUntilHealthy();
+
+        await stack.AssertCanaries(rows);
+        await stack.AssertCanaries(await stack.WriteCanaries(1));
+    }
+
+    [Fact]
+    [Trait("Fault", "replica volume removed")]
+    public async Task A_replica_whose_volume_was_removed_bootstraps_again_and_streams()
+    {
+        var rows = await stack.WriteCanaries(5);
+        var (_, node) = await stack.RunningContainer("replica2");
+        var service = $"{stack.Stack}_replica2";
+
+        await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=0"]);
+        await Waits.Until(async () => (await LabFixture.DockerCli(node.Socket, ["ps", "-q", "--filter", $"label=com.docker.swarm.service.name={service}"])).Trim().Length == 0,
+            TimeSpan.FromSeconds(60), "replica2's container to stop");
+        await LabFixture.DockerCli(node.Socket, ["volume", "rm", $"{stack.Stack}_replica2_data"]);
+        await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=1"]);
+        await stack.WaitUntilHealthy();
+
+        Assert.Equal(2, FaultLabStack.Count(await stack.Logs("replica2"), "no data: copying the primary with pg_basebackup"));
+        await stack.AssertCanaries(rows);
+    }
+
+    [Fact]
+    [Trait("Fault", "worker engine stopped during a deploy")]
+    public async Task A_deploy_while_a_worker_engine_is_down_fails_within_its_timeout_and_the_next_one_converges()
+    {
+        var rows = await stack.WriteCanaries(5);
+        var (_, node) = await stack.RunningContainer("replica2");
+        var restore = stack.EditEnvironment("      log_connections: \"on\"\n", "      log_connections: \"on\"\n      work_mem: 8MB\n");
+        var timeout = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 30\n");
+        try
+        {
+            await StopEngine(node);
+            var clock = Stopwatch.StartNew();
+            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+
+            Assert.StartsWith("deploy failed: pg-fault_replica2: not converged after 30 s", failure.Message);
+            Assert.Contains("rolled back: pg-fault_primary, pg-fault_replica1, pg-fault_replica2", failure.Message);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(240), $"the deploy took {clock.Elapsed}");
+        }
+        finally
+        {
+            timeout();
+            await RestartEngines();
+        }
+        try
+        {
+            var outcome = await stack.Deploy();
+            Assert.Contains("pg-fault_replica2", outcome.Updated);
+            await stack.WaitUntilHealthy();
+            await stack.AssertCanaries(rows);
+        }
+        finally
+        {
+            restore();
+            await stack.Deploy();
+        }
+    }
+
+    [Fact]
+    [Trait("Fault", "deploy process killed halfway")]
+    public async Task A_deploy_process_killed_halfway_leaves_a_lock_that_break_lock_takes_and_the_next_deploy_converges()
+    {
+        var rows = await stack.WriteCanaries(3);
+        var restore = stack.EditEnvironment("      log_connections: \"on\"\n", "      log_connections: \"on\"\n      work_mem: 6MB\n");
+        try
+        {
+            await KillDeployWhenItPrints($"updating {stack.Stack}_primary");
+
+            var locks = await stack.Lab.Docker.Configs.ListConfigsAsync();
+            Assert.Contains(locks, c => c.Spec.Name == DeployLock.NameFor(stack.Stack));
+            var outcome = await stack.Deploy(new DeployOptions(BreakLock: true));
+
+            Assert.Contains("pg-fault_replica1", outcome.Updated);
+            Assert.DoesNotContain(await stack.Lab.Docker.Configs.ListConfigsAsync(), c => c.Spec.Name == DeployLock.NameFor(stack.Stack));
+            await stack.WaitUntilHealthy();
+            await stack.AssertCanaries(rows);
+        }
+        finally
+        {
+            restore();
+            await stack.Deploy(new DeployOptions(BreakLock: true));
+        }
+    }
+
+    [Fact]
+    [Trait("Fault", "swarm endpoint unreachable or wrong TLS certificate")]
+    public async Task An_unreachable_endpoint_or_a_wrong_tls_certificate_fails_clearly_and_changes_nothing()
+    {
+        var before = await ServiceVersions();
+
+        var unreachable = stack.EditEnvironment("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", "endpoint: unix:///run/swarm-pg-lab/nowhere.sock");
+        try
+        {
+            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+            Assert.Equal("preflight failed for lab; nothing was changed", failure.Message);
+            Assert.Contains("preflight: cannot reach the Docker engine at unix:///run/swarm-pg-lab/nowhere.sock", stack.Output.ToString());
+        }
+        finally
+        {
+            unreachable();
+        }
+
+        using var server = new UntrustedTlsServer();
+        var certificates = ClientCertificateFolder();
+        var wrongTls = stack.EditEnvironment("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock",
+            $"endpoint: tcp://127.0.0.1:{server.Port}\n  tls:\n    cert_path: {certificates}");
+        try
+        {
+            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+            Assert.Equal("preflight failed for lab; nothing was changed", failure.Message);
+            Assert.Contains($"preflight: cannot reach the Docker engine at https://127.0.0.1:{server.Port}/", stack.Output.ToString());
+            Assert.Contains("certificate", stack.Output.ToString(), StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            wrongTls();
+            Directory.Delete(certificates, recursive: true);
+        }
+
+        Assert.Equal(before, await ServiceVersions());
+    }
+
+    [Fact]
+    [Trait("Fault", "slot left behind by a removed replica")]
+    public async Task A_slot_left_by_a_removed_replica_is_reported_by_smoke_and_dropped_by_deploy_prune()
+    {
+        var replica2 = stack.Environment.Spec.Replicas[1];
+        var (_, node) = await stack.RunningContainer(replica2.Name);
+        var file = stack.Layout.EnvironmentFile("lab");
+        var original = File.ReadAllText(file);
+        var start = original.IndexOf("  - name: replica2", StringComparison.Ordinal);
+        var end = original.IndexOf("\naccess:", StringComparison.Ordinal);
+        File.WriteAllText(file, original.Remove(start, end - start).Replace("\n\n\naccess:", "\n\naccess:"));
+        try
+        {
+            await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "rm", $"{stack.Stack}_{replica2.Name}"]);
+            await Waits.Until(async () => await StraySlotActive(replica2.Slot) == false, TimeSpan.FromSeconds(60), "the slot to be released");
+
+            var smoke = await Assert.ThrowsAsync<PipelineFailedException>(() => Task.Run(() => new SmokeStep(stack.Layout, Console(), null).Run("lab")));
+            Assert.Contains("slot.stray", smoke.Message);
+            Assert.Contains(replica2.Slot, smoke.Message);
+
+            await stack.Deploy(new DeployOptions(Prune: true));
+
+            Assert.Null(await StraySlotActive(replica2.Slot));
+            Assert.Contains($"dropped replication slot {replica2.Slot}", stack.Output.ToString());
+            new SmokeStep(stack.Layout, Console(), null).Run("lab");
+        }
+        finally
+        {
+            File.WriteAllText(file, original);
+            await LabFixture.DockerCli(node.Socket, ["volume", "rm", "-f", $"{stack.Stack}_{replica2.Name}_data"], check: false);
+            await stack.Deploy();
+            await stack.WaitUntilHealthy();
+        }
+    }
+
+    private Spectre.Console.IAnsiConsole Console() =>
+        Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(stack.Output) });
+
+    /// <summary>null when the slot does not exist, else whether a walsender holds it.</summary>
+    private async Task<bool?> StraySlotActive(string slot)
+    {
+        await using var primary = stack.ConnectPrimary();
+        var rows = await stack.Scalar<long>(primary, $"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}'");
+        return rows == 0 ? null : await stack.Scalar<bool>(primary, $"SELECT active FROM pg_replication_slots WHERE slot_name = '{slot}'");
+    }
+
+    private async Task<string> ServiceVersions() =>
+        string.Join(",", (await stack.Lab.Docker.Swarm.ListServicesAsync()).Where(s => s.Spec.Name.StartsWith(stack.Stack + "_", StringComparison.Ordinal))
+            .OrderBy(s => s.Spec.Name).Select(s => $"{s.Spec.Name}@{s.Version.Index}"));
+
+    private async Task StopEngine(SwarmPgGitOps.Lab.LabNode node)
+    {
+        var pid = int.Parse(File.ReadAllText($"/run/swarm-pg-lab/{node.Name}/docker.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Process.GetProcessById(pid).Kill();
+        await Waits.Until(async () => (await stack.Lab.Docker.Swarm.InspectNodeAsync(node.Id)).Status.State == "down", TimeSpan.FromSeconds(60), $"{node.Name} to be down");
+    }
+
+    private async Task RestartEngines()
+    {
+        var lab = await Cli.Wrap("bash").WithArguments([Path.Combine(stack.Lab.Layout.Root, "build", "lab", "lab.sh"), "up"])
+            .WithValidation(CommandResultValidation.None).ExecuteAsync();
+        Assert.Equal(0, lab.ExitCode);
+        await Waits.Until(async () => (await stack.Lab.Docker.Swarm.ListNodesAsync()).All(n => n.Status.State == "ready"), TimeSpan.FromSeconds(90), "every node ready");
+    }
+
+    /// <summary>
+    /// Runs the real `Deploy` task (Cake over the built library) in a process of its own and kills its process tree,
+    /// hard, once it prints the given line. The scratch project gets the environment under another name, so that the
+    /// task does not try to bring the lab up from the scratch folder.
+    /// </summary>
+    private async Task KillDeployWhenItPrints(string line)
+    {
+        var root = stack.Layout.Root;
+        File.Copy(stack.Layout.EnvironmentFile("lab"), stack.Layout.EnvironmentFile("fault"), overwrite: true);
+        File.Copy(Path.Combine(root, ".secrets", "lab.json"), Path.Combine(root, ".secrets", "fault.json"), overwrite: true);
+        Directory.CreateDirectory(Path.Combine(root, ".config"));
+        File.Copy(Path.Combine(stack.Lab.Layout.Root, ".config", "dotnet-tools.json"), Path.Combine(root, ".config", "dotnet-tools.json"), overwrite: true);
+
+        using var kill = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        var seen = false;
+        var command = Cli.Wrap("dotnet")
+            .WithArguments(["tool", "run", "dotnet-cake", Path.Combine(stack.Lab.Layout.Root, "build", "build.cake"), "--target=Deploy", "--env=fault"])
+            .WithWorkingDirectory(root)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(output =>
+            {
+                if (!seen && output.Contains(line, StringComparison.Ordinal))
+                {
+                    seen = true;
+                    kill.Cancel();
+                }
+            }));
+        try
+        {
+            await command.ExecuteAsync(CancellationToken.None, kill.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Assert.True(seen, $"the deploy process never printed '{line}'");
+    }
+
+    private static string ClientCertificateFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("spg-tls-").FullName;
+        using var authority = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=swarm-pg-gitops test CA", authority, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var clientKey = RSA.Create(2048);
+        var clientRequest = new CertificateRequest("CN=client", clientKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var client = clientRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddHours(12), [1, 2, 3, 4]);
+        File.WriteAllText(Path.Combine(folder, "ca.pem"), ca.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(folder, "cert.pem"), client.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(folder, "key.pem"), clientKey.ExportPkcs8PrivateKeyPem());
+        return folder;
+    }
+
+    /// <summary>A TLS server on loopback whose certificate no CA of the test signed: what a wrong endpoint or certificate looks like.</summary>
+    private sealed class UntrustedTlsServer : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly X509Certificate2 _certificate;
+        private readonly CancellationTokenSource _stop = new();
+
+        public UntrustedTlsServer()
+        {
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var self = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            _certificate = X509CertificateLoader.LoadPkcs12(self.Export(X509ContentType.Pfx), null);
+            _listener.Start();
+            _ = Task.Run(Serve);
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        private async Task Serve()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    await using var tls = new SslStream(client.GetStream());
+                    await tls.AuthenticateAsServerAsync(_certificate);
+                }
+                catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException or SocketException)
+                {
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _certificate.Dispose();
+        }
+    }
+}
