@@ -12,7 +12,7 @@ public class AdoptionTests(StackDeployedByHand stack) : IClassFixture<StackDeplo
             await stack.Scalar<int>(primary, $"INSERT INTO public.swarm_pg_canary (token) VALUES ('{token}') RETURNING 1");
         var output = new StringWriter();
 
-        var outcome = await new SwarmPgGitOps.Pipeline.DeployStep(stack.Layout, Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(output) }))
+        var outcome = await new SwarmPgGitOps.Pipeline.DeployStep(stack.Layout, LabStack.PlainConsole(output))
             .RunAsync("lab", new SwarmPgGitOps.Swarm.DeployOptions());
 
         Assert.Empty(outcome.Created);

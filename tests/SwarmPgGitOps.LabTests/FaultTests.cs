@@ -23,6 +23,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     [Trait("Fault", "replica task killed")]
     public async Task A_killed_replica_comes_back_streaming_without_a_new_base_backup()
     {
+        await stack.WaitUntilHealthy();
         var rows = await stack.WriteCanaries(5);
         var (container, node) = await stack.RunningContainer("replica1");
 
@@ -40,6 +41,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     [Trait("Fault", "primary restarted")]
     public async Task A_killed_primary_restarts_with_every_acknowledged_write_and_replicas_stream_again()
     {
+        await stack.WaitUntilHealthy();
         var rows = await stack.WriteCanaries(20);
         var (container, node) = await stack.RunningContainer("primary");
 
@@ -56,15 +58,24 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     [Trait("Fault", "replica volume removed")]
     public async Task A_replica_whose_volume_was_removed_bootstraps_again_and_streams()
     {
+        await stack.WaitUntilHealthy();
         var rows = await stack.WriteCanaries(5);
         var (_, node) = await stack.RunningContainer("replica2");
         var service = $"{stack.Stack}_replica2";
 
         await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=0"]);
-        await Waits.Until(async () => (await LabFixture.DockerCli(node.Socket, ["ps", "-q", "--filter", $"label=com.docker.swarm.service.name={service}"])).Trim().Length == 0,
-            TimeSpan.FromSeconds(60), "replica2's container to stop");
-        await LabFixture.DockerCli(node.Socket, ["volume", "rm", $"{stack.Stack}_replica2_data"]);
-        await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=1"]);
+        try
+        {
+            await Waits.Until(async () => (await LabFixture.DockerCli(node.Socket, ["ps", "-q", "--filter", $"label=com.docker.swarm.service.name={service}"])).Trim().Length == 0,
+                TimeSpan.FromSeconds(60), "replica2's container to stop");
+            var stopped = (await LabFixture.DockerCli(node.Socket, ["ps", "-aq", "--filter", $"label=com.docker.swarm.service.name={service}"])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            await LabFixture.DockerCli(node.Socket, ["rm", .. stopped]);
+            await LabFixture.DockerCli(node.Socket, ["volume", "rm", $"{stack.Stack}_replica2_data"]);
+        }
+        finally
+        {
+            await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=1"]);
+        }
         await stack.WaitUntilHealthy();
 
         Assert.Equal(2, FaultLabStack.Count(await stack.Logs("replica2"), "no data: copying the primary with pg_basebackup"));
@@ -75,6 +86,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     [Trait("Fault", "worker engine stopped during a deploy")]
     public async Task A_deploy_while_a_worker_engine_is_down_fails_within_its_timeout_and_the_next_one_converges()
     {
+        await stack.WaitUntilHealthy();
         var rows = await stack.WriteCanaries(5);
         var (_, node) = await stack.RunningContainer("replica2");
         var restore = stack.EditEnvironment("      log_connections: \"on\"\n", "      log_connections: \"on\"\n      work_mem: 8MB\n");
@@ -112,6 +124,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     [Trait("Fault", "deploy process killed halfway")]
     public async Task A_deploy_process_killed_halfway_leaves_a_lock_that_break_lock_takes_and_the_next_deploy_converges()
     {
+        await stack.WaitUntilHealthy();
         var rows = await stack.WriteCanaries(3);
         var restore = stack.EditEnvironment("      log_connections: \"on\"\n", "      log_connections: \"on\"\n      work_mem: 6MB\n");
         try
@@ -138,6 +151,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     [Trait("Fault", "swarm endpoint unreachable or wrong TLS certificate")]
     public async Task An_unreachable_endpoint_or_a_wrong_tls_certificate_fails_clearly_and_changes_nothing()
     {
+        await stack.WaitUntilHealthy();
         var before = await ServiceVersions();
 
         var unreachable = stack.EditEnvironment("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", "endpoint: unix:///run/swarm-pg-lab/nowhere.sock");
@@ -176,6 +190,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     [Trait("Fault", "slot left behind by a removed replica")]
     public async Task A_slot_left_by_a_removed_replica_is_reported_by_smoke_and_dropped_by_deploy_prune()
     {
+        await stack.WaitUntilHealthy();
         var replica2 = stack.Environment.Spec.Replicas[1];
         var (_, node) = await stack.RunningContainer(replica2.Name);
         var file = stack.Layout.EnvironmentFile("lab");
@@ -207,8 +222,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
         }
     }
 
-    private Spectre.Console.IAnsiConsole Console() =>
-        Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(stack.Output) });
+    private Spectre.Console.IAnsiConsole Console() => LabStack.PlainConsole(stack.Output);
 
     /// <summary>null when the slot does not exist, else whether a walsender holds it.</summary>
     private async Task<bool?> StraySlotActive(string slot)
@@ -252,12 +266,15 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
 
         using var kill = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         var seen = false;
+        var printed = new System.Text.StringBuilder();
         var command = Cli.Wrap("dotnet")
             .WithArguments(["tool", "run", "dotnet-cake", Path.Combine(stack.Lab.Layout.Root, "build", "build.cake"), "--target=Deploy", "--env=fault"])
             .WithWorkingDirectory(root)
             .WithValidation(CommandResultValidation.None)
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(printed))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(output =>
             {
+                printed.AppendLine(output);
                 if (!seen && output.Contains(line, StringComparison.Ordinal))
                 {
                     seen = true;
@@ -271,7 +288,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
         catch (OperationCanceledException)
         {
         }
-        Assert.True(seen, $"the deploy process never printed '{line}'");
+        Assert.True(seen, $"the deploy process never printed '{line}':\n{printed}");
     }
 
     private static string ClientCertificateFolder()

@@ -42,6 +42,19 @@ public abstract class LabStack : IAsyncLifetime
 
     protected abstract Task DeployAsync();
 
+    /// <summary>A console that writes plain, unwrapped text to a writer, for tests that read what a step printed.</summary>
+    public static IAnsiConsole PlainConsole(TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+        });
+        console.Profile.Width = 1000;
+        return console;
+    }
+
     public virtual async Task DisposeAsync()
     {
         await Lab.RemoveStackAsync(Stack);
@@ -130,8 +143,7 @@ public class StackDeployedByPipeline : LabStack
     public StringWriter Output { get; } = new();
 
     public Task<DeployOutcome> Deploy(DeployOptions? options = null) =>
-        new DeployStep(Layout, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Output) }))
-            .RunAsync("lab", options ?? new DeployOptions());
+        new DeployStep(Layout, PlainConsole(Output)).RunAsync("lab", options ?? new DeployOptions());
 
     /// <summary>Changes the scratch environment file; returns an action that puts the original back.</summary>
     public Action EditEnvironment(string find, string replace)

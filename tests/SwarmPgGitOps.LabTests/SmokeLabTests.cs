@@ -161,8 +161,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
     private (IReadOnlyList<SmokeReport> Reports, string Printed) RunSmoke(SmokeRetry? retry = null, Func<string, string?>? variable = null)
     {
         var printed = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(printed), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        console.Profile.Width = 200;
+        var console = LabStack.PlainConsole(printed);
         try
         {
             return (new SmokeStep(smoke.Layout, console, retry, variable).Run("lab"), printed.ToString());
