@@ -37,6 +37,14 @@ Task("Smoke")
     .Description("Prove replication works: roles, streaming, slots, lag, settings, pg_hba, a canary read back on every replica")
     .Does(() => Run(() => new SmokeStep(layout, console).Run(env)));
 
+Task("Drift")
+    .Description("Compare the live swarm and databases with what git renders; writes artifacts/<env>/drift.json; exit 2 when drifted")
+    .Does(() => Run(() => new DriftStep(layout, console).Run(env)));
+
+Task("DriftPr")
+    .Description("Drift, then open, update or close the environment's drift pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)")
+    .Does(() => Run(() => new DriftPrStep(layout, console).Run(env)));
+
 Task("Test")
     .Description("Build and run every test: unit tests, then the lab tests on a real swarm (brings the lab up)")
     .Does(() => Run(() => new TestStep(layout, console).Run()));
