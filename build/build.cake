@@ -61,7 +61,10 @@ Task("LabDown")
     .Description("Remove everything the lab created (keeps the cached image root filesystem)")
     .Does(() => Run(() => new LabStep(layout, console).Down()));
 
-RunTarget(target);
+// RunTarget wraps a failed task's exception, and Cake then ends with exit code 1 whatever the step said; rethrowing the
+// step's own CakeException keeps its exit code (Drift: 2 = drifted) for CI.
+try { RunTarget(target); }
+catch (CakeReportException e) when (e.InnerException is CakeException { ExitCode: > 1 } failure) { throw failure; }
 
 // Failures were already printed as file:line:column lines; end the run with the step's exit code, no stack trace.
 void Run(Action step)

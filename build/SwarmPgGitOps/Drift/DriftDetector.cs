@@ -12,7 +12,8 @@ namespace SwarmPgGitOps.Drift;
 /// <summary>
 /// Compares what runs with what git renders: the stack's Swarm objects (<see cref="SwarmDrift"/>), then every PostgreSQL
 /// instance, reached as the smoke checks reach them (<see cref="SettingDrift"/>, <see cref="HbaDrift"/>, and on the
-/// primary <see cref="ReplicationDrift"/>). Reads only. An unreachable primary is an error; an unreachable replica is drift.
+/// primary <see cref="ReplicationDrift"/>). Reads only. An unreachable replica is drift, and so is an unreachable primary whose
+/// service has drifted; an unreachable primary whose service is as git says is an error.
 /// </summary>
 public sealed class DriftDetector(Func<string, string?>? variable = null, SmokeRetry? retry = null)
 {
@@ -25,11 +26,15 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, SmokeR
     {
         var live = await LiveStack.ReadAsync(docker, desired.Stack, cancellation);
         var items = new List<DriftItem>(SwarmDrift.Find(desired, live, document.Spec));
-        items.AddRange(await DatabaseItems(document, secrets, PgHbaParser.Parse(renderedHba, "pg_hba.conf"), cancellation));
+        var primaryService = DriftObjects.Service(StackLabels.Scoped(desired.Stack, document.Spec.Primary.Name));
+        var primaryDrifted = items.Any(i => i.Object == primaryService);
+        items.AddRange(await DatabaseItems(document, secrets, PgHbaParser.Parse(renderedHba, "pg_hba.conf"), primaryDrifted, cancellation));
         return new DriftReport(document.Name, environmentFile, items);
     }
 
-    private async Task<IReadOnlyList<DriftItem>> DatabaseItems(EnvironmentDocument document, SecretValues secrets, PgHbaDocument rendered, CancellationToken cancellation)
+    /// <param name="primaryDrifted">The primary's service differs on the swarm, which may be why it cannot be reached: then that is drift, not an error.</param>
+    private async Task<IReadOnlyList<DriftItem>> DatabaseItems(EnvironmentDocument document, SecretValues secrets, PgHbaDocument rendered, bool primaryDrifted,
+        CancellationToken cancellation)
     {
         var spec = document.Spec;
         var expected = SmokeExpectations.From(document).Settings;
@@ -39,10 +44,12 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, SmokeR
         var states = await Task.WhenAll(targets.Select(t => Read(connector, t, names, cancellation)));
 
         var (primaryTarget, primary, primaryProblem) = states[0];
-        if (primary is null)
-            throw new PipelineFailedException($"cannot read the primary ({primaryTarget.Endpoint}): {primaryProblem}; the databases' drift is unknown");
+        if (primary is null && !primaryDrifted)
+            throw new PipelineFailedException($"cannot read the primary: {primaryProblem}; its service runs as git says, so check the network and secrets.superuser_password");
 
-        var items = new List<DriftItem>(ReplicationDrift.Find(primaryTarget.Name, spec.Replicas, primary.Slots, primary.Replication));
+        var items = new List<DriftItem>();
+        if (primary is not null)
+            items.AddRange(ReplicationDrift.Find(primaryTarget.Name, spec.Replicas, primary.Slots, primary.Replication));
         foreach (var (target, state, problem) in states)
         {
             if (state is null)
