@@ -43,6 +43,14 @@ Task("Smoke")
     .Description("Prove replication works: roles, streaming, slots, lag, settings, pg_hba, a canary read back on every replica")
     .Does(() => Run(() => new SmokeStep(layout, console).Run(env)));
 
+Task("Drift")
+    .Description("Compare the live swarm and databases with what git renders; writes artifacts/<env>/drift.json; exit 2 when drifted")
+    .Does(() => Run(() => new DriftStep(layout, console).Run(env)));
+
+Task("DriftPr")
+    .Description("Drift, then open, update or close the environment's drift pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)")
+    .Does(() => Run(() => new DriftPrStep(layout, console).Run(env)));
+
 Task("Test")
     .Description("Build and run every test: unit tests, then the lab tests on a real swarm (brings the lab up)")
     .Does(() => Run(() => new TestStep(layout, console).Run()));
@@ -59,7 +67,10 @@ Task("LabDown")
     .Description("Remove everything the lab created (keeps the cached image root filesystem)")
     .Does(() => Run(() => new LabStep(layout, console).Down()));
 
-RunTarget(target);
+// RunTarget wraps a failed task's exception, and Cake then ends with exit code 1 whatever the step said; rethrowing the
+// step's own CakeException keeps its exit code (Drift: 2 = drifted) for CI.
+try { RunTarget(target); }
+catch (CakeReportException e) when (e.InnerException is CakeException { ExitCode: > 1 } failure) { throw failure; }
 
 // Failures were already printed as file:line:column lines; end the run with the step's exit code, no stack trace.
 void Run(Action step)

@@ -11,7 +11,7 @@ public sealed record SlotRow(string Name, string SlotType, bool Active, bool Tem
 /// <summary>A row of pg_settings: the raw setting in its base unit, and how SHOW displays it.</summary>
 public sealed record SettingRow(string Name, string Setting, string? Unit, string VarType, string Display);
 
-/// <summary>A row of pg_hba_file_rules (PostgreSQL 15).</summary>
+/// <summary>A row of pg_hba_file_rules (PostgreSQL 15). <paramref name="Options"/> ("name=value") is read by drift only.</summary>
 public sealed record HbaFileRule(
     int? LineNumber,
     string? Type,
@@ -20,7 +20,8 @@ public sealed record HbaFileRule(
     string? Address,
     string? Netmask,
     string? AuthMethod,
-    string? Error);
+    string? Error,
+    IReadOnlyList<string>? Options = null);
 
 /// <summary>Which cluster a server belongs to: pg_control_system().system_identifier and the timeline it is on.</summary>
 public sealed record ClusterIdentity(long SystemIdentifier, int Timeline);

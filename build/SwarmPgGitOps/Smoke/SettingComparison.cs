@@ -69,6 +69,25 @@ public static partial class SettingComparison
         return family.TryGetValue(unit, out var factor) ? number * factor : null;
     }
 
+    /// <summary>
+    /// A raw pg_settings value in its base unit ("4096" kB, "8192" × 8kB) written as SHOW writes it: in the largest unit that
+    /// divides it evenly ("4MB", "64MB"). Values without a unit, and -1 and 0, stay as they are.
+    /// </summary>
+    public static string Display(string raw, string? baseUnit)
+    {
+        if (Factor(baseUnit) is not { } factor || !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number is -1 or 0)
+            return raw;
+        var value = number * factor;
+        var smallest = Letters(baseUnit!);
+        var family = MemoryBytes.ContainsKey(smallest) ? MemoryBytes : TimeMilliseconds;
+        foreach (var (unit, size) in family.OrderByDescending(u => u.Value))
+        {
+            if (size >= family[smallest] && Math.Abs(value % size) < 1e-9)
+                return (value / size).ToString(CultureInfo.InvariantCulture) + unit;
+        }
+        return raw + smallest;
+    }
+
     /// <summary>Bytes or milliseconds per unit of pg_settings.unit, which may carry a multiplier ("8kB", "16MB").</summary>
     private static double? Factor(string? pgUnit)
     {

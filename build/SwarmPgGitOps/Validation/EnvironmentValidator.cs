@@ -18,6 +18,9 @@ public static partial class EnvironmentValidator
         "hot_standby", "password_encryption",
     ];
 
+    /// <summary>A setting the pipeline sets itself (from postgres.settings keys, the topology or the entrypoints), never through `extra`.</summary>
+    public static bool IsManagedSetting(string name) => ManagedSettings.Contains(name);
+
     public static IReadOnlyList<Diagnostic> Validate(EnvironmentDocument document)
     {
         var errors = new List<Diagnostic>();

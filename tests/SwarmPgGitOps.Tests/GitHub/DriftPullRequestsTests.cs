@@ -1,6 +1,7 @@
 using SwarmPgGitOps.Drift;
 using SwarmPgGitOps.GitHub;
 using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.TestSupport.GitHub;
 using SwarmPgGitOps.Tests.Support;
 
 namespace SwarmPgGitOps.Tests.GitHub;

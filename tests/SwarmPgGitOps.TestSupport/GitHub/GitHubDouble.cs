@@ -11,9 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Octokit;
 using SwarmPgGitOps.GitHub;
-using SwarmPgGitOps.Tests.Support;
 
-namespace SwarmPgGitOps.Tests.GitHub;
+namespace SwarmPgGitOps.TestSupport.GitHub;
 
 /// <summary>What the double answers to every authenticated request instead of serving it.</summary>
 public enum GitHubFailure
@@ -87,7 +86,7 @@ public sealed partial class GitHubDouble : IAsyncDisposable
     /// <summary>Starts the double with a repository whose default branch holds <paramref name="files"/>, or the shipped environments/lab.yml.</summary>
     public static async Task<GitHubDouble> Start(IReadOnlyDictionary<string, string>? files = null)
     {
-        var git = BareGitRepository.Create(DefaultBranch, files ?? new Dictionary<string, string> { ["environments/lab.yml"] = Repo.EnvironmentText("lab") });
+        var git = BareGitRepository.Create(DefaultBranch, files ?? new Dictionary<string, string> { ["environments/lab.yml"] = ShippedLabFile() });
         var github = new GitHubDouble(git);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -100,6 +99,9 @@ public sealed partial class GitHubDouble : IAsyncDisposable
         github._app = app;
         return github;
     }
+
+    private static string ShippedLabFile() =>
+        File.ReadAllText(ProjectLayout.Discover(AppContext.BaseDirectory).EnvironmentFile("lab"));
 
     private void Map(WebApplication app)
     {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace SwarmPgGitOps.Tests.GitHub;
+namespace SwarmPgGitOps.TestSupport.GitHub;
 
 /// <summary>The Git Data API: refs, blobs, trees and commits, each call one or two git plumbing commands on the bare repository.</summary>
 public sealed partial class GitHubDouble

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace SwarmPgGitOps.Tests.GitHub;
+namespace SwarmPgGitOps.TestSupport.GitHub;
 
 /// <summary>A pull request as the double keeps it.</summary>
 public sealed class DoublePullRequest

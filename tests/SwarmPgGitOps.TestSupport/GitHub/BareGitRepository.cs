@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace SwarmPgGitOps.Tests.GitHub;
+namespace SwarmPgGitOps.TestSupport.GitHub;
 
 /// <summary>An entry of a git tree: mode ("100644", "040000"), type ("blob", "tree") and object id.</summary>
 public sealed record GitTreeEntry(string Mode, string Type, string Sha);

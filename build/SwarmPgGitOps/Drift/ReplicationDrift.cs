@@ -1,0 +1,36 @@
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Smoke;
+
+namespace SwarmPgGitOps.Drift;
+
+/// <summary>
+/// The primary's replication against the environment's replicas: one physical slot per replica, each replica connected
+/// (pg_stat_replication, where replicas report their slot name as application_name), and no other permanent slot.
+/// </summary>
+public static class ReplicationDrift
+{
+    public static IReadOnlyList<DriftItem> Find(string primary, IReadOnlyList<ReplicaSpec> replicas, IReadOnlyList<SlotRow> slots, IReadOnlyList<ReplicationRow> replication)
+    {
+        var items = new List<DriftItem>();
+        var database = DriftObjects.Database(primary);
+        foreach (var replica in replicas)
+        {
+            var slot = slots.FirstOrDefault(s => s.Name == replica.Slot);
+            if (slot is null)
+                items.Add(new DriftItem(database, $"slot {replica.Slot}", "physical", DriftObjects.Missing));
+            else if (slot.SlotType != "physical")
+                items.Add(new DriftItem(database, $"slot {replica.Slot}", "physical", slot.SlotType));
+
+            var connected = replication.Where(r => r.ApplicationName == replica.Slot).ToList();
+            if (connected.Count == 0)
+                items.Add(new DriftItem(database, $"replica {replica.Name}", "connected", "not connected"));
+            else if (connected.Count > 1)
+                items.Add(new DriftItem(database, $"replica {replica.Name}", "connected once", $"{connected.Count} connections"));
+        }
+
+        var known = replicas.Select(r => r.Slot).ToHashSet(StringComparer.Ordinal);
+        foreach (var stray in slots.Where(s => !s.Temporary && !known.Contains(s.Name)).OrderBy(s => s.Name, StringComparer.Ordinal))
+            items.Add(new DriftItem(database, $"slot {stray.Name}", DriftObjects.NotInGit, $"{stray.SlotType}, {(stray.Active ? "active" : "inactive")}"));
+        return items;
+    }
+}

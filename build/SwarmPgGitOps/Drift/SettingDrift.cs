@@ -1,0 +1,41 @@
+using SwarmPgGitOps.Smoke;
+
+namespace SwarmPgGitOps.Drift;
+
+/// <summary>
+/// The settings of one PostgreSQL instance against the environment: every setting the environment renders must read as
+/// written (compared as PostgreSQL reads it, <see cref="SettingComparison"/>), and a setting the environment leaves alone
+/// must not have been changed from its default with ALTER SYSTEM.
+/// </summary>
+public static class SettingDrift
+{
+    public static IReadOnlyList<DriftItem> Find(string instance, IReadOnlyList<ExpectedSetting> expected, IReadOnlyList<LiveSetting> live)
+    {
+        var items = new List<DriftItem>();
+        var byName = live.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        foreach (var setting in expected)
+        {
+            if (!byName.TryGetValue(setting.Name, out var actual))
+                items.Add(new DriftItem(DriftObjects.Database(instance), Field(setting.Name), Show(setting.Value), "(unknown setting)"));
+            else if (!SettingComparison.Matches(setting.Value, actual.Row))
+                items.Add(Item(instance, actual, Show(setting.Value)));
+        }
+
+        var rendered = expected.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var actual in live.Where(s => s.SetWithAlterSystem && !rendered.Contains(s.Name)).OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            if (actual.BootValue is null || !SettingComparison.Matches(actual.Default, actual.Row))
+                items.Add(Item(instance, actual, $"(default) {Show(actual.Default)}"));
+        }
+        return items;
+    }
+
+    public static string Field(string setting) => $"settings.{setting}";
+
+    private static DriftItem Item(string instance, LiveSetting actual, string desired) =>
+        SettingAdoption.For(actual) is var (path, value)
+            ? new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, actual.Describe(), path, value)
+            : new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, actual.Describe());
+
+    private static string Show(string value) => value.Length == 0 ? "''" : value;
+}
