@@ -9,7 +9,8 @@ using SwarmPgGitOps.Swarm;
 var target = Argument("target", "Default");
 var env = Argument("env", "lab");
 var deployOptions = new DeployOptions(Prune: HasArgument("prune"), BreakLock: HasArgument("break-lock"));
-var layout = ProjectLayout.Discover(Context.Environment.WorkingDirectory.FullPath);
+// --root=DIR runs the pipeline on another folder's environments/ and templates/ (a scratch copy, another checkout).
+var layout = ProjectLayout.Discover(Argument("root", Context.Environment.WorkingDirectory.FullPath));
 var console = PipelineConsole.Create();
 
 Task("Default")

@@ -57,8 +57,14 @@ public sealed class FaultLabStack : StackDeployedByPipeline
         return (task.Status.ContainerStatus.ContainerID, node);
     }
 
-    public async Task<string> Logs(string service) =>
-        await LabFixture.DockerCli(Lab.Info.Endpoint, ["service", "logs", "--raw", $"{Stack}_{service}"]);
+    /// <summary>The running container of a service, or null while it has none (after a kill, before Swarm replaces it).</summary>
+    public async Task<string?> RunningContainerId(string service) =>
+        (await RunningTasks(service)).SingleOrDefault()?.Status.ContainerStatus.ContainerID;
 
-    public static int Count(string text, string find) => text.Split('\n').Count(l => l.Contains(find, StringComparison.Ordinal));
+    /// <summary>What the running container of a service printed, read from the node that runs it.</summary>
+    public async Task<string> RunningContainerLogs(string service)
+    {
+        var (container, node) = await RunningContainer(service);
+        return await LabFixture.DockerCli(node.Socket, ["logs", container]);
+    }
 }
