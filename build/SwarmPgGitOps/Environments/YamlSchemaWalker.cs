@@ -67,7 +67,10 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
             return;
         }
         foreach (var (key, value) in mapping.Children)
-            Visit(value, valueType, Join(path, ((YamlScalarNode)key).Value ?? ""));
+        {
+            if (ScalarKey(key, path) is { } name)
+                Visit(value, valueType, Join(path, name));
+        }
     }
 
     private void VisitList(YamlNode node, Type itemType, string path)
@@ -94,7 +97,8 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
         var suggested = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in mapping.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            if (ScalarKey(keyNode, path) is not { } key)
+                continue;
             var keyPath = Join(path, key);
             if (properties.TryGetValue(key, out var property))
             {
@@ -120,6 +124,16 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
             if (IsRequired(property) && !present.Contains(key) && !suggested.Contains(key))
                 Fail(node, path, $"{Describe(path)} is missing required key '{key}'", $"add `{key}:` to {Describe(path)}");
         }
+    }
+
+    /// <summary>The key's text; a list or mapping used as a key (`[a, b]: x`, `? {a: 1}`) is an error, not a crash.</summary>
+    private string? ScalarKey(YamlNode key, string path)
+    {
+        if (key is YamlScalarNode scalar)
+            return scalar.Value ?? "";
+        _errors.Add(new Diagnostic(map.File, (int)key.Start.Line, (int)key.Start.Column,
+            $"a key in {Describe(path)} is a {NodeKind(key)}; keys must be plain names", "write `name: value`"));
+        return null;
     }
 
     private void Fail(YamlNode node, string path, string message, string hint)

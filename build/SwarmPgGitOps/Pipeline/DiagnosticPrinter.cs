@@ -3,7 +3,7 @@ using SwarmPgGitOps.Diagnostics;
 
 namespace SwarmPgGitOps.Pipeline;
 
-/// <summary>Prints diagnostics one per line, `file:line:column: message (hint: ...)`, so editors and CI annotate them.</summary>
+/// <summary>Prints diagnostics one per line (never wrapped), `file:line:column: message (hint: ...)`, so editors and CI annotate them.</summary>
 public static class DiagnosticPrinter
 {
     public static void Print(IAnsiConsole console, IEnumerable<Diagnostic> diagnostics)
@@ -11,7 +11,13 @@ public static class DiagnosticPrinter
         foreach (var d in diagnostics)
         {
             var colour = d.IsError ? "red" : "yellow";
-            console.MarkupLine($"[{colour}]{Markup.Escape(d.ToString())}[/]");
+            var line = d.ToString();
+            // One diagnostic, one line, however long: editors and CI problem matchers read file:line:column per line,
+            // so Spectre must not wrap it at the console width (a terminal still soft-wraps it on screen).
+            var width = console.Profile.Width;
+            console.Profile.Width = Math.Max(width, line.Length + 1);
+            try { console.MarkupLine($"[{colour}]{Markup.Escape(line)}[/]"); }
+            finally { console.Profile.Width = width; }
             if (Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true")
                 console.WriteLine(GitHubAnnotation(d));
         }

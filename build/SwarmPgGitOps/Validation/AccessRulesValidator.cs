@@ -7,20 +7,52 @@ namespace SwarmPgGitOps.Validation;
 
 /// <summary>
 /// Reads the rendered pg_hba.conf with PostgreSQL's grammar and holds it to the security policy. Each rule in that
-/// file is preceded by a comment naming where it came from, so problems are reported at the environment file's key.
+/// file is preceded by a comment naming where it came from, so problems are reported at the environment file's key
+/// (the column a problem is in picks the key: `access.rules[2].address`). Lines the template writes itself are
+/// reported in the rendered file.
 /// </summary>
 public static class AccessRulesValidator
 {
-    public static IReadOnlyList<Diagnostic> Validate(RenderedEnvironment rendered, EnvironmentDocument document)
+    private const string RulesPrefix = "access.rules[";
+
+    public static IReadOnlyList<Diagnostic> Validate(RenderedEnvironment rendered, EnvironmentDocument document, string? artifactsPath = null)
     {
         var text = rendered.File("pg_hba.conf").Content;
-        var parsed = PgHbaParser.Parse(text, "pg_hba.conf");
+        var renderedFile = $"{artifactsPath ?? $"artifacts/{document.Name}"}/pg_hba.conf";
+        var parsed = PgHbaParser.Parse(text, renderedFile);
         var access = document.Spec.Access;
         var policy = PgHbaPolicy.Check(parsed.Rules,
-            new PgHbaPolicyOptions(document.File, access.Replication.User, access.AllowAnyAddress, document.IsProduction));
+            new PgHbaPolicyOptions(renderedFile, access.Replication.User, access.AllowAnyAddress, document.IsProduction));
 
+        var shapes = CheckShapes(document);
+        var misshapen = shapes.Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
         var origins = OriginsByLine(text);
-        return parsed.Errors.Concat(parsed.Warnings).Concat(policy).Select(d => Relocate(d, origins, document.Map)).ToList();
+        var lines = text.Split('\n');
+        var found = parsed.Errors.Concat(parsed.Warnings).Concat(policy)
+            // A rule without its address (or with one it cannot have) reads as a different rule; say that instead.
+            .Where(d => !(origins.TryGetValue(d.Line, out var origin) && misshapen.Contains(origin)))
+            .Select(d => Relocate(d, origins, lines, document));
+        return shapes.Select(s => s.Diagnostic).Concat(found).ToList();
+    }
+
+    /// <summary>An address on a local rule, or none on a network rule: the columns would shift and PostgreSQL would read another rule.</summary>
+    private static List<(string Path, Diagnostic Diagnostic)> CheckShapes(EnvironmentDocument document)
+    {
+        var problems = new List<(string, Diagnostic)>();
+        var rules = document.Spec.Access.Rules;
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var path = $"{RulesPrefix}{i}]";
+            if (!HbaConnectionTypes.TryParse(rules[i].Type, out var type))
+                continue;
+            if (type == HbaConnectionType.Local && rules[i].Address is not null)
+                problems.Add((path, document.Map.Error($"{path}.address", $"{path}: a local rule has no address",
+                    "local rules match connections over the Unix socket; remove address, or use type host (or hostssl) for network clients")));
+            else if (type.IsNetwork() && rules[i].Address is null)
+                problems.Add((path, document.Map.Error(path, $"{path}: a {rules[i].Type} rule needs an address",
+                    "add address: with the client network in CIDR form, such as 10.0.0.0/24")));
+        }
+        return problems;
     }
 
     /// <summary>Rendered line → the environment key the rule came from (`access.rules[2]`).</summary>
@@ -37,10 +69,42 @@ public static class AccessRulesValidator
         return origins;
     }
 
-    private static Diagnostic Relocate(Diagnostic diagnostic, Dictionary<int, string> origins, SourceMap map)
+    private static Diagnostic Relocate(Diagnostic diagnostic, Dictionary<int, string> origins, string[] lines, EnvironmentDocument document)
     {
-        var path = origins.GetValueOrDefault(diagnostic.Line, "access");
-        var message = path == "access" ? diagnostic.Message : $"{path}: {diagnostic.Message}";
-        return map.Error(path, message, diagnostic.Hint) with { Severity = diagnostic.Severity };
+        // About the file as a whole (no replication rule): the access section is where to fix it.
+        if (diagnostic.Line == 0)
+            return document.Map.Error("access", diagnostic.Message, diagnostic.Hint) with { Severity = diagnostic.Severity };
+        // A line the template wrote itself: only the rendered file has it.
+        if (!origins.TryGetValue(diagnostic.Line, out var origin) || !origin.StartsWith("access", StringComparison.Ordinal))
+            return diagnostic;
+
+        var key = origin.StartsWith(RulesPrefix, StringComparison.Ordinal) && diagnostic.Line <= lines.Length
+            ? KeyAt(origin, lines[diagnostic.Line - 1], diagnostic.Column, document)
+            : origin;
+        return document.Map.Error(key, $"{origin}: {diagnostic.Message}", diagnostic.Hint) with { Severity = diagnostic.Severity };
+    }
+
+    /// <summary>The key of the rule whose value the rendered column falls in: type, database, user, address, method or options.&lt;name&gt;.</summary>
+    private static string KeyAt(string rulePath, string renderedLine, int column, EnvironmentDocument document)
+    {
+        var fields = HbaTokenizer.Tokenize(renderedLine).Fields;
+        var offset = column - 1;
+        var index = -1;
+        for (var i = 0; i < fields.Count && fields[i][0].Offset <= offset; i++)
+            index = i;
+        var last = fields.Count > 0 ? fields[^1][^1] : null;
+        if (index < 0 || last is null || offset > last.Offset + last.Text.Length)
+            return rulePath;
+
+        var ruleIndex = int.Parse(rulePath[RulesPrefix.Length..^1], System.Globalization.CultureInfo.InvariantCulture);
+        // An address with a separate netmask ("10.0.0.0 255.0.0.0") takes two columns.
+        var address = document.Spec.Access.Rules[ruleIndex].Address;
+        var addressColumns = address is null ? 0 : Math.Max(1, HbaTokenizer.Tokenize(address).Fields.Count);
+        string[] keys = ["type", "database", "user", .. Enumerable.Repeat("address", addressColumns), "method"];
+        if (index < keys.Length)
+            return $"{rulePath}.{keys[index]}";
+        var option = fields[index].LastOrDefault(l => l.Offset <= offset) ?? fields[index][0];
+        var name = option.Text.Split('=')[0];
+        return $"{rulePath}.options.{name}";
     }
 }

@@ -59,6 +59,14 @@ public static partial class EnvironmentValidator
                 errors.Add(map.Error(path, $"{path} '{slot}' is used twice", $"{slots[slot]} uses it already: give every replica its own slot"));
         }
 
+        var nodes = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < spec.Nodes.Count; i++)
+        {
+            var path = $"nodes[{i}].name";
+            if (!nodes.TryAdd(spec.Nodes[i].Name, path))
+                errors.Add(map.Error(path, $"{path} '{spec.Nodes[i].Name}' is used twice", $"{nodes[spec.Nodes[i].Name]} uses it already: list every node once, with all its labels"));
+        }
+
         if (spec.Replicas.Count == 0)
             errors.Add(map.Error("replicas", "replicas is empty", "a streaming-replication cluster needs at least one replica"));
 

@@ -24,7 +24,7 @@ public sealed class Validator(ProjectLayout layout)
         {
             var artifactsPath = layout.Display(layout.ArtifactsFor(environment));
             diagnostics.AddRange(RenderedStackValidator.Validate(artifacts, document, artifactsPath));
-            diagnostics.AddRange(AccessRulesValidator.Validate(artifacts, document));
+            diagnostics.AddRange(AccessRulesValidator.Validate(artifacts, document, artifactsPath));
         }
         return new ValidationReport(environment, rendered.Value, diagnostics);
     }

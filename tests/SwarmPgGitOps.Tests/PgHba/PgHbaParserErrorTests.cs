@@ -45,20 +45,26 @@ public class PgHbaParserErrorTests
     }
 
     [Fact]
-    public void Token_longer_than_255_characters_is_refused()
+    public void Token_longer_than_10239_characters_is_refused()
     {
-        var name = new string('d', 256);
+        var name = new string('d', 10240);
 
         var error = Error($"host {name} all 10.0.0.0/8 md5");
 
-        Assert.Equal($"authentication file token too long, skipping: \"{name[..255]}\"", error.Message);
+        Assert.Equal($"authentication file token too long, skipping: \"{name[..40]}...\" (10239 characters read)", error.Message);
         Assert.Equal(6, error.Column);
     }
 
     [Fact]
-    public void Token_of_exactly_255_characters_is_accepted()
+    public void Token_of_exactly_10239_characters_is_accepted()
     {
-        Assert.Equal(255, Rule($"host {new string('d', 255)} all 10.0.0.0/8 md5").Databases[0].Text.Length);
+        Assert.Equal(10239, Rule($"host {new string('d', 10239)} all 10.0.0.0/8 md5").Databases[0].Text.Length);
+    }
+
+    [Fact]
+    public void Quoted_token_of_10239_characters_is_refused_at_its_closing_quote()
+    {
+        Assert.Contains("token too long", Error($"host \"{new string('d', 10239)}\" all 10.0.0.0/8 md5").Message);
     }
 
     [Fact]

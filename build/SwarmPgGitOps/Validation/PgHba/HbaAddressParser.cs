@@ -21,7 +21,28 @@ internal static class HbaAddressParser
             return null;
         if (address.AddressFamily == AddressFamily.InterNetworkV6 && !text.Contains(':'))
             return null;
+        if (text.IndexOf('%') is var percent and >= 0 && !IsKnownScope(text[(percent + 1)..]))
+            return null;
         return address;
+    }
+
+    /// <summary>
+    /// A zone in "fe80::1%zone": getaddrinfo takes a number, or the name of a network interface of the machine it runs on;
+    /// any other name makes the text a host name. This checks the interfaces of the machine running the check, which
+    /// is the server's own machine only when the two are the same.
+    /// </summary>
+    private static bool IsKnownScope(string zone)
+    {
+        if (zone.Length > 0 && zone.All(char.IsAsciiDigit))
+            return true;
+        try
+        {
+            return zone.Length > 0 && System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == zone);
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Port of pg_sockaddr_cidr_mask's strtol check: optional blanks and sign, digits, nothing after.</summary>

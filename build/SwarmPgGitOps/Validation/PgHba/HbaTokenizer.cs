@@ -20,8 +20,11 @@ internal sealed record HbaTokenizeError(int Offset, string Message);
 /// </summary>
 internal static class HbaTokenizer
 {
-    /// <summary>PostgreSQL's token buffer holds 255 characters.</summary>
-    public const int MaxTokenLength = 255;
+    /// <summary>
+    /// PostgreSQL 15's token buffer (MAX_TOKEN, 10240 bytes) holds 10239 characters; a quote that would come after a
+    /// full buffer counts too. Measured against a 15.18 server by the bad-input agreement test.
+    /// </summary>
+    public const int MaxTokenLength = 10239;
 
     public static HbaTokenizedLine Tokenize(string text)
     {
@@ -71,7 +74,7 @@ internal static class HbaTokenizer
             {
                 position = text.Length;
                 return new NextTokenResult(null, false,
-                    new HbaTokenizeError(start, $"authentication file token too long, skipping: \"{buffer}\""));
+                    new HbaTokenizeError(start, $"authentication file token too long, skipping: \"{buffer.ToString(0, 40)}...\" ({MaxTokenLength} characters read)"));
             }
             if (c == ',' && !inQuote)
             {
