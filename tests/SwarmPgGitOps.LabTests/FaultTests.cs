@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using CliWrap;
+using CliWrap.Buffered;
 using SwarmPgGitOps.Pipeline;
 using SwarmPgGitOps.Swarm;
 
@@ -92,13 +93,20 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
         var timeout = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 30\n");
         try
         {
-            await StopEngine(node);
             var clock = Stopwatch.StartNew();
-            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+            var deploy = stack.Deploy();
+            await Waits.Until(async () => (await stack.Lab.Docker.Swarm.InspectServiceAsync($"{stack.Stack}_primary")).UpdateStatus?.State == "updating",
+                TimeSpan.FromSeconds(60), "the deploy to start updating the primary");
+            await StopEngine(node);
+            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => deploy);
 
             Assert.StartsWith("deploy failed: pg-fault_replica2: not converged after 30 s", failure.Message);
             Assert.Contains("rolled back: pg-fault_primary, pg-fault_replica1, pg-fault_replica2", failure.Message);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(240), $"the deploy took {clock.Elapsed}");
+
+            var early = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+            Assert.Equal("preflight failed for lab; nothing was changed", early.Message);
+            Assert.Contains("preflight: no ready node satisfies the placement of pg-fault_replica2", stack.Output.ToString());
         }
         finally
         {
@@ -114,8 +122,8 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
         }
         finally
         {
+            // The stack keeps work_mem until the next deploy of another test; the file goes back to git's version.
             restore();
-            await stack.Deploy();
         }
     }
 
@@ -142,7 +150,9 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
         finally
         {
             restore();
-            await stack.Deploy(new DeployOptions(BreakLock: true));
+            var leftover = (await stack.Lab.Docker.Configs.ListConfigsAsync()).FirstOrDefault(c => c.Spec.Name == DeployLock.NameFor(stack.Stack));
+            if (leftover is not null)
+                await stack.Lab.Docker.Configs.RemoveConfigAsync(leftover.ID);
         }
     }
 
@@ -238,15 +248,19 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     private async Task StopEngine(SwarmPgGitOps.Lab.LabNode node)
     {
         var pid = int.Parse(File.ReadAllText($"/run/swarm-pg-lab/{node.Name}/docker.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Process.GetProcessById(pid).Kill();
+        using (var engine = Process.GetProcessById(pid))
+        {
+            engine.Kill();
+            Assert.True(engine.WaitForExit(TimeSpan.FromSeconds(60)), $"{node.Name}'s engine did not stop");
+        }
         await Waits.Until(async () => (await stack.Lab.Docker.Swarm.InspectNodeAsync(node.Id)).Status.State == "down", TimeSpan.FromSeconds(60), $"{node.Name} to be down");
     }
 
     private async Task RestartEngines()
     {
         var lab = await Cli.Wrap("bash").WithArguments([Path.Combine(stack.Lab.Layout.Root, "build", "lab", "lab.sh"), "up"])
-            .WithValidation(CommandResultValidation.None).ExecuteAsync();
-        Assert.Equal(0, lab.ExitCode);
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        Assert.True(lab.ExitCode == 0, lab.StandardOutput + lab.StandardError);
         await Waits.Until(async () => (await stack.Lab.Docker.Swarm.ListNodesAsync()).All(n => n.Status.State == "ready"), TimeSpan.FromSeconds(90), "every node ready");
     }
 

@@ -48,7 +48,7 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
                 {
                     var existing = live.Service(service.Name)!;
                     progress($"updating {service.Name}: {string.Join(", ", change.Fields.Select(f => f.Field))}");
-                    await docker.Swarm.UpdateServiceAsync(existing.ID, new ServiceUpdateParameters { Service = spec, Version = (long)existing.Version.Index!.Value }, cancellation);
+                    await UpdateService(existing.ID, spec, cancellation);
                     updated.Add(existing);
                 }
             }
@@ -159,9 +159,30 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
             }
             progress($"rolling {before.Spec.Name} back to its previous spec");
             var at = DateTime.UtcNow;
-            await docker.Swarm.UpdateServiceAsync(before.ID, new ServiceUpdateParameters { Service = before.Spec, Version = (long)current.Version.Index!.Value });
+            await UpdateService(before.ID, before.Spec, CancellationToken.None);
             if (await waiter.WaitAsync(before.Spec.Name, at, timeout, nodeNames) is { } failure)
                 progress($"rollback of {before.Spec.Name} did not converge either: {failure.Reason}");
+        }
+    }
+
+    /// <summary>
+    /// Sets a service's spec. The spec is absolute, so when Swarm changed the service since it was read (its own
+    /// rollback, a task restart) the update is sent again against the fresh version.
+    /// </summary>
+    private async Task UpdateService(string id, ServiceSpec spec, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var version = (await docker.Swarm.InspectServiceAsync(id, cancellation)).Version.Index!.Value;
+            try
+            {
+                await docker.Swarm.UpdateServiceAsync(id, new ServiceUpdateParameters { Service = spec, Version = (long)version }, cancellation);
+                return;
+            }
+            catch (DockerApiException e) when (attempt < 5 && e.ResponseBody.Contains("out of sequence", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellation);
+            }
         }
     }
 
