@@ -1,0 +1,31 @@
+using System.Reflection;
+
+namespace SwarmPgGitOps.LabTests;
+
+/// <summary>The README's fault table and the fault suite name the same faults. Needs no lab.</summary>
+public class FaultTableTests
+{
+    [Fact]
+    public void Every_fault_test_has_a_row_in_the_readme_table_and_every_row_a_test()
+    {
+        var readme = File.ReadAllText(Path.Combine(ProjectLayout.Discover(AppContext.BaseDirectory).Root, "README.md"));
+        var section = readme[readme.IndexOf("## Faults", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var rows = section.Split('\n')
+            .Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| Fault ", StringComparison.Ordinal))
+            .Select(l => l.Split('|')[1].Trim())
+            .ToList();
+
+        var tests = typeof(FaultTests).GetMethods()
+            .Where(m => m.GetCustomAttribute<FactAttribute>() is not null)
+            .Select(FaultTrait)
+            .ToList();
+
+        Assert.Equal(tests.Order(), rows.Order());
+    }
+
+    private static string FaultTrait(MethodInfo method) =>
+        method.CustomAttributes.Where(a => a.AttributeType == typeof(TraitAttribute))
+            .Select(a => (Name: (string)a.ConstructorArguments[0].Value!, Value: (string)a.ConstructorArguments[1].Value!))
+            .Single(t => t.Name == "Fault").Value;
+}
