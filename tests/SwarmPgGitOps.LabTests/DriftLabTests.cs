@@ -26,7 +26,7 @@ public class DriftLabTests(DriftLabStack stack, ITestOutputHelper output) : ICla
     [Fact]
     public async Task Right_after_deploy_drift_is_in_sync_and_drift_pr_has_nothing_to_do()
     {
-        await WaitUntilSettled();
+        await stack.WaitUntilHealthy();
         await using var github = await GitHubDouble.Start(LabFileOnMain());
 
         var report = Assert.Single(await Drift());
@@ -41,7 +41,7 @@ public class DriftLabTests(DriftLabStack stack, ITestOutputHelper output) : ICla
     [Fact]
     public async Task Hand_changes_are_reported_proposed_as_a_pull_request_and_the_pull_request_closes_once_restored()
     {
-        await WaitUntilSettled();
+        await stack.WaitUntilHealthy();
         await using var github = await GitHubDouble.Start(LabFileOnMain());
         var primary = stack.Environment.Spec.Primary.Name;
         var replica = stack.Environment.Spec.Replicas[0].Name;
@@ -52,7 +52,7 @@ public class DriftLabTests(DriftLabStack stack, ITestOutputHelper output) : ICla
             {
                 await DockerCli("service", "update", "--detach=true", "--no-resolve-image", "--image", DriftImage, Service(primary));
                 await DockerCli("service", "update", "--detach=true", "--env-add", "FOO=bar", Service(replica));
-                await WaitUntilSettled();
+                await stack.WaitUntilHealthy();
                 await Sql("ALTER SYSTEM SET work_mem = '8MB'", "SELECT pg_reload_conf()");
 
                 var drifted = await Assert.ThrowsAsync<PipelineFailedException>(Drift);
@@ -100,7 +100,7 @@ public class DriftLabTests(DriftLabStack stack, ITestOutputHelper output) : ICla
     private async Task Restore()
     {
         await stack.Deploy();
-        await WaitUntilSettled();
+        await stack.WaitUntilHealthy();
         await Sql("ALTER SYSTEM RESET work_mem", "SELECT pg_reload_conf()");
     }
 
@@ -139,29 +139,6 @@ public class DriftLabTests(DriftLabStack stack, ITestOutputHelper output) : ICla
         await using var primary = stack.ConnectPrimary();
         foreach (var statement in statements)
             await stack.Scalar<object>(primary, statement);
-    }
-
-    /// <summary>Every service running one healthy task of its current spec, and every replica streaming through its slot.</summary>
-    private async Task WaitUntilSettled()
-    {
-        foreach (var service in stack.Environment.Spec.Replicas.Select(r => r.Name).Prepend(stack.Environment.Spec.Primary.Name))
-        {
-            await Waits.Until(async () => (await DockerCli("service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", Service(service))).Trim() is "" or "completed"
-                && (await stack.RunningTasks(service)).Count == 1, TimeSpan.FromSeconds(180), $"{Service(service)} updated and running");
-        }
-        await Waits.Until(async () =>
-        {
-            try
-            {
-                await using var primary = stack.ConnectPrimary();
-                return await stack.Scalar<long>(primary,
-                    "SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE r.state = 'streaming'") == stack.Environment.Spec.Replicas.Count;
-            }
-            catch (NpgsqlException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(180), "every replica streaming through its slot");
     }
 
     /// <summary>Writes what the steps print to the test's output.</summary>

@@ -42,13 +42,6 @@ public sealed class FaultLabStack : StackDeployedByPipeline
         }
     }
 
-    public async Task WaitUntilHealthy()
-    {
-        await Waits.Until(async () => await StreamingReplicas() == Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(180), "every replica streaming");
-        foreach (var service in Environment.Spec.Replicas.Select(r => r.Name).Prepend(Environment.Spec.Primary.Name))
-            await Waits.Until(async () => (await RunningTasks(service)).Count == 1, TimeSpan.FromSeconds(90), $"{service} running and healthy");
-    }
-
     /// <summary>The running task of a service: its container and the lab node that runs it.</summary>
     public async Task<(string Container, SwarmPgGitOps.Lab.LabNode Node)> RunningContainer(string service)
     {

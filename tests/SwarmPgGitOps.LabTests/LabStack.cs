@@ -33,11 +33,23 @@ public abstract class LabStack : IAsyncLifetime
         await Lab.RemoveStackAsync(Stack);
         var clock = Stopwatch.StartNew();
         await DeployAsync();
-        await Waits.Until(async () => await StreamingReplicas() == Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(240), "every replica streaming");
+        await WaitUntilHealthy();
+        TimeToStreaming = clock.Elapsed;
+    }
+
+    /// <summary>
+    /// Every service done updating and running one healthy task, and every replica streaming through its slot: the
+    /// state tests start from and restore.
+    /// </summary>
+    public async Task WaitUntilHealthy()
+    {
         // Streaming starts a few seconds before Swarm's healthcheck reports the replica's task as running.
         foreach (var service in Environment.Spec.Replicas.Select(r => r.Name).Prepend(Environment.Spec.Primary.Name))
-            await Waits.Until(async () => (await RunningTasks(service)).Count == 1, TimeSpan.FromSeconds(60), $"{service} running and healthy");
-        TimeToStreaming = clock.Elapsed;
+        {
+            await Waits.Until(async () => (await Lab.Docker.Swarm.InspectServiceAsync($"{Stack}_{service}")).UpdateStatus?.State is null or "completed" or "rollback_completed"
+                && (await RunningTasks(service)).Count == 1, TimeSpan.FromSeconds(180), $"{service} updated, running and healthy");
+        }
+        await Waits.Until(async () => await StreamingReplicas() == Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(240), "every replica streaming through its slot");
     }
 
     protected abstract Task DeployAsync();
@@ -91,7 +103,8 @@ public abstract class LabStack : IAsyncLifetime
         try
         {
             await using var primary = ConnectPrimary();
-            return await Scalar<long>(primary, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
+            return await Scalar<long>(primary,
+                "SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE r.state = 'streaming'");
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {

@@ -25,7 +25,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
     [Fact]
     public async Task A_healthy_cluster_passes_every_check_and_writes_smoke_json_and_the_step_summary()
     {
-        await WaitUntilHealthy();
+        await Stack.WaitUntilHealthy();
         var summary = Path.Combine(smoke.Layout.Root, "step-summary.md");
 
         var (first, _) = RunSmoke(variable: name => name == "GITHUB_STEP_SUMMARY" ? summary : Environment.GetEnvironmentVariable(name));
@@ -72,7 +72,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
     [Fact]
     public async Task A_stopped_replica_fails_the_streaming_check_naming_it()
     {
-        await WaitUntilHealthy();
+        await Stack.WaitUntilHealthy();
         var replica = smoke.Environment.Spec.Replicas[^1];
         var service = $"{Stack.Stack}_{replica.Name}";
         try
@@ -92,14 +92,14 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
         finally
         {
             await LabFixture.DockerCli(Stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=1"]);
-            await WaitUntilHealthy();
+            await Stack.WaitUntilHealthy();
         }
     }
 
     [Fact]
     public async Task A_stray_inactive_slot_fails_the_stray_slot_check()
     {
-        await WaitUntilHealthy();
+        await Stack.WaitUntilHealthy();
         await using var primary = Stack.ConnectPrimary();
         await Stack.Scalar<string>(primary, "SELECT slot_name::text FROM pg_create_physical_replication_slot('stray')");
         try
@@ -119,7 +119,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
     [Fact]
     public async Task A_dropped_slot_fails_the_slot_check_of_its_replica()
     {
-        await WaitUntilHealthy();
+        await Stack.WaitUntilHealthy();
         var replica = smoke.Environment.Spec.Replicas[0];
         await using var primary = Stack.ConnectPrimary();
         try
@@ -138,14 +138,14 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
         {
             await Stack.Scalar<object>(primary,
                 $"SELECT pg_create_physical_replication_slot('{replica.Slot}', true) WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = '{replica.Slot}')");
-            await WaitUntilHealthy();
+            await Stack.WaitUntilHealthy();
         }
     }
 
     [Fact]
     public async Task Without_connect_hosts_the_services_are_found_in_the_swarm()
     {
-        await WaitUntilHealthy();
+        await Stack.WaitUntilHealthy();
         var text = string.Join('\n', File.ReadAllLines(smoke.Layout.EnvironmentFile("lab")).Where(l => !l.TrimStart().StartsWith("connect_host:", StringComparison.Ordinal)));
         var document = EnvironmentLoader.Parse(text, "environments/lab.yml", "lab").Unwrap();
         Assert.Null(document.Spec.Primary.ConnectHost);
@@ -180,22 +180,6 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
             .Select(c => (c.GetProperty("name").GetString()!, c.GetProperty("target").GetString()!))
             .ToList();
     }
-
-    /// <summary>Every replica streaming through an active slot: the state each test starts from and restores.</summary>
-    private async Task WaitUntilHealthy() =>
-        await Waits.Until(async () =>
-        {
-            try
-            {
-                await using var primary = Stack.ConnectPrimary();
-                return await Stack.Scalar<long>(primary,
-                    "SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE r.state = 'streaming'") == smoke.Environment.Spec.Replicas.Count;
-            }
-            catch (NpgsqlException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(180), "every replica streaming through its slot");
 
     private static string Milliseconds(TimeSpan time) => time.TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 }
