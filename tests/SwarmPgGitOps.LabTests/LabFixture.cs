@@ -56,31 +56,8 @@ public sealed class LabFixture : IDisposable
         }
     }
 
-    /// <summary>
-    /// A copy of environments/ and templates/ in a temporary folder, for tests that change an environment file, with
-    /// the lab file edited as given (a test stack of its own needs another stack name, ports and subnet).
-    /// </summary>
-    public ProjectLayout ScratchProject(params (string Find, string Replace)[] labEdits)
-    {
-        var root = Directory.CreateTempSubdirectory("spg-labtest-").FullName;
-        foreach (var folder in new[] { "environments", "templates" })
-        {
-            Directory.CreateDirectory(Path.Combine(root, folder));
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(Layout.Root, folder)))
-                File.Copy(file, Path.Combine(root, folder, Path.GetFileName(file)));
-        }
-        var project = new ProjectLayout(root);
-        var lab = project.EnvironmentFile("lab");
-        var text = File.ReadAllText(lab);
-        foreach (var (find, replace) in labEdits)
-        {
-            if (!text.Contains(find, StringComparison.Ordinal))
-                throw new InvalidOperationException($"environments/lab.yml no longer contains '{find}': update the test stack that edits it");
-            text = text.Replace(find, replace, StringComparison.Ordinal);
-        }
-        File.WriteAllText(lab, text);
-        return project;
-    }
+    /// <summary>A scratch copy of this checkout's environments/ and templates/, the lab file edited as given.</summary>
+    public ProjectLayout ScratchProject(params (string Find, string Replace)[] labEdits) => TestSupport.ScratchProject.CopyOf(Layout, labEdits);
 
     /// <summary>Edits that turn the lab environment into a stack of its own on the same lab: name, ports and subnet.</summary>
     public static (string Find, string Replace)[] OwnStack(string stack, int firstPort, int subnetOctet) =>

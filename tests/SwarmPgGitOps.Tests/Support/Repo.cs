@@ -46,15 +46,5 @@ public static class Repo
     }
 
     /// <summary>A scratch copy of the project (environments/ and templates/) that a test may change.</summary>
-    public static ProjectLayout Scratch()
-    {
-        var root = Directory.CreateTempSubdirectory("spg-test-").FullName;
-        foreach (var folder in new[] { "environments", "templates" })
-        {
-            Directory.CreateDirectory(Path.Combine(root, folder));
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(Layout.Root, folder)))
-                File.Copy(file, Path.Combine(root, folder, Path.GetFileName(file)));
-        }
-        return new ProjectLayout(root);
-    }
+    public static ProjectLayout Scratch() => TestSupport.ScratchProject.CopyOf(Layout);
 }
