@@ -41,8 +41,8 @@ streaming() {
 remove_stack
 
 echo "baseline: docker stack deploy, then polling until $replicas replicas stream"
-secret superuser_password | docker secret create "${stack}_superuser_password_v1" - >/dev/null
-secret replication_password | docker secret create "${stack}_replication_password_v1" - >/dev/null
+secret superuser_password | docker secret create "${stack}_superuser_password" - >/dev/null
+secret replication_password | docker secret create "${stack}_replication_password" - >/dev/null
 start=$(now)
 docker stack deploy --detach=true -c artifacts/lab/stack.yml "$stack" >/dev/null
 for _ in $(seq 1 300); do

@@ -102,6 +102,30 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
         }
     }
 
+    [Fact]
+    public async Task A_changed_password_rotates_the_primary_first_then_each_replica_and_the_old_secret_goes()
+    {
+        var file = Path.Combine(stack.Layout.SecretsDirectory, "lab.json");
+        var values = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file))!;
+        await using (var primary = stack.ConnectPrimary())
+        {
+            var before = await stack.Scalar<string>(primary, "SELECT rolpassword FROM pg_authid WHERE rolname = 'replicator'");
+            values["replication_password"] = Guid.NewGuid().ToString("N");
+            File.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(values));
+
+            var outcome = await stack.Deploy();
+
+            Assert.Equal(["pg-lab_primary", "pg-lab_replica1", "pg-lab_replica2"], outcome.Updated);
+            Assert.All(outcome.Plan.Changes.Where(c => c.Change == ChangeKind.Update), c => Assert.Equal("secrets", Assert.Single(c.Fields).Field));
+            await using var after = stack.ConnectPrimary();
+            Assert.NotEqual(before, await stack.Scalar<string>(after, "SELECT rolpassword FROM pg_authid WHERE rolname = 'replicator'"));
+        }
+        await stack.WaitUntilHealthy();
+        var secrets = await stack.Lab.Docker.Secrets.ListAsync();
+        Assert.Single(secrets, s => s.Spec.Name.StartsWith("pg-lab_replication_password_", StringComparison.Ordinal));
+        Assert.DoesNotContain(values["replication_password"], stack.Output.ToString());
+    }
+
     private async Task<string> ConnectAs(string user, string password)
     {
         var spec = stack.Environment.Spec.Primary;

@@ -131,9 +131,8 @@ public class StackDeployedByHand : LabStack
     protected override async Task DeployAsync()
     {
         var directory = new ArtifactWriter(Layout).Write(new EnvironmentRenderer(Layout).Render(Environment).Unwrap());
-        var secrets = Environment.Spec.Secrets;
-        await CreateSecret(RenderModel.SecretName(Stack, "superuser_password", secrets.SuperuserPassword), SuperuserPassword);
-        await CreateSecret(RenderModel.SecretName(Stack, "replication_password", secrets.ReplicationPassword), ReplicationPassword);
+        await CreateSecret(RenderModel.SecretName(Stack, "superuser_password"), SuperuserPassword);
+        await CreateSecret(RenderModel.SecretName(Stack, "replication_password"), ReplicationPassword);
         await LabFixture.DockerCli(Lab.Info.Endpoint, ["stack", "deploy", "--detach=true", "-c", Path.Combine(directory, "stack.yml"), Stack]);
     }
 

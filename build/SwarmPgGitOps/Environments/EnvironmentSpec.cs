@@ -117,8 +117,6 @@ public sealed class SecretSourceSpec
     public string? File { get; init; }
     /// <summary>A random value kept in the git-ignored .secrets/ folder (local lab only).</summary>
     public bool Generate { get; init; }
-    /// <summary>Part of the Swarm secret's name; bump it to rotate the value.</summary>
-    public int Version { get; init; } = 1;
 }
 
 public sealed class NetworkSpec

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Spectre.Console;
-using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Swarm;
 
 namespace SwarmPgGitOps.Pipeline;
@@ -13,11 +12,7 @@ public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
     public async Task<DeployOutcome> RunAsync(string environment, DeployOptions options, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation);
-        var secrets = new SecretResolver(layout).Resolve(target.Environment);
-        DiagnosticPrinter.Print(console, secrets.Diagnostics);
-        if (secrets.Value is null)
-            throw new PipelineFailedException($"the passwords of {environment} are not available; nothing was changed");
+        using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation: cancellation);
 
         var deploy = target.Environment.Spec.Deploy;
         void Progress(string line) => console.MarkupLine($"[grey]{clock.Elapsed.TotalSeconds,6:0.0}s[/] {Markup.Escape(line)}");
@@ -25,11 +20,11 @@ public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
         await using var stackLock = await DeployLock.AcquireAsync(target.Docker, target.Desired.Stack,
             TimeSpan.FromSeconds(deploy.LockTimeoutSeconds), options.BreakLock, Progress, cancellation);
         var outcome = await new SwarmDeployer(target.Docker, Progress)
-            .DeployAsync(target.Desired, secrets.Value, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation);
+            .DeployAsync(target.Desired, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation);
 
         if (options.Prune)
         {
-            foreach (var slot in await new Replication.StraySlotPruner().PruneAsync(target.Environment, secrets.Value, cancellation))
+            foreach (var slot in await new Replication.StraySlotPruner().PruneAsync(target.Environment, target.Secrets, cancellation))
                 Progress($"dropped replication slot {slot}: no replica of {environment} owns it (--prune)");
         }
 

@@ -56,16 +56,12 @@ public sealed class DriftStep(ProjectLayout layout, IAnsiConsole console, Func<s
     public async Task<DriftReport> CheckAsync(string environment, CancellationToken cancellation = default)
     {
         var checkedAt = DateTimeOffset.UtcNow;
-        using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation);
-        var secrets = new SecretResolver(layout, _variable).Resolve(target.Environment);
-        DiagnosticPrinter.Print(console, secrets.Diagnostics);
-        if (secrets.Value is null)
-            throw new PipelineFailedException($"the passwords of {environment} are not available; the databases cannot be checked");
+        using var target = await SwarmTarget.PrepareAsync(layout, console, environment, _variable, cancellation);
 
         var directory = layout.ArtifactsFor(environment);
         var renderedHba = await File.ReadAllTextAsync(Path.Combine(directory, "pg_hba.conf"), cancellation);
         var report = await new DriftDetector(_variable, retry).DetectAsync(target.Environment, layout.Display(layout.EnvironmentFile(environment)),
-            target.Desired, target.Docker, secrets.Value, renderedHba, cancellation);
+            target.Desired, target.Docker, target.Secrets, renderedHba, cancellation);
 
         DriftOutput.Print(console, report, target.Desired.Stack);
         var json = Path.Combine(directory, "drift.json");

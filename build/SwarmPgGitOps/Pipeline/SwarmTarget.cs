@@ -2,6 +2,7 @@ using Docker.DotNet;
 using Spectre.Console;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Swarm;
 using SwarmPgGitOps.Validation;
 
@@ -13,20 +14,23 @@ namespace SwarmPgGitOps.Pipeline;
 /// </summary>
 public sealed class SwarmTarget : IDisposable
 {
-    private SwarmTarget(EnvironmentDocument environment, DesiredStack desired, DockerClient docker, string endpoint)
+    private SwarmTarget(EnvironmentDocument environment, SecretValues secrets, DesiredStack desired, DockerClient docker, string endpoint)
     {
         Environment = environment;
+        Secrets = secrets;
         Desired = desired;
         Docker = docker;
         Endpoint = endpoint;
     }
 
     public EnvironmentDocument Environment { get; }
+    public SecretValues Secrets { get; }
     public DesiredStack Desired { get; }
     public DockerClient Docker { get; }
     public string Endpoint { get; }
 
-    public static async Task<SwarmTarget> PrepareAsync(ProjectLayout layout, IAnsiConsole console, string name, CancellationToken cancellation = default)
+    public static async Task<SwarmTarget> PrepareAsync(ProjectLayout layout, IAnsiConsole console, string name,
+        Func<string, string?>? variable = null, CancellationToken cancellation = default)
     {
         var report = new Validator(layout).Validate(name);
         DiagnosticPrinter.Print(console, report.Diagnostics);
@@ -35,9 +39,14 @@ public sealed class SwarmTarget : IDisposable
 
         var directory = new ArtifactWriter(layout).Write(report.Rendered!);
         var environment = EnvironmentLoader.Load(layout, name).Unwrap();
-        var desired = StackConverter.Convert(StackFile.Load(Path.Combine(directory, "stack.yml")), environment.Spec.Stack, directory);
+        var secrets = new SecretResolver(layout, variable).Resolve(environment);
+        DiagnosticPrinter.Print(console, secrets.Diagnostics);
+        if (secrets.Value is null)
+            throw new PipelineFailedException($"the passwords of {name} are not available; nothing was changed");
+        var desired = StackConverter.Convert(StackFile.Load(Path.Combine(directory, "stack.yml")), environment.Spec.Stack, directory)
+            .WithSecretValues(secrets.Value);
 
-        var connected = DockerEndpoint.Connect(environment);
+        var connected = DockerEndpoint.Connect(environment, variable);
         DiagnosticPrinter.Print(console, connected.Diagnostics);
         var docker = connected.Value ?? throw new PipelineFailedException("no swarm endpoint; nothing was changed");
         var endpoint = docker.Options.Endpoint.ToString();
@@ -50,7 +59,7 @@ public sealed class SwarmTarget : IDisposable
             docker.Dispose();
             throw new PipelineFailedException($"preflight failed for {name}; nothing was changed");
         }
-        return new SwarmTarget(environment, desired, docker, endpoint);
+        return new SwarmTarget(environment, secrets.Value, desired, docker, endpoint);
     }
 
     public void Dispose() => Docker.Dispose();

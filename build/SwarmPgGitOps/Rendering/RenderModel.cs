@@ -44,8 +44,8 @@ public sealed record RenderModel(
             HbaRules: BuildHbaRules(spec),
             Secrets:
             [
-                new RenderSecret("superuser_password", SecretName(spec.Stack, "superuser_password", spec.Secrets.SuperuserPassword)),
-                new RenderSecret("replication_password", SecretName(spec.Stack, "replication_password", spec.Secrets.ReplicationPassword)),
+                new RenderSecret("superuser_password", SecretName(spec.Stack, "superuser_password")),
+                new RenderSecret("replication_password", SecretName(spec.Stack, "replication_password")),
             ],
             ReplicationUser: spec.Access.Replication.User,
             StopGracePeriodSeconds: spec.Deploy.StopGracePeriodSeconds,
@@ -53,8 +53,11 @@ public sealed record RenderModel(
             UpdateMonitorSeconds: spec.Deploy.UpdateMonitorSeconds);
     }
 
-    /// <summary>Swarm secrets are immutable: a new value gets a new version, and so a new name.</summary>
-    public static string SecretName(string stack, string key, SecretSourceSpec source) => $"{stack}_{key}_v{source.Version}";
+    /// <summary>
+    /// The secret's name in stack.yml. Swarm secrets are immutable, so Deploy gives each value a name of its own by
+    /// appending a fingerprint of it (see Swarm/DesiredStack.WithSecretValues); the artifacts never see a value.
+    /// </summary>
+    public static string SecretName(string stack, string key) => $"{stack}_{key}";
 
     private static IReadOnlyList<string> Constraints(Dictionary<string, string> placement) =>
         placement.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"node.labels.{p.Key} == {p.Value}").ToList();

@@ -4,8 +4,8 @@ using System.Text;
 namespace SwarmPgGitOps.Swarm;
 
 /// <summary>
-/// A slow, salted hash of a secret's value, kept as a label on the Swarm secret so a later deploy can tell that the
-/// value changed without a version bump. Slow on purpose: anyone who can list secrets can read labels.
+/// A slow, salted hash of a secret's value, part of the Swarm secret's name so that a new value gets a new name.
+/// Slow on purpose: anyone who can list secrets can read names.
 /// </summary>
 public static class SecretFingerprint
 {

@@ -5,7 +5,6 @@ public static class StackLabels
 {
     public const string Namespace = "com.docker.stack.namespace";
     public const string Image = "com.docker.stack.image";
-    public const string SecretFingerprint = "io.swarm-pg-gitops.fingerprint";
     public const string Lock = "io.swarm-pg-gitops.lock";
 
     public static Dictionary<string, string> For(string stack) => new() { [Namespace] = stack };

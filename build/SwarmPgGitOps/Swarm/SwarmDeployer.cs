@@ -3,7 +3,6 @@ using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using SwarmPgGitOps.Pipeline;
-using SwarmPgGitOps.Secrets;
 
 namespace SwarmPgGitOps.Swarm;
 
@@ -18,14 +17,14 @@ public sealed record DeployOutcome(DeployPlan Plan, IReadOnlyList<string> Create
 /// </summary>
 public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
 {
-    public async Task<DeployOutcome> DeployAsync(DesiredStack desired, SecretValues secrets, TimeSpan convergeTimeout, DeployOptions options, CancellationToken cancellation = default)
+    public async Task<DeployOutcome> DeployAsync(DesiredStack desired, TimeSpan convergeTimeout, DeployOptions options, CancellationToken cancellation = default)
     {
         var live = await LiveStack.ReadAsync(docker, desired.Stack, cancellation);
         var plan = DeployPlan.Compute(desired, live, options.Prune);
 
         await CreateNetworks(desired, plan, cancellation);
         var configIds = await CreateConfigs(desired, live, cancellation);
-        var secretIds = await CreateSecrets(desired, live, secrets, cancellation);
+        var secretIds = await CreateSecrets(desired, live, cancellation);
         var nodeNames = (await docker.Swarm.ListNodesAsync(cancellation)).ToDictionary(n => n.ID, n => n.Description.Hostname);
         var waiter = new ConvergenceWaiter(docker, progress);
 
@@ -109,29 +108,14 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
         return ids;
     }
 
-    private async Task<Dictionary<string, string>> CreateSecrets(DesiredStack desired, LiveStack live, SecretValues values, CancellationToken cancellation)
+    private async Task<Dictionary<string, string>> CreateSecrets(DesiredStack desired, LiveStack live, CancellationToken cancellation)
     {
         var ids = live.Secrets.ToDictionary(s => s.Spec.Name, s => s.ID);
-        foreach (var secret in desired.Secrets)
+        foreach (var secret in desired.Secrets.Where(s => !ids.ContainsKey(s.Name)))
         {
-            var value = secret.Key switch
-            {
-                "superuser_password" => values.SuperuserPassword,
-                "replication_password" => values.ReplicationPassword,
-                _ => throw new PipelineFailedException($"the stack uses secret '{secret.Key}', which the environment does not supply"),
-            };
-            var fingerprint = SecretFingerprint.Of(secret.Name, value);
-            var existing = live.Secrets.FirstOrDefault(s => s.Spec.Name == secret.Name);
-            if (existing is not null)
-            {
-                if (existing.Spec.Labels is { } labels && labels.TryGetValue(StackLabels.SecretFingerprint, out var known) && known != fingerprint)
-                    throw new PipelineFailedException($"the value of secrets.{secret.Key} changed, but Swarm secret {secret.Name} holds the old one: bump secrets.{secret.Key}.version in the environment file to rotate it");
-                continue;
-            }
+            var data = secret.Data ?? throw new PipelineFailedException($"no value for secret {secret.Key}: the stack was not given the environment's passwords");
             progress($"creating secret {secret.Name}");
-            var labelsForNew = StackLabels.For(desired.Stack);
-            labelsForNew[StackLabels.SecretFingerprint] = fingerprint;
-            var response = await docker.Secrets.CreateAsync(new SwarmSecretSpec { Name = secret.Name, Data = Encoding.UTF8.GetBytes(value), Labels = labelsForNew }, cancellation);
+            var response = await docker.Secrets.CreateAsync(new SwarmSecretSpec { Name = secret.Name, Data = data, Labels = StackLabels.For(desired.Stack) }, cancellation);
             ids[secret.Name] = response.ID;
         }
         return ids;

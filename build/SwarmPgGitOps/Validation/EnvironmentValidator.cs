@@ -203,8 +203,6 @@ public static partial class EnvironmentValidator
                 errors.Add(map.Error($"{path}.env", $"'{env}' is not an environment variable name", "use uppercase letters, digits and '_'"));
             if (source.Generate && document.IsProduction)
                 errors.Add(map.Error($"{path}.generate", "generated passwords are for local environments, not prod", "supply prod passwords from CI secrets with env:"));
-            if (source.Version < 1)
-                errors.Add(map.Error($"{path}.version", $"{path}.version {source.Version} is not valid", "versions start at 1; bump it to rotate the password"));
         }
         if (secrets.SuperuserPassword.Env is { } a && a == secrets.ReplicationPassword.Env)
             errors.Add(map.Error("secrets.replication_password.env", $"both passwords come from {a}", "the replication role must not share the superuser's password"));

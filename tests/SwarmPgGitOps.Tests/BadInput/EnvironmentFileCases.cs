@@ -143,7 +143,7 @@ public class EnvironmentFileCases
             "swarm.tls needs exactly one of 'cert_path' and 'cert_path_env'"),
         ["tls: verify off in prod"] = Prod(Replace("    cert_path_env: PROD_DOCKER_CERT_PATH", "    cert_path_env: PROD_DOCKER_CERT_PATH\n    verify: false"), Value("verify: false"),
             "swarm.tls.verify is false in prod"),
-        ["secret: no source"] = Qa(Replace("superuser_password: { generate: true }", "superuser_password: { version: 2 }"), At("{ version: 2 }"),
+        ["secret: no source"] = Qa(Replace("superuser_password: { generate: true }", "superuser_password: { generate: false }"), At("{ generate: false }"),
             "secrets.superuser_password needs exactly one of env, file or generate"),
         ["secret: two sources"] = Qa(Replace("superuser_password: { generate: true }", "superuser_password: { generate: true, env: QA_PG_PASSWORD }"), At("{ generate: true, env"),
             "secrets.superuser_password needs exactly one of env, file or generate"),
@@ -153,8 +153,8 @@ public class EnvironmentFileCases
             "both passwords come from PROD_PG_SUPERUSER_PASSWORD"),
         ["secret: generated in prod"] = Prod(Replace("{ env: PROD_PG_SUPERUSER_PASSWORD }", "{ generate: true }"), Value("generate: true"),
             "generated passwords are for local environments, not prod"),
-        ["secret: version 0"] = Qa(Replace("superuser_password: { generate: true }", "superuser_password: { generate: true, version: 0 }"), Value("version: 0"),
-            "secrets.superuser_password.version 0 is not valid"),
+        ["secret: a value instead of its source"] = Qa(Replace("superuser_password: { generate: true }", "superuser_password: { value: hunter2 }"), At("value: hunter2"),
+            "unknown key 'value' in 'secrets.superuser_password'"),
 
         // ---- networks and CIDRs ----
         ["network.subnet host bits"] = Qa(Replace("subnet: 10.201.0.0/24", "subnet: 10.201.0.1/24"), Value("subnet: 10.201.0.1/24"),
