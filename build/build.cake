@@ -32,7 +32,7 @@ Task("Plan")
 Task("LabForLocal")
     .Description("Bring the lab up when the environment is the local lab (nothing for the others)")
     .WithCriteria(() => env == "lab")
-    .Does(() => Run(() => new LabStep(layout, console).Up()));
+    .Does(() => Run(() => new LabStep(layout, console).EnsureUp()));
 
 Task("Deploy")
     .IsDependentOn("LabForLocal")

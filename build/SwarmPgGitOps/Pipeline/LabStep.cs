@@ -10,6 +10,15 @@ public sealed class LabStep(ProjectLayout layout, IAnsiConsole console)
 
     public void Up() => Check(_script.Up(), "Lab");
 
+    /// <summary>Before a deploy to the lab: nothing when the manager answers and every node is ready, else Up.</summary>
+    public void EnsureUp()
+    {
+        if (LabInfo.IsRunning(layout))
+            console.MarkupLine("lab is up");
+        else
+            Up();
+    }
+
     public void Down() => Check(_script.Down(), "LabDown");
 
     public void Status()
