@@ -13,7 +13,7 @@ public sealed record ConvergenceFailure(string Service, string Reason, string? T
 /// </summary>
 public sealed class ConvergenceWaiter(IDockerClient docker, Action<string> progress)
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
     private const int FailedTasksBeforeGivingUp = 3;
 
