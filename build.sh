@@ -10,8 +10,6 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-dotnet tool restore >/dev/null
-
 # Build the library only when a source is newer than the built assembly (saves about 1.5 s a run).
 library=build/SwarmPgGitOps/bin/Release/net10.0/SwarmPgGitOps.dll
 if [ ! -f "$library" ] || [ -n "$(find build/SwarmPgGitOps Directory.Build.props global.json \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '.editorconfig' \) -not -path '*/bin/*' -not -path '*/obj/*' -newer "$library" -print -quit)" ]; then
@@ -19,4 +17,11 @@ if [ ! -f "$library" ] || [ -n "$(find build/SwarmPgGitOps Directory.Build.props
     || { dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet; exit 1; }
   touch "$library"
 fi
+# Cake runs straight from its restored package when it is there: 0.3 s less per command than restore + tool run.
+cake_version=$(sed -n '/"cake.tool"/,/}/s/.*"version": *"\([^"]*\)".*/\1/p' .config/dotnet-tools.json)
+cake=${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$cake_version/tools/net10.0/any/Cake.dll
+if [ -f "$cake" ]; then
+  exec dotnet "$cake" build/build.cake "$@"
+fi
+dotnet tool restore >/dev/null
 exec dotnet tool run dotnet-cake build/build.cake "$@"
