@@ -25,9 +25,13 @@ readonly LOG_BASE=/var/log/swarm-pg-lab
 readonly CACHE_DIR=/var/cache/swarm-pg-lab
 readonly IMAGE=swarm-pg/postgres:15-lab
 readonly ROOTFS_TAR="$CACHE_DIR/postgres-15-rootfs.tar"
-readonly PACKAGES=(docker.io debootstrap iproute2 iptables util-linux)
+readonly PACKAGES=(docker.io debootstrap iproute2 iptables util-linux openssl)
 # The FORWARD rule carries a comment so that `down` removes exactly the rule `up` added.
 readonly FWD_RULE=(FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment swarm-pg-lab -j ACCEPT)
+# node1's engine also listens here with --tlsverify, as a remote manager does (README: "The manager's TLS endpoint").
+readonly TLS_PORT=2376
+readonly TLS_DIR="$DATA_BASE/tls"
+readonly CLIENT_TLS_DIR="$LAB_DIR/tls"
 
 # Bounds (seconds) for every wait and every engine call.
 readonly CONTAINERD_START_TIMEOUT=30
@@ -83,6 +87,11 @@ dk() {
 # ctr blocks until its timeout when the socket is missing: test the socket first.
 containerd_up() { [[ -S $(node_ctrd_sock "$1") ]] && timeout 5 ctr --connect-timeout 2s --address "$(node_ctrd_sock "$1")" version >/dev/null 2>&1; }
 engine_up() { [[ -S $(node_sock "$1") ]] && timeout 5 docker -H "unix://$(node_sock "$1")" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+tls_endpoint() { echo "tcp://$(node_addr node1):$TLS_PORT"; }
+tls_up() {
+  [[ -s $CLIENT_TLS_DIR/cert.pem ]] && timeout 5 docker --tlsverify --tlscacert "$CLIENT_TLS_DIR/ca.pem" --tlscert "$CLIENT_TLS_DIR/cert.pem" \
+    --tlskey "$CLIENT_TLS_DIR/key.pem" -H "$(tls_endpoint)" version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
 
 # PIDs whose command line contains the given string (excluding this shell).
 pids_matching() {
@@ -175,7 +184,7 @@ ensure_packages() {
 
 check_tools() {
   local t
-  for t in ip iptables nsenter unshare setsid flock dockerd containerd ctr docker debootstrap tar sha256sum chroot timeout; do
+  for t in ip iptables nsenter unshare setsid flock dockerd containerd ctr docker debootstrap tar sha256sum chroot timeout openssl; do
     command -v "$t" >/dev/null 2>&1 || die "required command '$t' not found even after installing ${PACKAGES[*]}."
   done
 }
@@ -271,6 +280,33 @@ EOF
   printf '{"deprecated-key-path": "%s"}\n' "$data/key.json" >"$run/daemon.json"
 }
 
+# The README's recipe for a manager's TLS endpoint, with 2048-bit keys: a lab CA signs node1's server certificate and
+# one client certificate. Clients find ca.pem, cert.pem and key.pem in .lab/tls (what DOCKER_CERT_PATH names).
+ensure_tls() {
+  local addr
+  addr=$(node_addr node1)
+  mkdir -p "$TLS_DIR" "$CLIENT_TLS_DIR"
+  if [[ ! -s $TLS_DIR/server-cert.pem ]]; then
+    (
+      cd "$TLS_DIR" && umask 077
+      openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=swarm-pg-lab CA" -keyout ca-key.pem -out ca.pem
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=$addr" -keyout server-key.pem -out server.csr
+      openssl x509 -req -days 825 -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server-cert.pem \
+        -extfile <(printf 'subjectAltName=IP:%s\nextendedKeyUsage=serverAuth\n' "$addr")
+    ) >/dev/null 2>&1 || die "could not create the lab's TLS certificates in $TLS_DIR (openssl failed)."
+    rm -f "$CLIENT_TLS_DIR"/*.pem
+  fi
+  if [[ ! -s $CLIENT_TLS_DIR/cert.pem ]]; then
+    (
+      cd "$TLS_DIR" && umask 077
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=swarm-pg-lab client" -keyout "$CLIENT_TLS_DIR/key.pem" -out client.csr
+      openssl x509 -req -days 825 -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out "$CLIENT_TLS_DIR/cert.pem" \
+        -extfile <(printf 'extendedKeyUsage=clientAuth\n')
+      cp ca.pem "$CLIENT_TLS_DIR/ca.pem"
+    ) >/dev/null 2>&1 || die "could not create the lab's TLS client certificate in $CLIENT_TLS_DIR (openssl failed)."
+  fi
+}
+
 # A persistent UTS namespace per node, so each engine (and swarm node) has its own hostname.
 ensure_uts() {
   local n=$1 run
@@ -325,6 +361,10 @@ start_dockerd() {
       rm -f "$run/docker.pid"
     fi
   fi
+  local tls=()
+  if [[ $n == node1 ]]; then
+    tls=(-H "$(tls_endpoint)" --tlsverify --tlscacert "$TLS_DIR/ca.pem" --tlscert "$TLS_DIR/server-cert.pem" --tlskey "$TLS_DIR/server-key.pem")
+  fi
   printf '\n=== %s starting dockerd for %s\n' "$(date -Is)" "$n" >>"$(node_log "$n")"
   setsid nsenter --net="/var/run/netns/$(node_ns "$n")" --uts="$run/uts" -- \
     dockerd \
@@ -332,7 +372,7 @@ start_dockerd() {
     --data-root "$DATA_BASE/$n" \
     --exec-root "$run/exec" \
     --pidfile "$run/docker.pid" \
-    -H "unix://$(node_sock "$n")" \
+    -H "unix://$(node_sock "$n")" "${tls[@]}" \
     --containerd "$(node_ctrd_sock "$n")" \
     --bridge none --iptables=false --ip6tables=false \
     --exec-opt native.cgroupdriver=cgroupfs \
@@ -376,6 +416,14 @@ ensure_engines() {
     write_node_config "$n"
     ensure_uts "$n"
   done
+  ensure_tls
+  if engine_up node1 && ! tls_up; then
+    # An engine started by an older lab.sh, without the TLS endpoint (or with certificates since removed).
+    step "Restarting node1's engine with its TLS endpoint $(tls_endpoint)"
+    # shellcheck disable=SC2046 # one PID per word
+    stop_pids "$ENGINE_STOP_TIMEOUT" $(pids_matching "$(node_sock node1)")
+    step_done
+  fi
   local all_up=1
   for n in "${NODES[@]}"; do containerd_up "$n" && engine_up "$n" || all_up=0; done
   ((all_up)) && return 0
@@ -384,6 +432,8 @@ ensure_engines() {
   for n in "${NODES[@]}"; do wait_containerd "$n"; done
   for n in "${NODES[@]}"; do start_dockerd "$n"; done
   for n in "${NODES[@]}"; do wait_dockerd "$n"; done
+  tls_up || die "node1's engine does not answer on $(tls_endpoint) with the lab's client certificate." \
+    "Log: $(node_log node1). Fix the cause, then run: $0 down && $0 up"
   step_done "started: ${STARTED[*]:-nothing new}"
 }
 
@@ -598,8 +648,9 @@ ensure_image() {
 
 write_lab_files() {
   local json env n i=0 id hostname role labels imgid sep=""
-  json="{\"endpoint\":\"unix://$(node_sock node1)\",\"image\":\"$IMAGE\",\"imageContentId\":\"$IMAGE_CONTENT_ID\",\"nodes\":["
+  json="{\"endpoint\":\"unix://$(node_sock node1)\",\"tlsEndpoint\":\"$(tls_endpoint)\",\"tlsCertPath\":\"$CLIENT_TLS_DIR\",\"image\":\"$IMAGE\",\"imageContentId\":\"$IMAGE_CONTENT_ID\",\"nodes\":["
   env="DOCKER_HOST=unix://$(node_sock node1)"$'\n'"LAB_IMAGE=$IMAGE"$'\n'
+  env+="LAB_DOCKER_TLS_HOST=$(tls_endpoint)"$'\n'"LAB_DOCKER_CERT_PATH=$CLIENT_TLS_DIR"$'\n'
   SUMMARY=()
   for n in "${NODES[@]}"; do
     id=${NODE_IDS[$i]}
@@ -638,6 +689,7 @@ cmd_up() {
   local ms=$(($(now_ms) - t0))
   log "Lab is up ($((ms / 1000)).$(((ms % 1000) / 100))s)."
   log "  endpoint: unix://$(node_sock node1)   (export DOCKER_HOST, or: set -a; . $LAB_DIR/lab.env)"
+  log "  TLS:      $(tls_endpoint)   (DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$CLIENT_TLS_DIR)"
   log "  image:    $IMAGE ($IMAGE_CONTENT_ID)"
   log "  files:    $LAB_DIR/lab.json, $LAB_DIR/lab.env"
   printf '%s\n' "${SUMMARY[@]}"
@@ -792,6 +844,7 @@ cmd_status() {
       mark 0 "$n image $IMAGE (engine down)"
     fi
   done
+  if tls_up; then mark 1 "node1 TLS endpoint $(tls_endpoint)"; else mark 0 "node1 TLS endpoint $(tls_endpoint)"; fi
   log "swarm:"
   if engine_up node1 && [[ $(dk node1 info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null) == true ]]; then
     local count=0

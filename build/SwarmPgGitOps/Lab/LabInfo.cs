@@ -3,9 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace SwarmPgGitOps.Lab;
 
-/// <summary>What `Lab` wrote to .lab/lab.json: the manager's endpoint, the image, and each node's address and labels.</summary>
+/// <summary>
+/// What `Lab` wrote to .lab/lab.json: the manager's endpoint (a unix socket, and TCP with TLS client certificates as a
+/// remote manager has), the image, and each node's address and labels.
+/// </summary>
 public sealed record LabInfo(
     [property: JsonPropertyName("endpoint")] string Endpoint,
+    [property: JsonPropertyName("tlsEndpoint")] string TlsEndpoint,
+    [property: JsonPropertyName("tlsCertPath")] string TlsCertPath,
     [property: JsonPropertyName("image")] string Image,
     [property: JsonPropertyName("nodes")] IReadOnlyList<LabNode> Nodes)
 {
