@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using CliWrap;
 using CliWrap.Buffered;
 using SwarmPgGitOps.Pipeline;
@@ -175,15 +169,16 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
             unreachable();
         }
 
-        using var server = new UntrustedTlsServer();
-        var certificates = ClientCertificateFolder();
+        // The manager's real TLS endpoint, with a folder whose CA did not sign the manager's certificate.
+        var certificates = ForeignCertificates.ClientFolder();
+        var tlsEndpoint = new Uri(stack.Lab.Info.TlsEndpoint);
         var wrongTls = stack.EditEnvironment("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock",
-            $"endpoint: tcp://127.0.0.1:{server.Port}\n  tls:\n    cert_path: {certificates}");
+            $"endpoint: {tlsEndpoint}\n  tls:\n    cert_path: {certificates}");
         try
         {
             var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
             Assert.Equal("preflight failed for lab; nothing was changed", failure.Message);
-            Assert.Contains($"preflight: cannot reach the Docker engine at https://127.0.0.1:{server.Port}/", stack.Output.ToString());
+            Assert.Contains($"preflight: cannot reach the Docker engine at {tlsEndpoint}", stack.Output.ToString());
             Assert.Contains("certificate", stack.Output.ToString(), StringComparison.OrdinalIgnoreCase);
         }
         finally
@@ -302,64 +297,5 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
             Process.Start("kill", ["-KILL", "--", $"-{running.ProcessId}"])!.WaitForExit();
         await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(seen.Task.IsCompleted, $"the deploy process never printed '{line}':\n{printed}");
-    }
-
-    private static string ClientCertificateFolder()
-    {
-        var folder = Directory.CreateTempSubdirectory("spg-tls-").FullName;
-        using var authority = RSA.Create(2048);
-        var caRequest = new CertificateRequest("CN=swarm-pg-gitops test CA", authority, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        using var clientKey = RSA.Create(2048);
-        var clientRequest = new CertificateRequest("CN=client", clientKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var client = clientRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddHours(12), [1, 2, 3, 4]);
-        File.WriteAllText(Path.Combine(folder, "ca.pem"), ca.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(folder, "cert.pem"), client.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(folder, "key.pem"), clientKey.ExportPkcs8PrivateKeyPem());
-        return folder;
-    }
-
-    /// <summary>A TLS server on loopback whose certificate no CA of the test signed: what a wrong endpoint or certificate looks like.</summary>
-    private sealed class UntrustedTlsServer : IDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly X509Certificate2 _certificate;
-        private readonly CancellationTokenSource _stop = new();
-
-        public UntrustedTlsServer()
-        {
-            using var key = RSA.Create(2048);
-            var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var self = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-            _certificate = X509CertificateLoader.LoadPkcs12(self.Export(X509ContentType.Pfx), null);
-            _listener.Start();
-            _ = Task.Run(Serve);
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-        private async Task Serve()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                try
-                {
-                    using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                    await using var tls = new SslStream(client.GetStream());
-                    await tls.AuthenticateAsServerAsync(_certificate);
-                }
-                catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException or SocketException)
-                {
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            _certificate.Dispose();
-        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Docker.DotNet;
-using Docker.DotNet.NativeHttp;
+using Docker.DotNet.X509;
 using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Environments;
 
@@ -29,19 +29,12 @@ public static class DockerEndpoint
             if (string.IsNullOrEmpty(directory) || files.Any(f => !File.Exists(f)))
                 return Result<DockerClient>.Fail(document.Map.Error("swarm.tls", $"the TLS client certificate folder '{directory ?? tls.CertPathEnv}' lacks ca.pem, cert.pem or key.pem",
                     "point swarm.tls at the folder the docker CLI would use as DOCKER_CERT_PATH"));
-            var certificate = X509Certificate2.CreateFromPemFile(files[1], files[2]);
-            var authority = X509Certificate2.CreateFromPem(File.ReadAllText(files[0]));
-            builder = builder
-                .WithEndpoint(new UriBuilder(uri) { Scheme = "https" }.Uri)
-                .WithTransportOptions(new NativeHttpTransportOptions
-                {
-                    ConfigureHandler = handler =>
-                    {
-                        handler!.SslOptions.ClientCertificates = [certificate];
-                        handler.SslOptions.RemoteCertificateValidationCallback = (_, server, _, errors) =>
-                            !tls.Verify || IsIssuedBy(server, authority, errors);
-                    },
-                });
+            var authority = DockerTlsCertificates.LoadCertificateAuthorityFromPemFile(files[0]);
+            var credentials = new CertificateCredentials(DockerTlsCertificates.LoadCertificateFromPemFiles(files[1], files[2]))
+            {
+                ServerCertificateValidationCallback = (_, server, _, errors) => !tls.Verify || IsIssuedBy(server, authority, errors),
+            };
+            builder = builder.WithEndpoint(uri).WithAuthProvider(credentials);
         }
         else
         {

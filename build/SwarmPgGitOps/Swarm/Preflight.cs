@@ -16,7 +16,8 @@ public static class Preflight
         {
             version = await docker.System.GetVersionAsync(cancellation);
         }
-        catch (Exception e) when (e is HttpRequestException or DockerApiException or TimeoutException or TaskCanceledException or IOException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is HttpRequestException or DockerApiException or TimeoutException or TaskCanceledException or IOException
+            or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
         {
             return [$"cannot reach the Docker engine at {endpointDescription}: {e.GetBaseException().Message} (check the endpoint, the TLS certificate and that the manager is up)"];
         }

@@ -1,0 +1,14 @@
+namespace SwarmPgGitOps.LabTests;
+
+/// <summary>
+/// A stack of its own (pg-tls, ports 5472-5474, subnet 10.205.0.0/24) that the pipeline deploys through the manager's TCP
+/// endpoint with TLS client certificates, as CI reaches a remote swarm, rather than through the unix socket.
+/// </summary>
+public sealed class TlsLabStack : StackDeployedByPipeline
+{
+    protected override (string Find, string Replace)[] LabEdits =>
+    [
+        .. LabFixture.OwnStack("pg-tls", 5472, 205),
+        ("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", $"endpoint: {Lab.Info.TlsEndpoint}\n  tls:\n    cert_path: {Lab.Info.TlsCertPath}"),
+    ];
+}
