@@ -22,6 +22,8 @@ public sealed record LabInfo(
         try
         {
             var info = Read(layout);
+            if (string.IsNullOrEmpty(info.TlsEndpoint))
+                return false; // written by an older lab.sh, whose manager has no TLS endpoint yet
             using var docker = new Docker.DotNet.DockerClientBuilder().WithEndpoint(new Uri(info.Endpoint)).WithTimeout(TimeSpan.FromSeconds(3)).Build();
             var nodes = docker.Swarm.ListNodesAsync().GetAwaiter().GetResult();
             return nodes.Count == info.Nodes.Count && nodes.All(n => n.Status?.State == "ready");
