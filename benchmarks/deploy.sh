@@ -3,7 +3,7 @@
 #   baseline  docker stack deploy -c artifacts/lab/stack.yml, then polling until every replica streams
 #   pipeline  ./build.sh --target=Deploy --env=lab, from start until the smoke checks passed
 #   no-op     the same Deploy again with nothing to change (whole command, and the step's own time)
-# Goals: pipeline within 1.1x of the baseline; no-op deploy under 3 s. ROUNDS=n (default 3) alternates the
+# Goals: pipeline within 1.1x of the baseline; no-op deploy under 3 s. ROUNDS=n (default 5) alternates the
 # baseline and the pipeline n times and compares the medians, since single runs vary by a second or more.
 # Removes and redeploys the pg-lab stack (its data too): do not run it while lab tests run.
 set -euo pipefail
@@ -41,7 +41,7 @@ streaming() {
 ./build.sh --target=Smoke --env=lab >/dev/null 2>&1 || true  # nothing deployed yet is fine; generates .secrets/lab.json on first use
 remove_stack
 
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-5}
 baselines=()
 pipelines=()
 for round in $(seq 1 "$rounds"); do
