@@ -287,24 +287,28 @@ ensure_tls() {
   addr=$(node_addr node1)
   mkdir -p "$TLS_DIR" "$CLIENT_TLS_DIR"
   if [[ ! -s $TLS_DIR/server-cert.pem ]]; then
-    (
-      cd "$TLS_DIR" && umask 077
-      openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=swarm-pg-lab CA" -keyout ca-key.pem -out ca.pem
-      openssl req -newkey rsa:2048 -nodes -subj "/CN=$addr" -keyout server-key.pem -out server.csr
-      openssl x509 -req -days 825 -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server-cert.pem \
-        -extfile <(printf 'subjectAltName=IP:%s\nextendedKeyUsage=serverAuth\n' "$addr")
-    ) >/dev/null 2>&1 || die "could not create the lab's TLS certificates in $TLS_DIR (openssl failed)."
+    if ! (cd "$TLS_DIR" && umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=swarm-pg-lab CA" \
+      -keyout ca-key.pem -out ca.pem >/dev/null 2>&1) ||
+      ! sign_with_lab_ca "/CN=$addr" "subjectAltName=IP:$addr"$'\n'"extendedKeyUsage=serverAuth" "$TLS_DIR/server-key.pem" "$TLS_DIR/server-cert.pem"; then
+      die "could not create the lab's TLS certificates in $TLS_DIR (openssl failed)."
+    fi
     rm -f "$CLIENT_TLS_DIR"/*.pem
   fi
   if [[ ! -s $CLIENT_TLS_DIR/cert.pem ]]; then
-    (
-      cd "$TLS_DIR" && umask 077
-      openssl req -newkey rsa:2048 -nodes -subj "/CN=swarm-pg-lab client" -keyout "$CLIENT_TLS_DIR/key.pem" -out client.csr
-      openssl x509 -req -days 825 -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out "$CLIENT_TLS_DIR/cert.pem" \
-        -extfile <(printf 'extendedKeyUsage=clientAuth\n')
-      cp ca.pem "$CLIENT_TLS_DIR/ca.pem"
-    ) >/dev/null 2>&1 || die "could not create the lab's TLS client certificate in $CLIENT_TLS_DIR (openssl failed)."
+    if ! sign_with_lab_ca "/CN=swarm-pg-lab client" "extendedKeyUsage=clientAuth" "$CLIENT_TLS_DIR/key.pem" "$CLIENT_TLS_DIR/cert.pem" ||
+      ! cp "$TLS_DIR/ca.pem" "$CLIENT_TLS_DIR/ca.pem"; then
+      die "could not create the lab's TLS client certificate in $CLIENT_TLS_DIR (openssl failed)."
+    fi
   fi
+}
+
+# sign_with_lab_ca SUBJECT EXTENSIONS KEY_FILE CERT_FILE — a new key and a certificate for it, signed by the lab CA.
+sign_with_lab_ca() {
+  (
+    cd "$TLS_DIR" && umask 077
+    openssl req -newkey rsa:2048 -nodes -subj "$1" -keyout "$3" -out request.csr &&
+      openssl x509 -req -days 825 -in request.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out "$4" -extfile <(printf '%s\n' "$2")
+  ) >/dev/null 2>&1
 }
 
 # A persistent UTS namespace per node, so each engine (and swarm node) has its own hostname.

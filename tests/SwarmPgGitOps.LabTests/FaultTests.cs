@@ -172,8 +172,8 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
         // The manager's real TLS endpoint, with a folder whose CA did not sign the manager's certificate.
         var certificates = ForeignCertificates.ClientFolder();
         var tlsEndpoint = new Uri(stack.Lab.Info.TlsEndpoint);
-        var wrongTls = stack.EditEnvironment("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock",
-            $"endpoint: {tlsEndpoint}\n  tls:\n    cert_path: {certificates}");
+        var (find, replace) = LabFixture.TlsEndpoint(tlsEndpoint.ToString(), certificates);
+        var wrongTls = stack.EditEnvironment(find, replace);
         try
         {
             var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());

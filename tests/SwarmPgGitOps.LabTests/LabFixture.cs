@@ -69,6 +69,10 @@ public sealed class LabFixture : IDisposable
         ("subnet: 10.201.0.0/24", $"subnet: 10.{subnetOctet}.0.0/24"),
     ];
 
+    /// <summary>The edit that points the lab environment at a TCP endpoint with the TLS client certificates in a folder.</summary>
+    public static (string Find, string Replace) TlsEndpoint(string endpoint, string certPath) =>
+        ("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", $"endpoint: {endpoint}\n  tls:\n    cert_path: {certPath}");
+
     public void Dispose() => Docker.Dispose();
 }
 

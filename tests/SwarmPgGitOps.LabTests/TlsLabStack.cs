@@ -9,6 +9,6 @@ public sealed class TlsLabStack : StackDeployedByPipeline
     protected override (string Find, string Replace)[] LabEdits =>
     [
         .. LabFixture.OwnStack("pg-tls", 5472, 205),
-        ("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", $"endpoint: {Lab.Info.TlsEndpoint}\n  tls:\n    cert_path: {Lab.Info.TlsCertPath}"),
+        LabFixture.TlsEndpoint(Lab.Info.TlsEndpoint, Lab.Info.TlsCertPath),
     ];
 }

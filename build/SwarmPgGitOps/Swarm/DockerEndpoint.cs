@@ -43,6 +43,7 @@ public static class DockerEndpoint
         return Result<DockerClient>.Ok(builder.Build());
     }
 
+    /// <summary>Signed by the environment's CA and issued for the host connected to (the X509 package's own check skips the name).</summary>
     private static bool IsIssuedBy(X509Certificate? server, X509Certificate2 authority, SslPolicyErrors errors)
     {
         if (server is null)
