@@ -5,7 +5,7 @@ using SwarmPgGitOps.Pipeline;
 using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Smoke;
 using SwarmPgGitOps.Swarm;
-using SwarmPgGitOps.Validation.PgHba;
+using SwarmPgGitOps.PgHba;
 
 namespace SwarmPgGitOps.Drift;
 

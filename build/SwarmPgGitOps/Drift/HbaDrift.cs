@@ -1,6 +1,6 @@
 using System.Net;
 using SwarmPgGitOps.Smoke;
-using SwarmPgGitOps.Validation.PgHba;
+using SwarmPgGitOps.PgHba;
 
 namespace SwarmPgGitOps.Drift;
 

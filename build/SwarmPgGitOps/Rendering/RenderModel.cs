@@ -73,7 +73,7 @@ public sealed record RenderModel(
         };
         rules.AddRange(spec.Access.Rules.Select((r, i) => new RenderHbaRule(
             r.Type, r.Database, r.User, r.Address ?? "", r.Method,
-            string.Join(" ", r.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={Validation.PgHba.HbaQuoting.RenderBare(o.Value)}")),
+            string.Join(" ", r.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={PgHba.HbaQuoting.RenderBare(o.Value)}")),
             $"access.rules[{i}]")));
         return rules;
     }

@@ -1,7 +1,7 @@
 using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Rendering;
-using SwarmPgGitOps.Validation.PgHba;
+using SwarmPgGitOps.PgHba;
 
 namespace SwarmPgGitOps.Validation;
 

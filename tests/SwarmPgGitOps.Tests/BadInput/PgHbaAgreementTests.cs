@@ -1,5 +1,5 @@
 using System.Globalization;
-using SwarmPgGitOps.Validation.PgHba;
+using SwarmPgGitOps.PgHba;
 using Xunit.Abstractions;
 
 namespace SwarmPgGitOps.Tests.BadInput;

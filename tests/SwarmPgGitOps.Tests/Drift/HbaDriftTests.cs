@@ -1,6 +1,6 @@
 using SwarmPgGitOps.Drift;
 using SwarmPgGitOps.Smoke;
-using SwarmPgGitOps.Validation.PgHba;
+using SwarmPgGitOps.PgHba;
 
 namespace SwarmPgGitOps.Tests.Drift;
 

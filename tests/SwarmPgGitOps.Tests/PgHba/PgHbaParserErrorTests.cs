@@ -1,5 +1,5 @@
 using SwarmPgGitOps.Diagnostics;
-using SwarmPgGitOps.Validation.PgHba;
+using SwarmPgGitOps.PgHba;
 using static SwarmPgGitOps.Tests.PgHba.HbaTestLines;
 
 namespace SwarmPgGitOps.Tests.PgHba;

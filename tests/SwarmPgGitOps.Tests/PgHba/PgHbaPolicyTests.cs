@@ -1,5 +1,5 @@
 using SwarmPgGitOps.Diagnostics;
-using SwarmPgGitOps.Validation.PgHba;
+using SwarmPgGitOps.PgHba;
 
 namespace SwarmPgGitOps.Tests.PgHba;
 

@@ -1,4 +1,4 @@
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 public enum HbaConnectionType
 {

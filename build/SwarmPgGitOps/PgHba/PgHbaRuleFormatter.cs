@@ -1,4 +1,4 @@
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>Column widths of a formatted rule; a wider value pushes its column out by one blank.</summary>
 public sealed record HbaColumnWidths(int ConnectionType, int Databases, int Users, int Address, int Method)

@@ -1,4 +1,4 @@
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>
 /// One record's text after joining backslash-continued lines, with a map back to file positions.

@@ -1,4 +1,4 @@
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>A reason PostgreSQL 15 refuses (or, for a warning, only logs about) an option or a combination of options.</summary>
 internal sealed record HbaOptionProblem(string Message, string Hint, bool IsWarning = false);

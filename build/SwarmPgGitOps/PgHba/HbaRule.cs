@@ -1,4 +1,4 @@
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>Where a field of a rule starts in the file, 1-based.</summary>
 public readonly record struct HbaPosition(int Line, int Column);

@@ -1,4 +1,4 @@
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>
 /// Enough of an LDAP URL (ldap[s]://host[:port]/basedn?attribute?scope?filter) to know which settings it supplies,

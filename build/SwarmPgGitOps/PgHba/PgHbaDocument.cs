@@ -1,6 +1,6 @@
 using SwarmPgGitOps.Diagnostics;
 
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>An <c>@file</c> reference in a database or user list, kept because this parser does not read the file.</summary>
 public sealed record HbaInclusion(string Path, HbaPosition Position);

@@ -1,6 +1,6 @@
 using SwarmPgGitOps.Diagnostics;
 
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 public sealed record PgHbaPolicyOptions(string FileName, string ReplicationUser, bool AllowAnyAddress, bool IsProduction);
 

@@ -1,6 +1,6 @@
 using SwarmPgGitOps.Diagnostics;
 
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>
 /// Reads pg_hba.conf as PostgreSQL 15 does and reports, per record, the error the server would log.

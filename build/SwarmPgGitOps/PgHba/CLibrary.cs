@@ -1,4 +1,4 @@
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>The C library conversions hba.c relies on, where their leniency decides what PostgreSQL accepts.</summary>
 internal static class CLibrary

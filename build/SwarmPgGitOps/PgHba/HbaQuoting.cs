@@ -1,4 +1,4 @@
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>Writes tokens the way PostgreSQL's tokenizer reads them back.</summary>
 internal static class HbaQuoting

@@ -1,6 +1,6 @@
 using SwarmPgGitOps.Diagnostics;
 
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>
 /// Finds rules an earlier rule always wins over. Only clear cases count: the same connection type (or an

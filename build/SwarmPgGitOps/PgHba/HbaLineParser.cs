@@ -1,6 +1,6 @@
 using SwarmPgGitOps.Diagnostics;
 
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 internal sealed record HbaLineOutcome(
     HbaRule? Rule,

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>A token and the offset in its logical line where it starts.</summary>
 internal sealed record HbaLexeme(HbaToken Token, int Offset)

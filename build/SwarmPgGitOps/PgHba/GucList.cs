@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>
 /// SplitGUCList as PostgreSQL uses it for the radius* options: comma-separated, blanks around entries ignored,

@@ -1,4 +1,4 @@
-namespace SwarmPgGitOps.Validation.PgHba;
+namespace SwarmPgGitOps.PgHba;
 
 /// <summary>
 /// One entry of a database or user list. <see cref="IsQuoted"/> means the token began with a double quote,
