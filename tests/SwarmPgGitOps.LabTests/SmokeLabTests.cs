@@ -4,6 +4,7 @@ using Npgsql;
 using Spectre.Console;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Smoke;
 using Xunit.Abstractions;
@@ -18,7 +19,7 @@ namespace SwarmPgGitOps.LabTests;
 public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : IClassFixture<SmokeLabStack>
 {
     /// <summary>Fails fast when a service is down on purpose: two quick retries instead of the pipeline's patient ones.</summary>
-    private static readonly SmokeRetry QuickRetry = new(2, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
+    private static readonly ConnectRetry QuickRetry = new(2, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
 
     private LabStack Stack => smoke;
 
@@ -172,7 +173,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
             report.Targets.Select(t => (t.Name, t.Host, t.Port, t.Source)));
     }
 
-    private (IReadOnlyList<SmokeReport> Reports, string Printed) RunSmoke(SmokeRetry? retry = null, Func<string, string?>? variable = null)
+    private (IReadOnlyList<SmokeReport> Reports, string Printed) RunSmoke(ConnectRetry? retry = null, Func<string, string?>? variable = null)
     {
         var printed = new StringWriter();
         var console = LabStack.PlainConsole(printed);

@@ -1,21 +1,22 @@
 using Docker.DotNet;
 using Npgsql;
 using SwarmPgGitOps.Environments;
-using SwarmPgGitOps.Pipeline;
-using SwarmPgGitOps.Secrets;
-using SwarmPgGitOps.Smoke;
-using SwarmPgGitOps.Swarm;
 using SwarmPgGitOps.PgHba;
+using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Postgres;
+using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Secrets;
+using SwarmPgGitOps.Swarm;
 
 namespace SwarmPgGitOps.Drift;
 
 /// <summary>
 /// Compares what runs with what git renders: the stack's Swarm objects (<see cref="SwarmDrift"/>), then every PostgreSQL
-/// instance, reached as the smoke checks reach them (<see cref="SettingDrift"/>, <see cref="HbaDrift"/>, and on the
+/// instance, reached as the smoke checks reach them (<see cref="TargetResolver"/>, <see cref="PostgresConnector"/>) (<see cref="SettingDrift"/>, <see cref="HbaDrift"/>, and on the
 /// primary <see cref="ReplicationDrift"/>). Reads only. An unreachable replica is drift, and so is an unreachable primary whose
 /// service has drifted; an unreachable primary whose service is as git says is an error.
 /// </summary>
-public sealed class DriftDetector(Func<string, string?>? variable = null, SmokeRetry? retry = null)
+public sealed class DriftDetector(Func<string, string?>? variable = null, ConnectRetry? retry = null)
 {
     private readonly Func<string, string?> _variable = variable ?? Environment.GetEnvironmentVariable;
 
@@ -37,10 +38,10 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, SmokeR
         CancellationToken cancellation)
     {
         var spec = document.Spec;
-        var expected = SmokeExpectations.From(document).Settings;
+        var expected = PostgresSettings.Expected(spec);
         var names = expected.Select(s => s.Name).ToList();
         var targets = await new TargetResolver(_variable).ResolveAsync(document, cancellation);
-        var connector = new SmokeConnector(secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? SmokeRetry.Default);
+        var connector = new PostgresConnector("drift", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? ConnectRetry.Default);
         var states = await Task.WhenAll(targets.Select(t => Read(connector, t, names, cancellation)));
 
         var (primaryTarget, primary, primaryProblem) = states[0];
@@ -63,15 +64,15 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, SmokeR
         return items;
     }
 
-    private static async Task<(SmokeTarget Target, DatabaseState? State, string? Problem)> Read(
-        SmokeConnector connector, SmokeTarget target, IReadOnlyList<string> settings, CancellationToken cancellation)
+    private static async Task<(PostgresTarget Target, DatabaseState? State, string? Problem)> Read(
+        PostgresConnector connector, PostgresTarget target, IReadOnlyCollection<string> settings, CancellationToken cancellation)
     {
         if (target.Host is null)
             return (target, null, target.Problem ?? "no address");
         try
         {
             await using var connection = await connector.OpenAsync(target, cancellation);
-            return (target, await DatabaseProbe.ReadAsync(connection, settings, cancellation), null);
+            return (target, await MemberReader.ReadDatabaseAsync(connection, settings, cancellation), null);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or System.Net.Sockets.SocketException or InvalidCastException)
         {

@@ -1,6 +1,6 @@
 using System.Net;
-using SwarmPgGitOps.Smoke;
 using SwarmPgGitOps.PgHba;
+using SwarmPgGitOps.Postgres;
 
 namespace SwarmPgGitOps.Drift;
 

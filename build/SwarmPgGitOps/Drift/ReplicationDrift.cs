@@ -1,5 +1,5 @@
 using SwarmPgGitOps.Environments;
-using SwarmPgGitOps.Smoke;
+using SwarmPgGitOps.Postgres;
 
 namespace SwarmPgGitOps.Drift;
 

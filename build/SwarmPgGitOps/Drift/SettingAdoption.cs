@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Validation;
 
 namespace SwarmPgGitOps.Drift;
@@ -20,5 +21,5 @@ public static class SettingAdoption
     }
 
     /// <summary>hot_standby is a YAML boolean in the file; booleans in extra keep PostgreSQL's own "on"/"off".</summary>
-    private static string Bool(string setting) => Smoke.SettingComparison.ParseBool(setting) == true ? "true" : "false";
+    private static string Bool(string setting) => SettingComparison.ParseBool(setting) == true ? "true" : "false";
 }

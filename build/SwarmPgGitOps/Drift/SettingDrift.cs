@@ -1,4 +1,5 @@
-using SwarmPgGitOps.Smoke;
+using SwarmPgGitOps.Postgres;
+using SwarmPgGitOps.Rendering;
 
 namespace SwarmPgGitOps.Drift;
 
@@ -34,8 +35,11 @@ public static class SettingDrift
 
     private static DriftItem Item(string instance, LiveSetting actual, string desired) =>
         SettingAdoption.For(actual) is var (path, value)
-            ? new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, actual.Describe(), path, value)
-            : new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, actual.Describe());
+            ? new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, Describe(actual), path, value)
+            : new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, Describe(actual));
+
+    /// <summary>How the value reads in a report: SHOW's form, marked when ALTER SYSTEM set it.</summary>
+    private static string Describe(LiveSetting actual) => Show(actual.Row.Display) + (actual.SetWithAlterSystem ? " (ALTER SYSTEM)" : "");
 
     private static string Show(string value) => value.Length == 0 ? "''" : value;
 }

@@ -1,7 +1,7 @@
 using Spectre.Console;
 using SwarmPgGitOps.Drift;
 using SwarmPgGitOps.GitHub;
-using SwarmPgGitOps.Smoke;
+using SwarmPgGitOps.Postgres;
 
 namespace SwarmPgGitOps.Pipeline;
 
@@ -10,7 +10,7 @@ namespace SwarmPgGitOps.Pipeline;
 /// once the drift is gone). The environment file is read from the working tree, which CI checks out at the default branch.
 /// Exit codes as Drift: 2 while drifted (after the pull request is in step), 1 on errors.
 /// </summary>
-public sealed class DriftPrStep(ProjectLayout layout, IAnsiConsole console, GitHubSettings? github = null, Func<string, string?>? variable = null, SmokeRetry? retry = null)
+public sealed class DriftPrStep(ProjectLayout layout, IAnsiConsole console, GitHubSettings? github = null, Func<string, string?>? variable = null, ConnectRetry? retry = null)
 {
     public IReadOnlyList<(DriftReport Report, DriftPullRequestResult PullRequest)> Run(string environments)
     {

@@ -2,6 +2,9 @@ using SwarmPgGitOps.Environments;
 
 namespace SwarmPgGitOps.Rendering;
 
+/// <summary>A setting as PostgreSQL must read it on the running server: the value postgresql.conf gives it, unquoted.</summary>
+public sealed record ExpectedSetting(string Name, string Value);
+
 /// <summary>The postgresql.conf settings an environment asks for, in a fixed order, with values quoted as PostgreSQL reads them.</summary>
 public static class PostgresSettings
 {
@@ -28,6 +31,10 @@ public static class PostgresSettings
         return settings.Select(x => x with { Value = Quote(x.Value) }).ToList();
     }
 
+    /// <summary>Every setting <see cref="For"/> renders, with the value the running server must show.</summary>
+    public static IReadOnlyList<ExpectedSetting> Expected(EnvironmentSpec spec) =>
+        For(spec).Select(s => new ExpectedSetting(s.Name, Unquote(s.Value))).ToList();
+
     /// <summary>Replicas report their slot name as application_name; any one synchronous replica confirms a commit.</summary>
     public static string SynchronousStandbyNames(IEnumerable<ReplicaSpec> replicas)
     {
@@ -36,4 +43,9 @@ public static class PostgresSettings
     }
 
     public static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private static string Unquote(string quoted) =>
+        quoted.Length >= 2 && quoted[0] == '\'' && quoted[^1] == '\''
+            ? quoted[1..^1].Replace("''", "'", StringComparison.Ordinal)
+            : quoted;
 }

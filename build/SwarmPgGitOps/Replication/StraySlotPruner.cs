@@ -1,7 +1,6 @@
-using Npgsql;
 using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Secrets;
-using SwarmPgGitOps.Smoke;
 
 namespace SwarmPgGitOps.Replication;
 
@@ -20,33 +19,13 @@ public sealed class StraySlotPruner(Func<string, string?>? variable = null)
         if (primary.Host is null)
             throw new Pipeline.PipelineFailedException($"cannot reach the primary to prune slots: {primary.Problem}");
 
-        await using var connection = await new SmokeConnector(secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, SmokeRetry.Default)
+        await using var connection = await new PostgresConnector("prune", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, ConnectRetry.Default)
             .OpenAsync(primary, cancellation);
         // A replica removed a moment ago may still hold its slot until its connection ends.
         var owned = spec.Replicas.Select(r => r.Slot).ToArray();
-        for (var attempt = 0; attempt < 30 && await ActiveUnownedSlots(connection, owned, cancellation) > 0; attempt++)
+        for (var attempt = 0; attempt < 30 && await ReplicationSlots.CountActiveUnownedAsync(connection, owned, cancellation) > 0; attempt++)
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
 
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT slot_name::text, pg_drop_replication_slot(slot_name) IS NULL
-            FROM pg_replication_slots
-            WHERE slot_type = 'physical' AND NOT active AND NOT (slot_name::text = ANY(@owned))
-            ORDER BY slot_name
-            """, connection);
-        command.Parameters.AddWithValue("owned", owned);
-        var dropped = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-            dropped.Add(reader.GetString(0));
-        return dropped;
-    }
-
-    private static async Task<long> ActiveUnownedSlots(NpgsqlConnection connection, string[] owned, CancellationToken cancellation)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_replication_slots WHERE slot_type = 'physical' AND active AND NOT (slot_name::text = ANY(@owned))", connection);
-        command.Parameters.AddWithValue("owned", owned);
-        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+        return await ReplicationSlots.DropInactiveUnownedAsync(connection, owned, cancellation);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SwarmPgGitOps.Postgres;
 
 namespace SwarmPgGitOps.Smoke;
 

@@ -1,3 +1,5 @@
+using SwarmPgGitOps.Postgres;
+
 namespace SwarmPgGitOps.Smoke;
 
 /// <summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using SwarmPgGitOps.Postgres;
+using SwarmPgGitOps.Rendering;
 
 namespace SwarmPgGitOps.Smoke;
 

@@ -1,3 +1,5 @@
+using SwarmPgGitOps.Postgres;
+
 namespace SwarmPgGitOps.Smoke;
 
 /// <summary>Everything one smoke run found, in the order it was checked.</summary>
@@ -6,7 +8,7 @@ public sealed record SmokeReport(
     string Stack,
     DateTimeOffset StartedAt,
     TimeSpan Duration,
-    IReadOnlyList<SmokeTarget> Targets,
+    IReadOnlyList<PostgresTarget> Targets,
     IReadOnlyList<SmokeCheck> Checks,
     IReadOnlyList<CanaryArrival> Canary)
 {

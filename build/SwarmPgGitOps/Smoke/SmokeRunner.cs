@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Secrets;
 
 namespace SwarmPgGitOps.Smoke;
@@ -9,7 +10,7 @@ namespace SwarmPgGitOps.Smoke;
 /// Runs the smoke checks against a deployed environment: connects to every service at once, reads the primary and the
 /// replicas in parallel, then sends the canary through. Only reading and the canary row touch the cluster.
 /// </summary>
-public sealed class SmokeRunner(SmokeRetry? retry = null, Func<string, string?>? variable = null)
+public sealed class SmokeRunner(ConnectRetry? retry = null, Func<string, string?>? variable = null)
 {
     private readonly Func<string, string?> _variable = variable ?? Environment.GetEnvironmentVariable;
 
@@ -20,7 +21,7 @@ public sealed class SmokeRunner(SmokeRetry? retry = null, Func<string, string?>?
         var expected = SmokeExpectations.From(document);
         var spec = document.Spec;
         var targets = await new TargetResolver(_variable).ResolveAsync(document, cancellation);
-        var connector = new SmokeConnector(secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? SmokeRetry.Default);
+        var connector = new PostgresConnector("smoke", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? ConnectRetry.Default);
 
         var connections = await Task.WhenAll(targets.Select(t => Connect(connector, t, cancellation)));
         try
@@ -30,10 +31,10 @@ public sealed class SmokeRunner(SmokeRetry? retry = null, Func<string, string?>?
             var replicas = expected.Replicas.Zip(connections.Skip(1), (replica, connected) => (Replica: replica, Connected: connected)).ToList();
 
             var primaryRead = primary.Connection is { } p
-                ? Probe(primary.Target, () => PrimaryProbe.ReadAsync(p, expected, cancellation))
+                ? Probe(primary.Target, () => MemberReader.ReadPrimaryAsync(p, expected.Settings.Select(s => s.Name), expected.ReplicationUser, cancellation))
                 : Task.FromResult<(PrimaryObservation?, SmokeCheck?)>((null, null));
             var replicaReads = replicas.Select(r => r.Connected.Connection is { } c
-                ? Probe(r.Connected.Target, () => ReplicaProbe.ReadAsync(c, cancellation))
+                ? Probe(r.Connected.Target, () => MemberReader.ReadReplicaAsync(c, cancellation))
                 : Task.FromResult<(ReplicaObservation?, SmokeCheck?)>((null, null))).ToList();
             var (primaryObserved, primaryFailure) = await primaryRead;
             var replicaObserved = await Task.WhenAll(replicaReads);
@@ -61,9 +62,9 @@ public sealed class SmokeRunner(SmokeRetry? retry = null, Func<string, string?>?
         }
     }
 
-    private sealed record Connected(SmokeTarget Target, NpgsqlConnection? Connection, SmokeCheck Check);
+    private sealed record Connected(PostgresTarget Target, NpgsqlConnection? Connection, SmokeCheck Check);
 
-    private static async Task<Connected> Connect(SmokeConnector connector, SmokeTarget target, CancellationToken cancellation)
+    private static async Task<Connected> Connect(PostgresConnector connector, PostgresTarget target, CancellationToken cancellation)
     {
         if (target.Host is null)
             return new Connected(target, null, SmokeCheck.Fail("connect", target.Name, target.Problem ?? "no address", "connected",
@@ -83,7 +84,7 @@ public sealed class SmokeRunner(SmokeRetry? retry = null, Func<string, string?>?
     }
 
     /// <summary>A failed query is a failed check for that target, not the end of the run.</summary>
-    private static async Task<(T?, SmokeCheck?)> Probe<T>(SmokeTarget target, Func<Task<T>> read) where T : class
+    private static async Task<(T?, SmokeCheck?)> Probe<T>(PostgresTarget target, Func<Task<T>> read) where T : class
     {
         try
         {

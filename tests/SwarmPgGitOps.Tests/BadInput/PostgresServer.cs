@@ -33,6 +33,11 @@ public sealed class PostgresServer : IAsyncDisposable
         _port = port;
     }
 
+    /// <summary>Where clients connect: the folder of the server's Unix socket (as Npgsql's Host), and its port.</summary>
+    public string SocketDirectory => _sockets;
+
+    public int Port => _port;
+
     /// <summary>The pg_hba.conf the server was started with; writing it changes what pg_hba_file_rules reads, not who may connect.</summary>
     public string HbaFile => Path.Combine(_data, "pg_hba.conf");
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SwarmPgGitOps.Drift;
 using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Smoke;
 using SwarmPgGitOps.Tests.Support;
 

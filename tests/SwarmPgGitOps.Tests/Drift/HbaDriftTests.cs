@@ -1,6 +1,7 @@
 using SwarmPgGitOps.Drift;
-using SwarmPgGitOps.Smoke;
 using SwarmPgGitOps.PgHba;
+using SwarmPgGitOps.Postgres;
+using SwarmPgGitOps.Smoke;
 
 namespace SwarmPgGitOps.Tests.Drift;
 

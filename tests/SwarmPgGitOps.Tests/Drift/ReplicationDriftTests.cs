@@ -1,4 +1,5 @@
 using SwarmPgGitOps.Drift;
+using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Smoke;
 using SwarmPgGitOps.Tests.Smoke;
 

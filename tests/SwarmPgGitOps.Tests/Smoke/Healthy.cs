@@ -1,3 +1,5 @@
+using SwarmPgGitOps.Postgres;
+using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Smoke;
 using SwarmPgGitOps.Tests.Support;
 

@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Smoke;
 
 namespace SwarmPgGitOps.Tests.Smoke;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Npgsql;
+using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Smoke;
 
 namespace SwarmPgGitOps.Tests.Smoke;
@@ -8,7 +8,7 @@ public class SmokeOutputTests
 {
     private static SmokeReport Report(params SmokeCheck[] checks) => new(
         "lab", "pg-lab", new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero), TimeSpan.FromMilliseconds(123.46),
-        [new SmokeTarget("primary", "pg-lab_primary", "192.168.77.11", 5432, "environment")],
+        [new PostgresTarget("primary", "pg-lab_primary", "192.168.77.11", 5432, "environment")],
         checks,
         [new CanaryArrival("replica1", TimeSpan.FromMilliseconds(4.2), TimeSpan.FromSeconds(0.004)), new CanaryArrival("replica2", null, null, "not connected")]);
 
@@ -51,13 +51,5 @@ public class SmokeOutputTests
         var summary = SmokeOutput.Summary(Report(SmokeCheck.Pass("recovery", "primary", "false", "false")));
 
         Assert.Equal("smoke lab: passed, 1 checks in 123.5 ms; canary round trip replica1 4.2 ms, replica2 not seen", summary);
-    }
-
-    [Fact]
-    public void Connection_problems_while_the_cluster_converges_are_retried_and_wrong_passwords_are_not()
-    {
-        Assert.True(SmokeConnector.IsTransient(new NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException(111))));
-        Assert.True(SmokeConnector.IsTransient(new TimeoutException()));
-        Assert.False(SmokeConnector.IsTransient(new InvalidOperationException()));
     }
 }

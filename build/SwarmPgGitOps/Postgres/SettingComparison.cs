@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace SwarmPgGitOps.Smoke;
+namespace SwarmPgGitOps.Postgres;
 
 /// <summary>
 /// Compares a setting as written in the environment ("1GB", "on", "64MB") with pg_settings' raw value in its base unit

@@ -1,6 +1,6 @@
-namespace SwarmPgGitOps.Smoke;
+namespace SwarmPgGitOps.Postgres;
 
-// What the probes read from the servers. The evaluators judge these without a database, so tests can build them by hand.
+// What the queries read from a server, as records. Checks and comparisons judge these without a database, so tests can build them by hand.
 
 /// <summary>A row of pg_stat_replication on the primary. Lag values are null when PostgreSQL does not know them (yet).</summary>
 public sealed record ReplicationRow(string ApplicationName, string State, string SyncState, long? ReplayLagBytes, TimeSpan? ReplayLag);
@@ -11,7 +11,7 @@ public sealed record SlotRow(string Name, string SlotType, bool Active, bool Tem
 /// <summary>A row of pg_settings: the raw setting in its base unit, and how SHOW displays it.</summary>
 public sealed record SettingRow(string Name, string Setting, string? Unit, string VarType, string Display);
 
-/// <summary>A row of pg_hba_file_rules (PostgreSQL 15). <paramref name="Options"/> ("name=value") is read by drift only.</summary>
+/// <summary>A row of pg_hba_file_rules (PostgreSQL 15). <paramref name="Options"/> are "name=value".</summary>
 public sealed record HbaFileRule(
     int? LineNumber,
     string? Type,
@@ -26,15 +26,6 @@ public sealed record HbaFileRule(
 /// <summary>Which cluster a server belongs to: pg_control_system().system_identifier and the timeline it is on.</summary>
 public sealed record ClusterIdentity(long SystemIdentifier, int Timeline);
 
-public sealed record PrimaryObservation(
-    bool InRecovery,
-    IReadOnlyList<ReplicationRow> Replication,
-    IReadOnlyList<SlotRow> Slots,
-    IReadOnlyList<SettingRow> Settings,
-    IReadOnlyList<HbaFileRule> HbaRules,
-    PasswordScheme ReplicationPassword,
-    ClusterIdentity Identity);
-
 /// <summary>How a role's password is stored, read without ever reading the hash itself.</summary>
 public enum PasswordScheme
 {
@@ -45,20 +36,8 @@ public enum PasswordScheme
     RoleMissing,
 }
 
+/// <summary>A standby's own view of its recovery: replay backlog, whether primary_conninfo holds a password, and its identity.</summary>
+public sealed record StandbyStatus(bool InRecovery, long? ReplayBacklogBytes, bool ConninfoHoldsPassword, ClusterIdentity Identity);
+
 /// <summary>The replica's pg_stat_wal_receiver row.</summary>
 public sealed record WalReceiverRow(string Status, string? SlotName, int? ReceivedTimeline);
-
-public sealed record ReplicaObservation(
-    bool InRecovery,
-    WalReceiverRow? Receiver,
-    long? ReplayBacklogBytes,
-    bool ConninfoHoldsPassword,
-    string WriteOutcome,
-    ClusterIdentity Identity)
-{
-    /// <summary><see cref="WriteOutcome"/> when the test write was accepted (and rolled back).</summary>
-    public const string WriteAccepted = "accepted";
-}
-
-/// <summary>How the canary fared on one replica. RoundTrip is null when it did not arrive in time.</summary>
-public sealed record CanaryArrival(string Replica, TimeSpan? RoundTrip, TimeSpan? ReplayAge, string? Error = null);

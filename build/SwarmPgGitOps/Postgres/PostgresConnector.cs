@@ -3,20 +3,23 @@ using Npgsql;
 using Polly;
 using Polly.Retry;
 
-namespace SwarmPgGitOps.Smoke;
+namespace SwarmPgGitOps.Postgres;
 
 /// <summary>
 /// Opens one connection per target as the superuser, retrying with bounded exponential backoff while the cluster
 /// converges (refused, timed out, starting up), then giving up. Passwords go to Npgsql only, never to output.
+/// The purpose ("smoke", "drift") names the caller in pg_stat_activity: application_name "swarm-pg-gitops smoke".
 /// </summary>
-public sealed class SmokeConnector
+public sealed class PostgresConnector
 {
+    private readonly string _applicationName;
     private readonly string _password;
     private readonly int _connectTimeoutSeconds;
     private readonly ResiliencePipeline _retry;
 
-    public SmokeConnector(string superuserPassword, int connectTimeoutSeconds, SmokeRetry retry)
+    public PostgresConnector(string purpose, string superuserPassword, int connectTimeoutSeconds, ConnectRetry retry)
     {
+        _applicationName = $"swarm-pg-gitops {purpose}";
         _password = superuserPassword;
         _connectTimeoutSeconds = connectTimeoutSeconds;
         _retry = new ResiliencePipelineBuilder()
@@ -32,7 +35,7 @@ public sealed class SmokeConnector
             .Build();
     }
 
-    public async Task<NpgsqlConnection> OpenAsync(SmokeTarget target, CancellationToken cancellation)
+    public async Task<NpgsqlConnection> OpenAsync(PostgresTarget target, CancellationToken cancellation)
     {
         var connectionString = new NpgsqlConnectionStringBuilder
         {
@@ -44,7 +47,7 @@ public sealed class SmokeConnector
             Timeout = _connectTimeoutSeconds,
             CommandTimeout = 30,
             Pooling = false,
-            ApplicationName = "swarm-pg-gitops smoke",
+            ApplicationName = _applicationName,
         }.ConnectionString;
         return await _retry.ExecuteAsync(async token =>
         {
@@ -73,7 +76,7 @@ public sealed class SmokeConnector
 }
 
 /// <summary>How long to keep trying a connection: retries after the first attempt, with delays doubling from FirstDelay up to MaxDelay.</summary>
-public sealed record SmokeRetry(int MaxRetries, TimeSpan FirstDelay, TimeSpan MaxDelay)
+public sealed record ConnectRetry(int MaxRetries, TimeSpan FirstDelay, TimeSpan MaxDelay)
 {
-    public static SmokeRetry Default { get; } = new(5, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
+    public static ConnectRetry Default { get; } = new(5, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
 }

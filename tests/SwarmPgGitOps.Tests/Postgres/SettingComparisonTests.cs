@@ -1,6 +1,6 @@
-using SwarmPgGitOps.Smoke;
+using SwarmPgGitOps.Postgres;
 
-namespace SwarmPgGitOps.Tests.Smoke;
+namespace SwarmPgGitOps.Tests.Postgres;
 
 public class SettingComparisonTests
 {

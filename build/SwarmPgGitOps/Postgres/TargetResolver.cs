@@ -2,7 +2,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using SwarmPgGitOps.Environments;
 
-namespace SwarmPgGitOps.Smoke;
+namespace SwarmPgGitOps.Postgres;
 
 /// <summary>
 /// Where each service of the environment listens: connect_host and port when the environment names them, otherwise the
@@ -12,7 +12,7 @@ public sealed class TargetResolver(Func<string, string?> variable)
 {
     private const uint PostgresPort = 5432;
 
-    public async Task<IReadOnlyList<SmokeTarget>> ResolveAsync(EnvironmentDocument document, CancellationToken cancellation)
+    public async Task<IReadOnlyList<PostgresTarget>> ResolveAsync(EnvironmentDocument document, CancellationToken cancellation)
     {
         var spec = document.Spec;
         var wanted = new List<(string Name, int Port, string? Host)> { (spec.Primary.Name, spec.Primary.Port, spec.Primary.ConnectHost) };
@@ -29,14 +29,14 @@ public sealed class TargetResolver(Func<string, string?> variable)
         }
         try
         {
-            var targets = new List<SmokeTarget>();
+            var targets = new List<PostgresTarget>();
             foreach (var (name, port, host) in wanted)
             {
                 var service = $"{spec.Stack}_{name}";
                 if (host is not null)
-                    targets.Add(new SmokeTarget(name, service, host, port, "environment"));
+                    targets.Add(new PostgresTarget(name, service, host, port, "environment"));
                 else if (docker is null)
-                    targets.Add(new SmokeTarget(name, service, null, port, "swarm", dockerProblem));
+                    targets.Add(new PostgresTarget(name, service, null, port, "swarm", dockerProblem));
                 else
                     targets.Add(await FromSwarm(docker, name, service, port, cancellation));
             }
@@ -48,7 +48,7 @@ public sealed class TargetResolver(Func<string, string?> variable)
         }
     }
 
-    private static async Task<SmokeTarget> FromSwarm(DockerClient docker, string name, string service, int port, CancellationToken cancellation)
+    private static async Task<PostgresTarget> FromSwarm(DockerClient docker, string name, string service, int port, CancellationToken cancellation)
     {
         try
         {
@@ -62,16 +62,16 @@ public sealed class TargetResolver(Func<string, string?> variable)
             }, cancellation);
             var task = tasks.FirstOrDefault(t => t.Status?.State == TaskState.Running && t.NodeID is not null);
             if (task?.NodeID is not { } nodeId)
-                return new SmokeTarget(name, service, null, port, "swarm", $"service {service} has no running task (docker service ps {service})");
+                return new PostgresTarget(name, service, null, port, "swarm", $"service {service} has no running task (docker service ps {service})");
             var node = await docker.Swarm.InspectNodeAsync(nodeId, cancellation);
             if (node.Status?.Addr is not { Length: > 0 } address)
-                return new SmokeTarget(name, service, null, port, "swarm", $"the node of {service}'s task reports no address (docker node inspect {nodeId})");
+                return new PostgresTarget(name, service, null, port, "swarm", $"the node of {service}'s task reports no address (docker node inspect {nodeId})");
             var published = task.Status?.PortStatus?.Ports?.FirstOrDefault(p => p.TargetPort == PostgresPort)?.PublishedPort;
-            return new SmokeTarget(name, service, address, published is { } p ? (int)p : port, "swarm");
+            return new PostgresTarget(name, service, address, published is { } p ? (int)p : port, "swarm");
         }
         catch (DockerApiException e)
         {
-            return new SmokeTarget(name, service, null, port, "swarm", $"the swarm could not list {service}: {e.StatusCode}");
+            return new PostgresTarget(name, service, null, port, "swarm", $"the swarm could not list {service}: {e.StatusCode}");
         }
     }
 }

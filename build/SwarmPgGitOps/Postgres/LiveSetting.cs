@@ -1,9 +1,7 @@
-using SwarmPgGitOps.Smoke;
-
-namespace SwarmPgGitOps.Drift;
+namespace SwarmPgGitOps.Postgres;
 
 /// <summary>
-/// A row of pg_settings as drift reads it: the value (<see cref="SettingRow"/>), PostgreSQL's built-in default in the
+/// A row of pg_settings in full: the value (<see cref="SettingRow"/>), PostgreSQL's built-in default in the
 /// same base unit, and the file it was set in, which is postgresql.auto.conf for a value set with ALTER SYSTEM.
 /// </summary>
 public sealed record LiveSetting(SettingRow Row, string? BootValue, string? SourceFile)
@@ -15,7 +13,4 @@ public sealed record LiveSetting(SettingRow Row, string? BootValue, string? Sour
     public bool SetWithAlterSystem => SourceFile is { } file && Path.GetFileName(file) == AutoConfFile;
 
     public string Default => BootValue is null ? "" : SettingComparison.Display(BootValue, Row.Unit);
-
-    /// <summary>How the value reads in a report: SHOW's form, marked when ALTER SYSTEM set it.</summary>
-    public string Describe() => (Row.Display.Length == 0 ? "''" : Row.Display) + (SetWithAlterSystem ? " (ALTER SYSTEM)" : "");
 }

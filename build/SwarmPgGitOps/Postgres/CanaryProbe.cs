@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace SwarmPgGitOps.Smoke;
+namespace SwarmPgGitOps.Postgres;
 
 /// <summary>
 /// Writes one canary row on the primary (removing older ones in the same transaction, so the table holds one row) and
