@@ -1,24 +1,21 @@
 using SwarmPgGitOps.Postgres;
-using SwarmPgGitOps.Validation;
+using SwarmPgGitOps.Rendering;
 
 namespace SwarmPgGitOps.Drift;
 
 /// <summary>
-/// Where a PostgreSQL setting is written in the environment file: its own key under postgres.settings, otherwise
-/// postgres.settings.extra.&lt;name&gt;. Settings the pipeline derives (port, hba_file, synchronous_standby_names...) have no key.
+/// Where a PostgreSQL setting is written in the environment file (<see cref="PostgresSettings.EnvironmentKey"/>): its own key
+/// under postgres.settings, otherwise postgres.settings.extra.&lt;name&gt;. Settings the pipeline derives (port, hba_file,
+/// synchronous_standby_names...) have no key.
 /// </summary>
 public static class SettingAdoption
 {
-    private static readonly HashSet<string> OwnKeys =
-        ["wal_level", "max_wal_senders", "max_replication_slots", "max_slot_wal_keep_size", "hot_standby", "password_encryption"];
-
-    public static (string Path, string Value)? For(LiveSetting setting)
+    public static (string Path, string Value)? For(LiveSetting setting) => PostgresSettings.EnvironmentKey(setting.Name) switch
     {
-        var value = setting.Row.VarType == "bool" ? Bool(setting.Row.Setting) : setting.Row.Display;
-        if (OwnKeys.Contains(setting.Name))
-            return ($"postgres.settings.{setting.Name}", value);
-        return EnvironmentValidator.IsManagedSetting(setting.Name) ? null : ($"postgres.settings.extra.{setting.Name}", setting.Row.Display);
-    }
+        null => null,
+        var path when PostgresSettings.IsManaged(setting.Name) && setting.Row.VarType == "bool" => (path, Bool(setting.Row.Setting)),
+        var path => (path, setting.Row.Display),
+    };
 
     /// <summary>hot_standby is a YAML boolean in the file; booleans in extra keep PostgreSQL's own "on"/"off".</summary>
     private static string Bool(string setting) => SettingComparison.ParseBool(setting) == true ? "true" : "false";

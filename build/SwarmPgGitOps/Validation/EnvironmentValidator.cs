@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Rendering;
 
 namespace SwarmPgGitOps.Validation;
 
@@ -9,17 +10,6 @@ namespace SwarmPgGitOps.Validation;
 public static partial class EnvironmentValidator
 {
     private const int OldestSupportedMajor = 13; // max_slot_wal_keep_size exists from 13 on
-
-    // Settings the pipeline sets itself; an `extra` entry for one of them would silently fight the pipeline.
-    private static readonly HashSet<string> ManagedSettings =
-    [
-        "listen_addresses", "port", "hba_file", "config_file", "data_directory", "primary_conninfo", "primary_slot_name",
-        "synchronous_standby_names", "wal_level", "max_wal_senders", "max_replication_slots", "max_slot_wal_keep_size",
-        "hot_standby", "password_encryption",
-    ];
-
-    /// <summary>A setting the pipeline sets itself (from postgres.settings keys, the topology or the entrypoints), never through `extra`.</summary>
-    public static bool IsManagedSetting(string name) => ManagedSettings.Contains(name);
 
     public static IReadOnlyList<Diagnostic> Validate(EnvironmentDocument document)
     {
@@ -149,7 +139,8 @@ public static partial class EnvironmentValidator
         foreach (var key in settings.Extra.Keys)
         {
             var path = $"{at}.extra.{key}";
-            if (ManagedSettings.Contains(key))
+            // An `extra` entry for a setting the pipeline sets itself would silently fight the pipeline.
+            if (PostgresSettings.IsManaged(key))
                 errors.Add(map.Error(path, $"'{key}' cannot be set in extra", "the pipeline sets it; use the matching key under postgres.settings, or the topology keys"));
             else if (!SettingName().IsMatch(key))
                 errors.Add(map.Error(path, $"'{key}' is not a PostgreSQL setting name", "use lowercase letters, digits, '_' and '.'"));
