@@ -12,18 +12,6 @@ namespace SwarmPgGitOps.Drift;
 /// </summary>
 public static class EnvironmentFileEditor
 {
-    public static YamlEditResult Apply(string text, IEnumerable<YamlEdit> edits)
-    {
-        var outcomes = new List<YamlEditOutcome>();
-        foreach (var edit in edits)
-        {
-            var attempt = TryApply(text, edit);
-            text = attempt.Text ?? text;
-            outcomes.Add(new YamlEditOutcome(edit, attempt.Problem));
-        }
-        return new YamlEditResult(text, outcomes);
-    }
-
     public static YamlEditAttempt TryApply(string text, YamlEdit edit)
     {
         if (Parse(text) is not { } root)

@@ -12,12 +12,3 @@ public sealed record YamlEditAttempt(string? Text, string? Problem)
 
     public static YamlEditAttempt Fail(string problem) => new(null, problem);
 }
-
-/// <summary>What happened to one edit of a batch: applied when <see cref="Problem"/> is null.</summary>
-public sealed record YamlEditOutcome(YamlEdit Edit, string? Problem)
-{
-    public bool Applied => Problem is null;
-}
-
-/// <summary>The text after every edit that could be made, and what happened to each edit.</summary>
-public sealed record YamlEditResult(string Text, IReadOnlyList<YamlEditOutcome> Outcomes);

@@ -101,22 +101,6 @@ public class EnvironmentFileEditorTests
     }
 
     [Fact]
-    public void A_batch_applies_what_it_can_and_reports_each_edit()
-    {
-        var result = EnvironmentFileEditor.Apply(Lab, [
-            new YamlEdit("postgres.image", "swarm-pg/postgres:15.7-lab"),
-            new YamlEdit("primary.placement.zone", "a"),
-            new YamlEdit("postgres.settings.extra.work_mem", "8MB"),
-        ]);
-
-        Assert.Equal([true, false, true], result.Outcomes.Select(o => o.Applied));
-        var spec = Repo.Load(result.Text, "lab").Spec;
-        Assert.Equal("swarm-pg/postgres:15.7-lab", spec.Postgres.Image);
-        Assert.Equal("8MB", spec.Postgres.Settings.Extra["work_mem"]);
-        Assert.DoesNotContain("zone", result.Text);
-    }
-
-    [Fact]
     public void Windows_line_endings_are_kept_for_added_lines()
     {
         var crlf = Lab.ReplaceLineEndings("\r\n");
