@@ -12,8 +12,8 @@ namespace SwarmPgGitOps.Drift;
 
 /// <summary>
 /// Compares what runs with what git renders: the stack's Swarm objects (<see cref="SwarmDrift"/>), then every PostgreSQL
-/// instance, reached as the smoke checks reach them (<see cref="TargetResolver"/>, <see cref="PostgresConnector"/>) (<see cref="SettingDrift"/>, <see cref="HbaDrift"/>, and on the
-/// primary <see cref="ReplicationDrift"/>). Reads only. An unreachable replica is drift, and so is an unreachable primary whose
+/// instance, reached and read through the Postgres access layer as the smoke checks reach them (<see cref="SettingDrift"/>,
+/// <see cref="HbaDrift"/>, and on the primary <see cref="ReplicationDrift"/>). Reads only. An unreachable replica is drift, and so is an unreachable primary whose
 /// service has drifted; an unreachable primary whose service is as git says is an error.
 /// </summary>
 public sealed class DriftDetector(Func<string, string?>? variable = null, ConnectRetry? retry = null)

@@ -5,8 +5,6 @@ namespace SwarmPgGitOps.Postgres;
 /// <summary>One SQL statement, its parameters, and how each row it returns reads as a record.</summary>
 public sealed class Query<T>(string sql, Func<NpgsqlDataReader, T> readRow, params (string Name, object Value)[] parameters)
 {
-    public string Sql => sql;
-
     public async Task<IReadOnlyList<T>> ReadAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
         var batch = new QueryBatch();
