@@ -1,7 +1,6 @@
 using Docker.DotNet;
 using Npgsql;
 using SwarmPgGitOps.Environments;
-using SwarmPgGitOps.Pipeline;
 using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Smoke;
 using SwarmPgGitOps.Swarm;
@@ -45,7 +44,7 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, SmokeR
 
         var (primaryTarget, primary, primaryProblem) = states[0];
         if (primary is null && !primaryDrifted)
-            throw new PipelineFailedException($"cannot read the primary: {primaryProblem}; its service runs as git says, so check the network and secrets.superuser_password");
+            throw new DriftCheckFailedException($"cannot read the primary: {primaryProblem}; its service runs as git says, so check the network and secrets.superuser_password");
 
         var items = new List<DriftItem>();
         if (primary is not null)

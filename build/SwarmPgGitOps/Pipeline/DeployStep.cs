@@ -7,13 +7,16 @@ namespace SwarmPgGitOps.Pipeline;
 /// <summary>Deploy: validate, render, preflight, take the stack's lock, apply what changed, release the lock.</summary>
 public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
 {
-    public DeployOutcome Run(string environment, DeployOptions options) => RunAsync(environment, options).GetAwaiter().GetResult();
+    public Task<DeployOutcome> RunAsync(string environment, DeployOptions options, CancellationToken cancellation = default) =>
+        StepFailures.Translate(console, async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation: cancellation);
+            return await DeployAsync(target, environment, options, clock, cancellation);
+        });
 
-    public async Task<DeployOutcome> RunAsync(string environment, DeployOptions options, CancellationToken cancellation = default)
+    private async Task<DeployOutcome> DeployAsync(SwarmTarget target, string environment, DeployOptions options, Stopwatch clock, CancellationToken cancellation)
     {
-        var clock = Stopwatch.StartNew();
-        using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation: cancellation);
-
         var deploy = target.Environment.Spec.Deploy;
         void Progress(string line) => console.MarkupLine($"[grey]{clock.Elapsed.TotalSeconds,6:0.0}s[/] {Markup.Escape(line)}");
 
