@@ -37,8 +37,7 @@ Task("LabForLocal")
 Task("Deploy")
     .IsDependentOn("LabForLocal")
     .Description("Validate, apply artifacts/<env>/stack.yml to the swarm, then run the smoke checks (--prune, --break-lock)")
-    .Does(() => Run(() => new DeployStep(layout, console).RunAsync(env, deployOptions)))
-    .Does(() => Run(() => new SmokeStep(layout, console).RunAsync(env)));
+    .Does(() => Run(() => new DeployStep(layout, console).RunAsync(env, deployOptions, then: new SmokeStep(layout, console).RunAsync)));
 
 Task("Smoke")
     .Description("Prove replication works: roles, streaming, slots, lag, settings, pg_hba, a canary read back on every replica")

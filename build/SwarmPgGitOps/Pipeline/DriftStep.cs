@@ -62,13 +62,11 @@ public sealed class DriftStep(ProjectLayout layout, IAnsiConsole console, Func<s
         var checkedAt = DateTimeOffset.UtcNow;
         using var target = await SwarmTarget.PrepareAsync(layout, console, environment, _variable, cancellation);
 
-        var directory = layout.ArtifactsFor(environment);
-        var renderedHba = await File.ReadAllTextAsync(Path.Combine(directory, "pg_hba.conf"), cancellation);
         var report = await new DriftDetector(_variable, retry).DetectAsync(target.Environment, layout.Display(layout.EnvironmentFile(environment)),
-            target.Desired, target.Docker, target.Secrets, renderedHba, cancellation);
+            target.Desired, target.Docker, target.Secrets, target.Rendered.File("pg_hba.conf").Content, cancellation);
 
         DriftOutput.Print(console, report, target.Desired.Stack);
-        var json = Path.Combine(directory, "drift.json");
+        var json = Path.Combine(layout.ArtifactsFor(environment), "drift.json");
         await File.WriteAllTextAsync(json, DriftOutput.ToJson(report, target.Desired.Stack, checkedAt), cancellation);
         console.MarkupLine($"wrote {Markup.Escape(layout.Display(json))}");
         return report;

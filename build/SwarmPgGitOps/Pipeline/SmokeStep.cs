@@ -37,6 +37,15 @@ public sealed class SmokeStep(ProjectLayout layout, IAnsiConsole console, SmokeR
             return (IReadOnlyList<SmokeReport>)reports;
         });
 
+    /// <summary>Smoke on an environment already loaded, with its passwords (after a deploy).</summary>
+    public Task<SmokeReport> RunAsync(EnvironmentDocument environment, SecretValues secrets) =>
+        StepFailures.Translate(console, async () =>
+        {
+            var report = await CheckAsync(environment, secrets);
+            FailIfAny(report.Passed ? [] : [Failures(report)]);
+            return report;
+        });
+
     private async Task<SmokeReport> CheckAsync(EnvironmentDocument environment, SecretValues secrets)
     {
         var report = await new SmokeRunner(retry, _variable).RunAsync(environment, secrets);
