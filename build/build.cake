@@ -37,7 +37,8 @@ Task("LabForLocal")
 Task("Deploy")
     .IsDependentOn("LabForLocal")
     .Description("Validate, apply artifacts/<env>/stack.yml to the swarm, then run the smoke checks (--prune, --break-lock)")
-    .Does(() => Run(() => new DeployStep(layout, console).RunAsync(env, deployOptions, then: new SmokeStep(layout, console).RunAsync)));
+    .Does(() => Run(() => new DeployStep(layout, console)
+        .RunAsync(env, deployOptions, then: new SmokeStep(layout, console).RunAsync))); // Smoke on what Deploy loaded
 
 Task("Smoke")
     .Description("Prove replication works: roles, streaming, slots, lag, settings, pg_hba, a canary read back on every replica")
