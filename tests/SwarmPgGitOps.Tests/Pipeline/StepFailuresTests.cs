@@ -3,6 +3,7 @@ using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Drift;
 using SwarmPgGitOps.Pipeline;
 using SwarmPgGitOps.Swarm;
+using SwarmPgGitOps.TestSupport;
 
 namespace SwarmPgGitOps.Tests.Pipeline;
 
@@ -56,15 +57,5 @@ public class StepFailuresTests
         Assert.Null(failure.InnerException);
     }
 
-    private IAnsiConsole Console()
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(_printed),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-        });
-        console.Profile.Width = 1000;
-        return console;
-    }
+    private IAnsiConsole Console() => PlainTextConsole.Writing(_printed);
 }
