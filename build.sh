@@ -12,7 +12,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # Build the library only when a source is newer than the built assembly (saves about 1.5 s a run).
 library=build/SwarmPgGitOps/bin/Release/net10.0/SwarmPgGitOps.dll
-if [ ! -f "$library" ] || [ -n "$(find build/SwarmPgGitOps Directory.Build.props global.json \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '.editorconfig' \) -not -path '*/bin/*' -not -path '*/obj/*' -newer "$library" -print -quit)" ]; then
+if [ ! -f "$library" ] || [ -n "$(find build/SwarmPgGitOps Directory.Build.props Directory.Packages.props global.json \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '.editorconfig' \) -not -path '*/bin/*' -not -path '*/obj/*' -newer "$library" -print -quit)" ]; then
   dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet >/dev/null \
     || { dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet; exit 1; }
   touch "$library"

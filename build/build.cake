@@ -27,7 +27,7 @@ Task("Validate")
 
 Task("Plan")
     .Description("Show what Deploy would create, update or leave on the swarm, field by field; changes nothing")
-    .Does(() => Run(() => new PlanStep(layout, console).Run(env, deployOptions)));
+    .Does(() => Run(() => new PlanStep(layout, console).RunAsync(env, deployOptions)));
 
 Task("LabForLocal")
     .Description("Bring the lab up when the environment is the local lab (nothing for the others)")
@@ -37,24 +37,24 @@ Task("LabForLocal")
 Task("Deploy")
     .IsDependentOn("LabForLocal")
     .Description("Validate, apply artifacts/<env>/stack.yml to the swarm, then run the smoke checks (--prune, --break-lock)")
-    .Does(() => Run(() => new DeployStep(layout, console).Run(env, deployOptions)))
-    .Does(() => Run(() => new SmokeStep(layout, console).Run(env)));
+    .Does(() => Run(() => new DeployStep(layout, console)
+        .RunAsync(env, deployOptions, then: new SmokeStep(layout, console).RunAsync))); // Smoke on what Deploy loaded
 
 Task("Smoke")
     .Description("Prove replication works: roles, streaming, slots, lag, settings, pg_hba, a canary read back on every replica")
-    .Does(() => Run(() => new SmokeStep(layout, console).Run(env)));
+    .Does(() => Run(() => new SmokeStep(layout, console).RunAsync(env)));
 
 Task("Drift")
     .Description("Compare the live swarm and databases with what git renders; writes artifacts/<env>/drift.json; exit 2 when drifted")
-    .Does(() => Run(() => new DriftStep(layout, console).Run(env)));
+    .Does(() => Run(() => new DriftStep(layout, console).RunAsync(env)));
 
 Task("DriftPr")
     .Description("Drift, then open, update or close the environment's drift pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)")
-    .Does(() => Run(() => new DriftPrStep(layout, console).Run(env)));
+    .Does(() => Run(() => new DriftPrStep(layout, console).RunAsync(env)));
 
 Task("Test")
     .Description("Build and run every test: unit tests, then the lab tests on a real swarm (brings the lab up)")
-    .Does(() => Run(() => new TestStep(layout, console).Run()));
+    .Does(() => Run(() => new TestStep(layout, console).RunAsync()));
 
 Task("Lab")
     .Description("Bring up the local 3-node swarm lab with a PostgreSQL image (idempotent)")
@@ -73,14 +73,11 @@ Task("LabDown")
 try { RunTarget(target); }
 catch (CakeReportException e) when (e.InnerException is CakeException { ExitCode: > 1 } failure) { throw failure; }
 
-// Failures were already printed as file:line:column lines; end the run with the step's exit code, no stack trace.
-void Run(Action step)
+// A failed step has printed what went wrong and chosen its exit code; end the run with that code, no stack trace.
+async Task Run(Func<Task> step)
 {
-    try { step(); }
+    try { await step(); }
     catch (PipelineFailedException e) { throw new CakeException(e.ExitCode, e.Message); }
-    catch (SwarmPgGitOps.Diagnostics.DiagnosticsException e)
-    {
-        DiagnosticPrinter.Print(console, e.Diagnostics);
-        throw new CakeException(1, $"{e.Diagnostics.Count} problem(s)");
-    }
 }
+
+Task Run(Action step) => Run(() => { step(); return System.Threading.Tasks.Task.CompletedTask; });

@@ -106,10 +106,10 @@ public class DriftLabTests(DriftLabStack stack, ITestOutputHelper output) : ICla
 
     private Dictionary<string, string> LabFileOnMain() => new() { ["environments/lab.yml"] = File.ReadAllText(stack.Layout.EnvironmentFile("lab")) };
 
-    private Task<IReadOnlyList<DriftReport>> Drift() => Task.Run(() => new DriftStep(stack.Layout, Console()).Run("lab"));
+    private Task<IReadOnlyList<DriftReport>> Drift() => new DriftStep(stack.Layout, Console()).RunAsync("lab");
 
     private Task<IReadOnlyList<(DriftReport, DriftPullRequestResult)>> DriftPr(GitHubDouble github) =>
-        Task.Run(() => new DriftPrStep(stack.Layout, Console(), github.Settings()).Run("lab"));
+        new DriftPrStep(stack.Layout, Console(), github.Settings()).RunAsync("lab");
 
     private IAnsiConsole Console()
     {

@@ -207,7 +207,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
             await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "rm", $"{stack.Stack}_{replica2.Name}"]);
             await Waits.Until(async () => await StraySlotActive(replica2.Slot) == false, TimeSpan.FromSeconds(60), "the slot to be released");
 
-            var smoke = await Assert.ThrowsAsync<PipelineFailedException>(() => Task.Run(() => new SmokeStep(stack.Layout, Console(), null).Run("lab")));
+            var smoke = await Assert.ThrowsAsync<PipelineFailedException>(() => new SmokeStep(stack.Layout, Console(), null).RunAsync("lab"));
             Assert.Contains("slot.stray", smoke.Message);
             Assert.Contains(replica2.Slot, smoke.Message);
 
@@ -215,7 +215,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
 
             Assert.Null(await StraySlotActive(replica2.Slot));
             Assert.Contains($"dropped replication slot {replica2.Slot}", stack.Output.ToString());
-            new SmokeStep(stack.Layout, Console(), null).Run("lab");
+            await new SmokeStep(stack.Layout, Console(), null).RunAsync("lab");
         }
         finally
         {

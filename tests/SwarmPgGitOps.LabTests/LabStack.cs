@@ -55,17 +55,7 @@ public abstract class LabStack : IAsyncLifetime
     protected abstract Task DeployAsync();
 
     /// <summary>A console that writes plain, unwrapped text to a writer, for tests that read what a step printed.</summary>
-    public static IAnsiConsole PlainConsole(TextWriter writer)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-        });
-        console.Profile.Width = 1000;
-        return console;
-    }
+    public static IAnsiConsole PlainConsole(TextWriter writer) => TestSupport.PlainTextConsole.Writing(writer);
 
     public virtual async Task DisposeAsync()
     {

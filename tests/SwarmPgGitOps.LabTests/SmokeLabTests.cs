@@ -29,9 +29,9 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
         await Stack.WaitUntilHealthy();
         var summary = Path.Combine(smoke.Layout.Root, "step-summary.md");
 
-        var (first, _) = RunSmoke(variable: name => name == "GITHUB_STEP_SUMMARY" ? summary : Environment.GetEnvironmentVariable(name));
+        var (first, _) = await RunSmoke(variable: name => name == "GITHUB_STEP_SUMMARY" ? summary : Environment.GetEnvironmentVariable(name));
         var clock = Stopwatch.StartNew();
-        var (second, printed) = RunSmoke();
+        var (second, printed) = await RunSmoke();
         var total = clock.Elapsed;
 
         var report = Assert.Single(second);
@@ -82,7 +82,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
             await Waits.Until(async () => (await Stack.RunningTasks(replica.Name)).Count == 0 && await Stack.StreamingReplicas() < smoke.Environment.Spec.Replicas.Count,
                 TimeSpan.FromSeconds(90), $"{service} to stop");
 
-            var failure = Assert.Throws<PipelineFailedException>(() => RunSmoke(QuickRetry));
+            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => RunSmoke(QuickRetry));
 
             Assert.Contains($"replication.streaming on primary→{replica.Name} = no walsender", failure.Message);
             Assert.Contains($"connect on {replica.Name}", failure.Message);
@@ -105,7 +105,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
         await Stack.Scalar<string>(primary, "SELECT slot_name::text FROM pg_create_physical_replication_slot('stray')");
         try
         {
-            var failure = Assert.Throws<PipelineFailedException>(() => RunSmoke());
+            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => RunSmoke());
 
             Assert.Contains("slot.stray on primary = stray (expected no inactive unknown slots)", failure.Message);
             Assert.Equal(new[] { ("slot.stray", "primary") }, FailedChecks());
@@ -114,7 +114,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
         {
             await Stack.Scalar<object>(primary, "SELECT pg_drop_replication_slot('stray')");
         }
-        Assert.True(Assert.Single(RunSmoke().Reports).Passed);
+        Assert.True(Assert.Single((await RunSmoke()).Reports).Passed);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
                 return false;
             }, TimeSpan.FromSeconds(30), "the slot to be dropped");
 
-            var failure = Assert.Throws<PipelineFailedException>(() => RunSmoke(QuickRetry));
+            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => RunSmoke(QuickRetry));
 
             Assert.Contains($"slot on primary→{replica.Name} = missing", failure.Message);
         }
@@ -173,13 +173,13 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
             report.Targets.Select(t => (t.Name, t.Host, t.Port, t.Source)));
     }
 
-    private (IReadOnlyList<SmokeReport> Reports, string Printed) RunSmoke(ConnectRetry? retry = null, Func<string, string?>? variable = null)
+    private async Task<(IReadOnlyList<SmokeReport> Reports, string Printed)> RunSmoke(ConnectRetry? retry = null, Func<string, string?>? variable = null)
     {
         var printed = new StringWriter();
         var console = LabStack.PlainConsole(printed);
         try
         {
-            return (new SmokeStep(smoke.Layout, console, retry, variable).Run("lab"), printed.ToString());
+            return (await new SmokeStep(smoke.Layout, console, retry, variable).RunAsync("lab"), printed.ToString());
         }
         finally
         {

@@ -46,7 +46,7 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, Connec
 
         var (primaryTarget, primary, primaryProblem) = states[0];
         if (primary is null && !primaryDrifted)
-            throw new PipelineFailedException($"cannot read the primary: {primaryProblem}; its service runs as git says, so check the network and secrets.superuser_password");
+            throw new DriftCheckFailedException($"cannot read the primary: {primaryProblem}; its service runs as git says, so check the network and secrets.superuser_password");
 
         var items = new List<DriftItem>();
         if (primary is not null)

@@ -1,5 +1,6 @@
 using SwarmPgGitOps.Diagnostics;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -33,12 +34,15 @@ public static class EnvironmentLoader
     public static Result<EnvironmentDocument> Parse(string text, string file, string name)
     {
         var map = new SourceMap(file);
+        // The text is parsed once: its events build the node tree the schema is checked on, then the spec.
+        IReadOnlyList<ParsingEvent> events;
         YamlNode root;
         int documents;
         try
         {
+            events = ParsingEvents.Of(text);
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(events.Replay());
             if (stream.Documents.Count == 0)
                 return Result<EnvironmentDocument>.Fail(new Diagnostic(file, 1, 1, "the file is empty", "copy an existing environment file and change it"));
             root = stream.Documents[0].RootNode;
@@ -58,7 +62,7 @@ public static class EnvironmentLoader
 
         try
         {
-            var spec = Deserializer.Deserialize<EnvironmentSpec>(text);
+            var spec = Deserializer.Deserialize<EnvironmentSpec>(events.Replay());
             return Result<EnvironmentDocument>.Ok(new EnvironmentDocument(name, file, spec, map));
         }
         catch (YamlException e)

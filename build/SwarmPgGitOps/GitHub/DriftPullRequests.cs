@@ -7,7 +7,7 @@ namespace SwarmPgGitOps.GitHub;
 /// Keeps one pull request per environment in step with its drift report. While there is drift, branch drift/&lt;env&gt; holds one
 /// commit on the default branch's head that writes the adoptable live values into the environment file and records the drift in
 /// drift/&lt;env&gt;.md, and the pull request's body lists every difference. When the drift is gone, the pull request is closed.
-/// GitHub's refusals become <see cref="Pipeline.PipelineFailedException"/>s that say what to fix.
+/// GitHub's refusals become <see cref="DriftPullRequestFailedException"/>s that say what to fix.
 /// </summary>
 public sealed class DriftPullRequests(IGitHubClient client, string owner, string repository)
 {
@@ -26,7 +26,7 @@ public sealed class DriftPullRequests(IGitHubClient client, string owner, string
         var repo = await _calls.Run($"reading repository {owner}/{repository}", () => client.Repository.Get(owner, repository));
         var baseBranch = repo.DefaultBranch;
         var baseSha = await git.Head(baseBranch)
-            ?? throw new Pipeline.PipelineFailedException($"the default branch '{baseBranch}' of {owner}/{repository} has no commit to base a drift branch on");
+            ?? throw new DriftPullRequestFailedException($"the default branch '{baseBranch}' of {owner}/{repository} has no commit to base a drift branch on");
         var branch = BranchFor(report.Environment);
         var open = await FindOpen(branch);
 
@@ -74,9 +74,9 @@ public sealed class DriftPullRequests(IGitHubClient client, string owner, string
     {
         var onBranch = await git.BlobAt(baseTree, file);
         if (onBranch is null)
-            throw new Pipeline.PipelineFailedException($"{file} does not exist on {baseBranch} ({baseSha[..7]}) of {owner}/{repository}: drift is only proposed for environments committed there");
+            throw new DriftPullRequestFailedException($"{file} does not exist on {baseBranch} ({baseSha[..7]}) of {owner}/{repository}: drift is only proposed for environments committed there");
         if (onBranch != GitDataBranch.BlobId(text))
-            throw new Pipeline.PipelineFailedException($"{file} on {baseBranch} ({baseSha[..7]}) is not the text the drift was checked against: "
+            throw new DriftPullRequestFailedException($"{file} on {baseBranch} ({baseSha[..7]}) is not the text the drift was checked against: "
                 + $"{baseBranch} moved on or the checkout is not its head. Check drift again from {baseBranch}'s head");
     }
 

@@ -1,10 +1,9 @@
 using System.Net;
 using Octokit;
-using SwarmPgGitOps.Pipeline;
 
 namespace SwarmPgGitOps.GitHub;
 
-/// <summary>Runs GitHub API calls and turns GitHub's refusals into <see cref="PipelineFailedException"/>s that say what to fix.</summary>
+/// <summary>Runs GitHub API calls and turns GitHub's refusals into <see cref="DriftPullRequestFailedException"/>s that say what to fix.</summary>
 internal sealed class GitHubCalls(string owner, string repository)
 {
     private string Repository => $"{owner}/{repository}";
@@ -29,7 +28,7 @@ internal sealed class GitHubCalls(string owner, string repository)
             return true;
         });
 
-    private PipelineFailedException? Explain(string action, Exception error)
+    private DriftPullRequestFailedException? Explain(string action, Exception error)
     {
         var message = error switch
         {
@@ -56,7 +55,7 @@ internal sealed class GitHubCalls(string owner, string repository)
                 $"cannot reach GitHub while {action}: {network.Message}. Check GITHUB_API_URL and the network",
             _ => null,
         };
-        return message is null ? null : new PipelineFailedException(message);
+        return message is null ? null : new DriftPullRequestFailedException(message);
     }
 
     private static string RetryAfter(ApiException error) =>

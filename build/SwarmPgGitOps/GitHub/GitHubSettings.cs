@@ -1,5 +1,4 @@
 using Octokit;
-using SwarmPgGitOps.Pipeline;
 
 namespace SwarmPgGitOps.GitHub;
 
@@ -39,7 +38,7 @@ public sealed record GitHubSettings(string Token, string Owner, string Repositor
         }
 
         if (problems.Count > 0)
-            throw new PipelineFailedException(string.Join(Environment.NewLine, problems));
+            throw new GitHubSettingsException(string.Join(Environment.NewLine, problems));
         return new GitHubSettings(token!.Trim(), parts[0], parts[1], apiUrl);
     }
 

@@ -39,9 +39,9 @@ public sealed record LabInfo(
     {
         var path = Path.Combine(layout.LabDirectory, "lab.json");
         if (!File.Exists(path))
-            throw new Pipeline.PipelineFailedException($"{layout.Display(path)} is missing: the lab is not up; run ./build.sh --target=Lab");
+            throw new LabUnavailableException($"{layout.Display(path)} is missing: the lab is not up; run ./build.sh --target=Lab");
         return JsonSerializer.Deserialize<LabInfo>(File.ReadAllText(path))
-            ?? throw new Pipeline.PipelineFailedException($"{layout.Display(path)} is empty; run ./build.sh --target=Lab again");
+            ?? throw new LabUnavailableException($"{layout.Display(path)} is empty; run ./build.sh --target=Lab again");
     }
 }
 

@@ -18,7 +18,7 @@ public sealed class LabScript(ProjectLayout layout, ProcessRunner runner)
     private int Invoke(string command)
     {
         if (!OperatingSystem.IsLinux())
-            throw new PipelineFailedException("the lab runs on Linux only (Debian, as root): it starts Docker engines in network namespaces");
+            throw new LabUnavailableException("the lab runs on Linux only (Debian, as root): it starts Docker engines in network namespaces");
         return runner.Run("bash", [Script, command], layout.Root);
     }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Spectre.Console;
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Swarm;
 
 namespace SwarmPgGitOps.Pipeline;
@@ -7,13 +9,24 @@ namespace SwarmPgGitOps.Pipeline;
 /// <summary>Deploy: validate, render, preflight, take the stack's lock, apply what changed, release the lock.</summary>
 public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
 {
-    public DeployOutcome Run(string environment, DeployOptions options) => RunAsync(environment, options).GetAwaiter().GetResult();
+    /// <param name="then">
+    /// Runs once the lock is released, on the environment and passwords this deploy used (the Deploy task runs Smoke
+    /// with it, so nothing is loaded twice).
+    /// </param>
+    public Task<DeployOutcome> RunAsync(string environment, DeployOptions options, Func<EnvironmentDocument, SecretValues, Task>? then = null,
+        CancellationToken cancellation = default) =>
+        StepFailures.Translate(console, async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation: cancellation);
+            var outcome = await DeployAsync(target, environment, options, clock, cancellation);
+            if (then is not null)
+                await then(target.Environment, target.Secrets);
+            return outcome;
+        });
 
-    public async Task<DeployOutcome> RunAsync(string environment, DeployOptions options, CancellationToken cancellation = default)
+    private async Task<DeployOutcome> DeployAsync(SwarmTarget target, string environment, DeployOptions options, Stopwatch clock, CancellationToken cancellation)
     {
-        var clock = Stopwatch.StartNew();
-        using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation: cancellation);
-
         var deploy = target.Environment.Spec.Deploy;
         void Progress(string line) => console.MarkupLine($"[grey]{clock.Elapsed.TotalSeconds,6:0.0}s[/] {Markup.Escape(line)}");
 

@@ -12,19 +12,20 @@ namespace SwarmPgGitOps.Pipeline;
 /// </summary>
 public sealed class DriftPrStep(ProjectLayout layout, IAnsiConsole console, GitHubSettings? github = null, Func<string, string?>? variable = null, ConnectRetry? retry = null)
 {
-    public IReadOnlyList<(DriftReport Report, DriftPullRequestResult PullRequest)> Run(string environments)
-    {
-        var settings = github ?? GitHubSettings.FromEnvironment();
-        var pulls = DriftPullRequests.For(settings);
-        var results = new List<(DriftReport, DriftPullRequestResult)>();
-        var reports = new DriftStep(layout, console, variable, retry).Check(environments, (report, name) =>
+    public Task<IReadOnlyList<(DriftReport Report, DriftPullRequestResult PullRequest)>> RunAsync(string environments) =>
+        StepFailures.Translate(console, async () =>
         {
-            var text = File.ReadAllText(layout.EnvironmentFile(name));
-            var result = pulls.Sync(report, text).GetAwaiter().GetResult();
-            console.MarkupLine($"drift pull request for {Markup.Escape(name)} in {Markup.Escape(settings.ToString())}: {Markup.Escape(result.ToString())}");
-            results.Add((report, result));
+            var settings = github ?? GitHubSettings.FromEnvironment();
+            var pulls = DriftPullRequests.For(settings);
+            var results = new List<(DriftReport Report, DriftPullRequestResult PullRequest)>();
+            var reports = await new DriftStep(layout, console, variable, retry).CheckAsync(environments, async (report, name) =>
+            {
+                var text = await File.ReadAllTextAsync(layout.EnvironmentFile(name));
+                var result = await pulls.Sync(report, text);
+                console.MarkupLine($"drift pull request for {Markup.Escape(name)} in {Markup.Escape(settings.ToString())}: {Markup.Escape(result.ToString())}");
+                results.Add((report, result));
+            });
+            DriftStep.FailIfDrifted(reports);
+            return (IReadOnlyList<(DriftReport Report, DriftPullRequestResult PullRequest)>)results;
         });
-        DriftStep.FailIfDrifted(reports);
-        return results;
-    }
 }

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Drift;
 using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Secrets;
@@ -15,15 +16,19 @@ public sealed class DriftStep(ProjectLayout layout, IAnsiConsole console, Func<s
 
     private readonly Func<string, string?> _variable = variable ?? Environment.GetEnvironmentVariable;
 
-    public IReadOnlyList<DriftReport> Run(string environments)
-    {
-        var reports = Check(environments, (_, _) => { });
-        FailIfDrifted(reports);
-        return reports;
-    }
+    public Task<IReadOnlyList<DriftReport>> RunAsync(string environments) =>
+        StepFailures.Translate(console, async () =>
+        {
+            var reports = await CheckAsync(environments, (_, _) => Task.CompletedTask);
+            FailIfDrifted(reports);
+            return reports;
+        });
 
-    /// <summary>Checks each environment and hands its report to <paramref name="then"/>; fails with exit code 1 after all if any failed.</summary>
-    public IReadOnlyList<DriftReport> Check(string environments, Action<DriftReport, string> then)
+    /// <summary>
+    /// Checks each environment and hands its report to <paramref name="then"/>; an environment that could not be checked
+    /// (or whose <paramref name="then"/> failed) is named, the others go on, and the step fails with exit code 1 after all.
+    /// </summary>
+    public async Task<IReadOnlyList<DriftReport>> CheckAsync(string environments, Func<DriftReport, string, Task> then)
     {
         var reports = new List<DriftReport>();
         var errors = new List<string>();
@@ -31,11 +36,11 @@ public sealed class DriftStep(ProjectLayout layout, IAnsiConsole console, Func<s
         {
             try
             {
-                var report = CheckAsync(name).GetAwaiter().GetResult();
+                var report = await CheckEnvironmentAsync(name);
                 reports.Add(report);
-                then(report, name);
+                await then(report, name);
             }
-            catch (PipelineFailedException e)
+            catch (Exception e) when (e is PipelineFailedException or ActionableException)
             {
                 console.MarkupLine($"[red]drift of {Markup.Escape(name)} failed: {Markup.Escape(e.Message)}[/]");
                 errors.Add($"{name}: {e.Message}");
@@ -53,18 +58,16 @@ public sealed class DriftStep(ProjectLayout layout, IAnsiConsole console, Func<s
             throw new PipelineFailedException($"drift: {string.Join(", ", drifted.Select(r => $"{r.Environment} ({r.Items.Count} difference(s))"))}", DriftedExitCode);
     }
 
-    public async Task<DriftReport> CheckAsync(string environment, CancellationToken cancellation = default)
+    private async Task<DriftReport> CheckEnvironmentAsync(string environment, CancellationToken cancellation = default)
     {
         var checkedAt = DateTimeOffset.UtcNow;
         using var target = await SwarmTarget.PrepareAsync(layout, console, environment, _variable, cancellation);
 
-        var directory = layout.ArtifactsFor(environment);
-        var renderedHba = await File.ReadAllTextAsync(Path.Combine(directory, "pg_hba.conf"), cancellation);
         var report = await new DriftDetector(_variable, retry).DetectAsync(target.Environment, layout.Display(layout.EnvironmentFile(environment)),
-            target.Desired, target.Docker, target.Secrets, renderedHba, cancellation);
+            target.Desired, target.Docker, target.Secrets, target.Rendered.File("pg_hba.conf").Content, cancellation);
 
         DriftOutput.Print(console, report, target.Desired.Stack);
-        var json = Path.Combine(directory, "drift.json");
+        var json = Path.Combine(layout.ArtifactsFor(environment), "drift.json");
         await File.WriteAllTextAsync(json, DriftOutput.ToJson(report, target.Desired.Stack, checkedAt), cancellation);
         console.MarkupLine($"wrote {Markup.Escape(layout.Display(json))}");
         return report;

@@ -8,7 +8,7 @@ public sealed class LabStep(ProjectLayout layout, IAnsiConsole console)
 {
     private readonly LabScript _script = new(layout, new ProcessRunner(console));
 
-    public void Up() => Check(_script.Up(), "Lab");
+    public void Up() => StepFailures.Translate(console, () => Check(_script.Up(), "Lab"));
 
     /// <summary>Before a deploy to the lab: nothing when the manager answers and every node is ready, else Up.</summary>
     public void EnsureUp()
@@ -19,15 +19,15 @@ public sealed class LabStep(ProjectLayout layout, IAnsiConsole console)
             Up();
     }
 
-    public void Down() => Check(_script.Down(), "LabDown");
+    public void Down() => StepFailures.Translate(console, () => Check(_script.Down(), "LabDown"));
 
-    public void Status()
+    public void Status() => StepFailures.Translate(console, () =>
     {
         var code = _script.Status();
         if (code == LabScript.ExitNotUp)
             throw new PipelineFailedException("the lab is not (fully) up: run ./build.sh --target=Lab", code);
         Check(code, "LabStatus");
-    }
+    });
 
     private static void Check(int exitCode, string task)
     {

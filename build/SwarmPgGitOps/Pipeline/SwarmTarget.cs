@@ -1,3 +1,4 @@
+using System.Text;
 using Docker.DotNet;
 using Spectre.Console;
 using SwarmPgGitOps.Environments;
@@ -9,14 +10,16 @@ using SwarmPgGitOps.Validation;
 namespace SwarmPgGitOps.Pipeline;
 
 /// <summary>
-/// What Plan and Deploy share before they touch anything: the environment validated, its artifacts written, the
-/// rendered stack.yml read back as the single source of truth, and a client for the swarm that passed preflight.
+/// What Plan, Deploy and Drift share before they touch anything: the environment loaded, validated and rendered once,
+/// its artifacts written, the rendered stack.yml as the single source of truth, its passwords, and a client for the swarm
+/// that passed preflight.
 /// </summary>
 public sealed class SwarmTarget : IDisposable
 {
-    private SwarmTarget(EnvironmentDocument environment, SecretValues secrets, DesiredStack desired, DockerClient docker, string endpoint)
+    private SwarmTarget(EnvironmentDocument environment, RenderedEnvironment rendered, SecretValues secrets, DesiredStack desired, DockerClient docker, string endpoint)
     {
         Environment = environment;
+        Rendered = rendered;
         Secrets = secrets;
         Desired = desired;
         Docker = docker;
@@ -24,6 +27,7 @@ public sealed class SwarmTarget : IDisposable
     }
 
     public EnvironmentDocument Environment { get; }
+    public RenderedEnvironment Rendered { get; }
     public SecretValues Secrets { get; }
     public DesiredStack Desired { get; }
     public DockerClient Docker { get; }
@@ -34,17 +38,15 @@ public sealed class SwarmTarget : IDisposable
     {
         var report = new Validator(layout).Validate(name);
         DiagnosticPrinter.Print(console, report.Diagnostics);
-        if (!report.Passed)
+        if (!report.Passed || report is not { Document: { } environment, Rendered: { } rendered })
             throw new PipelineFailedException($"{name} is not valid; nothing was deployed");
 
-        var directory = new ArtifactWriter(layout).Write(report.Rendered!);
-        var environment = EnvironmentLoader.Load(layout, name).Unwrap();
+        var directory = new ArtifactWriter(layout).Write(rendered);
         var secrets = new SecretResolver(layout, variable).Resolve(environment);
         DiagnosticPrinter.Print(console, secrets.Diagnostics);
         if (secrets.Value is null)
             throw new PipelineFailedException($"the passwords of {name} are not available; nothing was changed");
-        var desired = StackConverter.Convert(StackFile.Load(Path.Combine(directory, "stack.yml")), environment.Spec.Stack, directory)
-            .WithSecretValues(secrets.Value);
+        var desired = DesiredStackOf(rendered, directory).WithSecretValues(secrets.Value);
 
         var connected = DockerEndpoint.Connect(environment, variable);
         DiagnosticPrinter.Print(console, connected.Diagnostics);
@@ -59,7 +61,21 @@ public sealed class SwarmTarget : IDisposable
             docker.Dispose();
             throw new PipelineFailedException($"preflight failed for {name}; nothing was changed");
         }
-        return new SwarmTarget(environment, secrets.Value, desired, docker, endpoint);
+        return new SwarmTarget(environment, rendered, secrets.Value, desired, docker, endpoint);
+    }
+
+    /// <summary>
+    /// The rendered stack.yml as Swarm objects, taken from the rendering rather than read back from <paramref name="directory"/>,
+    /// where it was written: the config files stack.yml names are relative to that folder (`./pg_hba.conf`).
+    /// </summary>
+    internal static DesiredStack DesiredStackOf(RenderedEnvironment rendered, string directory)
+    {
+        byte[] ConfigFile(string path)
+        {
+            var full = Path.GetFullPath(path, directory);
+            return Encoding.UTF8.GetBytes(rendered.Files.Single(f => Path.Combine(directory, f.Name) == full).Content);
+        }
+        return StackConverter.Convert(StackFile.Parse(rendered.File("stack.yml").Content), rendered.Stack, ConfigFile);
     }
 
     public void Dispose() => Docker.Dispose();

@@ -15,16 +15,18 @@ public sealed class TestStep(ProjectLayout layout, IAnsiConsole console)
 
     private readonly ProcessRunner _runner = new(console);
 
-    public void Run()
+    public Task RunAsync() => StepFailures.Translate(console, async () =>
     {
         var results = Path.Combine(layout.ArtifactsDirectory, "test-results");
         if (Directory.Exists(results))
             Directory.Delete(results, recursive: true);
 
-        if (OperatingSystem.IsLinux() && _runner.Run("bash", [Path.Combine(layout.Root, "build", "prerequisites.sh")], layout.Root) != 0)
+        if (OperatingSystem.IsLinux() && await _runner.RunAsync("bash", [Path.Combine(layout.Root, "build", "prerequisites.sh")], layout.Root) != 0)
             throw new PipelineFailedException("the test prerequisites could not be installed; see the lines above");
 
-        var exitCodes = UnitProjects.Select(p => DotNetTest(p, results)).ToList();
+        var exitCodes = new List<int>();
+        foreach (var project in UnitProjects)
+            exitCodes.Add(await DotNetTestAsync(project, results));
 
         var labProjects = LabProjects.Where(p => Directory.Exists(Path.Combine(layout.Root, p))).ToList();
         if (labProjects.Count > 0)
@@ -35,7 +37,8 @@ public sealed class TestStep(ProjectLayout layout, IAnsiConsole console)
                 throw new PipelineFailedException("the lab did not come up, so the lab tests could not run; see the lines above");
             try
             {
-                exitCodes.AddRange(labProjects.Select(p => DotNetTest(p, results)));
+                foreach (var project in labProjects)
+                    exitCodes.Add(await DotNetTestAsync(project, results));
             }
             finally
             {
@@ -50,12 +53,12 @@ public sealed class TestStep(ProjectLayout layout, IAnsiConsole console)
             throw new PipelineFailedException($"{failed} test(s) failed; results are in {layout.Display(results)}/");
         if (passed == 0)
             throw new PipelineFailedException("no test ran");
-    }
+    });
 
-    private int DotNetTest(string project, string results)
+    private Task<int> DotNetTestAsync(string project, string results)
     {
         console.MarkupLine($"[bold]dotnet test {Markup.Escape(project)}[/]");
-        return _runner.Run("dotnet",
+        return _runner.RunAsync("dotnet",
             ["test", project, "--configuration", "Release", "--nologo", "--logger", "trx", "--logger", "console;verbosity=normal", "--results-directory", results],
             layout.Root);
     }

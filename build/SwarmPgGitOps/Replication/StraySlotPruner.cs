@@ -17,7 +17,7 @@ public sealed class StraySlotPruner(Func<string, string?>? variable = null)
         var targets = await new TargetResolver(variable ?? Environment.GetEnvironmentVariable).ResolveAsync(document, cancellation);
         var primary = targets[0];
         if (primary.Host is null)
-            throw new Pipeline.PipelineFailedException($"cannot reach the primary to prune slots: {primary.Problem}");
+            throw new PrimaryUnreachableException($"cannot reach the primary to prune slots: {primary.Problem}");
 
         await using var connection = await new PostgresConnector("prune", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, ConnectRetry.Default)
             .OpenAsync(primary, cancellation);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using SwarmPgGitOps.Pipeline;
 
 namespace SwarmPgGitOps.Swarm;
 
@@ -60,7 +59,7 @@ public sealed class DeployLock : IAsyncDisposable
                 }
             }
             if (DateTime.UtcNow > deadline)
-                throw new PipelineFailedException($"{stack} is locked by {Describe(existing)}; waited {wait.TotalSeconds:0} s. If that run is gone, run again with --break-lock");
+                throw new DeployFailedException($"{stack} is locked by {Describe(existing)}; waited {wait.TotalSeconds:0} s. If that run is gone, run again with --break-lock");
             if (!announced)
             {
                 progress($"waiting for the deploy lock of {stack}, held by {Describe(existing)}");

@@ -25,7 +25,7 @@ public sealed record DesiredStack(
             {
                 "superuser_password" => values.SuperuserPassword,
                 "replication_password" => values.ReplicationPassword,
-                _ => throw new Pipeline.PipelineFailedException($"the stack uses secret '{s.Key}', which the environment does not supply"),
+                _ => throw new InvalidStackException($"the stack uses secret '{s.Key}', which the environment does not supply"),
             };
             return s with { Name = $"{s.Name}_{SecretFingerprint.Of(s.Name, value)[..12]}", Data = Encoding.UTF8.GetBytes(value) };
         }).ToList();

@@ -9,7 +9,12 @@ namespace SwarmPgGitOps.Swarm;
 /// </summary>
 public static class StackConverter
 {
-    public static DesiredStack Convert(StackFile file, string stack, string directory)
+    /// <param name="directory">The folder the stack's config files are in, as `docker stack deploy` reads them.</param>
+    public static DesiredStack Convert(StackFile file, string stack, string directory) =>
+        Convert(file, stack, name => File.ReadAllBytes(Path.Combine(directory, name)));
+
+    /// <param name="configFile">The content of the config file stack.yml names (for a stack rendered in memory).</param>
+    public static DesiredStack Convert(StackFile file, string stack, Func<string, byte[]> configFile)
     {
         var networks = file.Networks.Select(n => new DesiredNetwork(StackLabels.Scoped(stack, n.Key), new NetworksCreateParameters
         {
@@ -23,7 +28,7 @@ public static class StackConverter
         })).ToList();
 
         var configs = file.Configs.Select(c => new DesiredConfig(c.Key, Name(stack, c.Key, c.Value.Name),
-            File.ReadAllBytes(Path.Combine(directory, c.Value.File)))).ToList();
+            configFile(c.Value.File))).ToList();
         var secrets = file.Secrets.Select(s => new DesiredSecret(s.Key, Name(stack, s.Key, s.Value.Name))).ToList();
 
         var configNames = configs.ToDictionary(c => c.Key, c => c.Name);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using SwarmPgGitOps.Pipeline;
 
 namespace SwarmPgGitOps.Swarm;
 
@@ -56,7 +55,7 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
             if (failures.FirstOrDefault(f => f is not null) is { } failure)
             {
                 await RollBack(updated, waiter, convergeTimeout, nodeNames);
-                throw new PipelineFailedException(Describe(failure, updated.Select(u => u.Spec.Name).ToList()));
+                throw new DeployFailedException(Describe(failure, updated.Select(u => u.Spec.Name).ToList()));
             }
             progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");
         }
@@ -113,7 +112,7 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
         var ids = live.Secrets.ToDictionary(s => s.Spec.Name, s => s.ID);
         foreach (var secret in desired.Secrets.Where(s => !ids.ContainsKey(s.Name)))
         {
-            var data = secret.Data ?? throw new PipelineFailedException($"no value for secret {secret.Key}: the stack was not given the environment's passwords");
+            var data = secret.Data ?? throw new InvalidStackException($"no value for secret {secret.Key}: the stack was not given the environment's passwords");
             progress($"creating secret {secret.Name}");
             var response = await docker.Secrets.CreateAsync(new SwarmSecretSpec { Name = secret.Name, Data = data, Labels = StackLabels.For(desired.Stack) }, cancellation);
             ids[secret.Name] = response.ID;

@@ -13,7 +13,7 @@ public sealed class Validator(ProjectLayout layout)
     {
         var loaded = EnvironmentLoader.Load(layout, environment);
         if (loaded.Value is not { } document)
-            return new ValidationReport(environment, null, loaded.Diagnostics);
+            return new ValidationReport(environment, null, null, loaded.Diagnostics);
 
         var diagnostics = new List<Diagnostic>();
         diagnostics.AddRange(EnvironmentValidator.Validate(document));
@@ -26,11 +26,12 @@ public sealed class Validator(ProjectLayout layout)
             diagnostics.AddRange(RenderedStackValidator.Validate(artifacts, document, artifactsPath));
             diagnostics.AddRange(AccessRulesValidator.Validate(artifacts, document, artifactsPath));
         }
-        return new ValidationReport(environment, rendered.Value, diagnostics);
+        return new ValidationReport(environment, document, rendered.Value, diagnostics);
     }
 }
 
-public sealed record ValidationReport(string Environment, RenderedEnvironment? Rendered, IReadOnlyList<Diagnostic> Diagnostics)
+/// <summary>What validating one environment found, with the environment as loaded and rendered for the steps that go on with it.</summary>
+public sealed record ValidationReport(string Environment, EnvironmentDocument? Document, RenderedEnvironment? Rendered, IReadOnlyList<Diagnostic> Diagnostics)
 {
     public bool Passed => Rendered is not null && !Diagnostics.Any(d => d.IsError);
 }

@@ -66,7 +66,7 @@ public partial class ValidateCommandCases
         var repo = Repo.Layout.Root;
         File.CreateSymbolicLink(Path.Combine(root, "build.sh"), Path.Combine(repo, "build.sh"));
         Directory.CreateSymbolicLink(Path.Combine(root, ".config"), Path.Combine(repo, ".config"));
-        foreach (var file in new[] { "global.json", "Directory.Build.props" })
+        foreach (var file in new[] { "global.json", "Directory.Build.props", "Directory.Packages.props" })
             CopyWithTime(Path.Combine(repo, file), Path.Combine(root, file));
 
         var build = Directory.CreateDirectory(Path.Combine(root, "build")).FullName;

@@ -143,7 +143,7 @@ public sealed class DriftPullRequestsTests : IAsyncLifetime
     {
         var stale = Repo.With(Lab, "max_wal_senders: 10", "max_wal_senders: 8");
 
-        var error = await Assert.ThrowsAsync<PipelineFailedException>(() => Pulls().Sync(Report(NewerImage), stale));
+        var error = await Assert.ThrowsAsync<DriftPullRequestFailedException>(() => Pulls().Sync(Report(NewerImage), stale));
 
         Assert.StartsWith($"environments/lab.yml on main ({MainSha[..7]}) is not the text the drift was checked against", error.Message);
         Assert.Null(_github.Git.ResolveRef("refs/heads/drift/lab"));
@@ -155,7 +155,7 @@ public sealed class DriftPullRequestsTests : IAsyncLifetime
     {
         var report = new DriftReport("qa", "environments/qa.yml", [NewerImage]);
 
-        var error = await Assert.ThrowsAsync<PipelineFailedException>(() => Pulls().Sync(report, Lab));
+        var error = await Assert.ThrowsAsync<DriftPullRequestFailedException>(() => Pulls().Sync(report, Lab));
 
         Assert.StartsWith($"environments/qa.yml does not exist on main ({MainSha[..7]})", error.Message);
     }
@@ -165,7 +165,7 @@ public sealed class DriftPullRequestsTests : IAsyncLifetime
     {
         _github.Failure = GitHubFailure.Forbidden;
 
-        var error = await Assert.ThrowsAsync<PipelineFailedException>(() => Pulls().Sync(Report(NewerImage), Lab));
+        var error = await Assert.ThrowsAsync<DriftPullRequestFailedException>(() => Pulls().Sync(Report(NewerImage), Lab));
 
         Assert.Contains("403 Forbidden: Resource not accessible by integration", error.Message);
         Assert.Contains("the token lacks contents: write / pull-requests: write / issues: write", error.Message);
@@ -176,7 +176,7 @@ public sealed class DriftPullRequestsTests : IAsyncLifetime
     {
         _github.Failure = GitHubFailure.RateLimited;
 
-        var error = await Assert.ThrowsAsync<PipelineFailedException>(() => Pulls().Sync(Report(NewerImage), Lab));
+        var error = await Assert.ThrowsAsync<DriftPullRequestFailedException>(() => Pulls().Sync(Report(NewerImage), Lab));
 
         Assert.StartsWith("GitHub's API rate limit for this token is used up (5000 requests per hour)", error.Message);
         Assert.Contains("resets at", error.Message);
@@ -185,7 +185,7 @@ public sealed class DriftPullRequestsTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_token_is_rejected_with_401_and_a_clear_error()
     {
-        var error = await Assert.ThrowsAsync<PipelineFailedException>(() => Pulls("ghs_wrong").Sync(Report(NewerImage), Lab));
+        var error = await Assert.ThrowsAsync<DriftPullRequestFailedException>(() => Pulls("ghs_wrong").Sync(Report(NewerImage), Lab));
 
         Assert.StartsWith("GitHub rejected GITHUB_TOKEN (401 Unauthorized)", error.Message);
         Assert.Empty(_github.PullRequests);
@@ -196,7 +196,7 @@ public sealed class DriftPullRequestsTests : IAsyncLifetime
     {
         var pulls = new DriftPullRequests(_github.Client(), GitHubDouble.Owner, "no-such-repo");
 
-        var error = await Assert.ThrowsAsync<PipelineFailedException>(() => pulls.Sync(Report(NewerImage), Lab));
+        var error = await Assert.ThrowsAsync<DriftPullRequestFailedException>(() => pulls.Sync(Report(NewerImage), Lab));
 
         Assert.Contains("404 Not Found while reading repository acme/no-such-repo", error.Message);
         Assert.Contains("GITHUB_REPOSITORY (acme/no-such-repo)", error.Message);

@@ -1,6 +1,5 @@
 using Octokit;
 using SwarmPgGitOps.GitHub;
-using SwarmPgGitOps.Pipeline;
 
 namespace SwarmPgGitOps.Tests.GitHub;
 
@@ -12,7 +11,7 @@ public class GitHubSettingsTests
     [Fact]
     public void Missing_token_is_a_clear_error()
     {
-        var error = Assert.Throws<PipelineFailedException>(() => Read(("GITHUB_REPOSITORY", "acme/app")));
+        var error = Assert.Throws<GitHubSettingsException>(() => Read(("GITHUB_REPOSITORY", "acme/app")));
 
         Assert.StartsWith("GITHUB_TOKEN is not set: drift pull requests need a token with contents: write, pull-requests: write and issues: write", error.Message);
     }
@@ -20,7 +19,7 @@ public class GitHubSettingsTests
     [Fact]
     public void Every_missing_or_malformed_variable_is_named_at_once()
     {
-        var error = Assert.Throws<PipelineFailedException>(() => Read(("GITHUB_REPOSITORY", "app"), ("GITHUB_API_URL", "ftp://x")));
+        var error = Assert.Throws<GitHubSettingsException>(() => Read(("GITHUB_REPOSITORY", "app"), ("GITHUB_API_URL", "ftp://x")));
 
         Assert.Contains("GITHUB_TOKEN is not set", error.Message);
         Assert.Contains("GITHUB_REPOSITORY is 'app': it must be owner/name", error.Message);
@@ -55,7 +54,7 @@ public class GitHubSettingsTests
         try
         {
             Environment.SetEnvironmentVariable("GITHUB_TOKEN", null);
-            var error = Assert.Throws<PipelineFailedException>(GitHubSettings.FromEnvironment);
+            var error = Assert.Throws<GitHubSettingsException>(GitHubSettings.FromEnvironment);
             Assert.Contains("GITHUB_TOKEN is not set", error.Message);
         }
         finally
