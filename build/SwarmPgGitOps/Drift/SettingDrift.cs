@@ -1,5 +1,6 @@
 using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Secrets;
 
 namespace SwarmPgGitOps.Drift;
 
@@ -17,7 +18,7 @@ public static class SettingDrift
         foreach (var setting in expected)
         {
             if (!byName.TryGetValue(setting.Name, out var actual))
-                items.Add(new DriftItem(DriftObjects.Database(instance), Field(setting.Name), Show(setting.Value), "(unknown setting)"));
+                items.Add(new DriftItem(DriftObjects.Database(instance), Field(setting.Name), Redaction.IsSecretSetting(setting.Name) ? Redaction.Hidden : Show(setting.Value), "(unknown setting)"));
             else if (!SettingComparison.Matches(setting.Value, actual.Row))
                 items.Add(Item(instance, actual, Show(setting.Value)));
         }
@@ -34,7 +35,9 @@ public static class SettingDrift
     public static string Field(string setting) => $"settings.{setting}";
 
     private static DriftItem Item(string instance, LiveSetting actual, string desired) =>
-        SettingAdoption.For(actual) is var (path, value)
+        Redaction.IsSecretSetting(actual.Name)
+            ? new DriftItem(DriftObjects.Database(instance), Field(actual.Name), Redaction.Hidden, "differs" + (actual.SetWithAlterSystem ? " (ALTER SYSTEM)" : ""))
+            : SettingAdoption.For(actual) is var (path, value)
             ? new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, Describe(actual), path, value)
             : new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, Describe(actual));
 

@@ -37,8 +37,8 @@ public static class SwarmDrift
 
     private static DriftItem Item(string service, string key, FieldChange field, EnvironmentSpec spec) =>
         ServiceFieldAdoption.For(key, field, spec) is var (path, value)
-            ? new DriftItem(DriftObjects.Service(service), field.Field, field.Desired, field.Live, path, value)
-            : new DriftItem(DriftObjects.Service(service), field.Field, field.Desired, field.Live);
+            ? new DriftItem(DriftObjects.Service(service), field.Field, field.DesiredShown, field.LiveShown, path, value)
+            : new DriftItem(DriftObjects.Service(service), field.Field, field.DesiredShown, field.LiveShown);
 
     private static string Name(string kind, string name) => kind switch
     {

@@ -1,13 +1,22 @@
 using System.Globalization;
 using Docker.DotNet.Models;
+using SwarmPgGitOps.Secrets;
 
 namespace SwarmPgGitOps.Swarm;
 
 public sealed record FieldChange(string Field, string Desired, string Live)
 {
-    /// <summary>For list fields only what was added and removed; for single values `live → desired`.</summary>
+    /// <summary>The desired value as a report may show it (<see cref="Redaction"/>).</summary>
+    public string DesiredShown => Redaction.IsSecretField(Field) ? Redaction.Hidden : Desired;
+
+    /// <summary>The live value as a report may show it: for env vars and args only how they differ.</summary>
+    public string LiveShown => Redaction.IsSecretField(Field) ? Redaction.DescribeDifference(Field, Desired, Live) : Live;
+
+    /// <summary>For list fields only what was added and removed; for single values `live → desired`; secret fields only how they differ.</summary>
     public string Summary()
     {
+        if (Redaction.IsSecretField(Field))
+            return $"{Field}: {LiveShown}";
         var want = Desired.Split(", ", StringSplitOptions.RemoveEmptyEntries);
         var have = Live.Split(", ", StringSplitOptions.RemoveEmptyEntries);
         if (want.Length <= 1 && have.Length <= 1)
