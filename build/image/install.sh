@@ -61,8 +61,13 @@ apt_install postgresql-common
 sed -ri 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf
 grep -qx 'create_main_cluster = false' /etc/postgresql-common/createcluster.conf || die "could not turn off create_main_cluster"
 
+# JIT comes with the server up to 17 and is its own package from 18 on: installed wherever it exists.
+jit=
+if apt-cache show "postgresql-$major-jit" >/dev/null 2>&1; then jit=postgresql-$major-jit; fi
+
 # Patroni's etcd3 DCS imports python3-etcd (etcd) and, through it, python3-dnspython (dns).
-apt_install "postgresql-$major" patroni etcd-server etcd-client pgbackrest haproxy \
+# shellcheck disable=SC2086 # $jit is one word or none
+apt_install "postgresql-$major" $jit patroni etcd-server etcd-client pgbackrest haproxy \
   python3-psycopg2 python3-etcd python3-dnspython util-linux ca-certificates iproute2 procps
 [ -x "$bin_dir/postgres" ] || die "$bin_dir/postgres is missing after the install"
 [ -z "$(ls -A "/etc/postgresql/$major" 2>/dev/null)" ] || die "a default cluster was created in /etc/postgresql/$major"
