@@ -23,4 +23,11 @@ if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
   echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/swarm-pg-gitops.conf
 fi
 apt-get update -qq
+# Debian 12 has postgresql-15 itself; Ubuntu (GitHub's runners) has it only from the PostgreSQL project's own apt
+# repository, which the postgresql-common package already there knows how to add.
+pgdg=/usr/share/postgresql-common/pgdg/apt.postgresql.org.sh
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]] && ! apt-cache show postgresql-15 >/dev/null 2>&1 && [ -x "$pgdg" ]; then
+  echo "prerequisites: postgresql-15 is not in this system's repositories; adding the PostgreSQL project's (apt.postgresql.org)"
+  "$pgdg" -y >/dev/null
+fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -11,9 +11,11 @@ async function main(files) {
     console.error("usage: node lint.js <workflow.yml>...");
     return 2;
   }
-  const lint = await createLinter();
   const findings = [];
   for (const file of files) {
+    // A fresh linter per file: one WebAssembly instance reused over all the workflows traps ("unreachable") once
+    // their total size grows past what its heap holds.
+    const lint = await createLinter();
     const name = relative(process.cwd(), file) || file;
     for (const { line, column, kind, message } of lint(readFileSync(file, "utf8"), name)) {
       findings.push({ file: name, line, column, kind, message });

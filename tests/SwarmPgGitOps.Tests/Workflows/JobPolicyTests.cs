@@ -52,3 +52,26 @@ public class JobPolicyTests
         Assert.Empty(overridden);
     }
 }
+
+/// <summary>A job that runs the unit tests on a GitHub runner first installs what they need, with the project's own script.</summary>
+public class UnitTestPrerequisitesTests
+{
+    public static TheoryData<string> Workflows() => WorkflowFiles.WorkflowNames();
+
+    [Theory]
+    [MemberData(nameof(Workflows))]
+    public void Unit_tests_run_only_after_the_prerequisites_script(string name)
+    {
+        var workflow = WorkflowFiles.Named(name);
+        foreach (var job in workflow.Jobs)
+        {
+            var runs = job.Steps.Select(s => Yaml.Scalar(s, "run") ?? "").ToList();
+            var tests = runs.FindIndex(r => r.Contains("dotnet test", StringComparison.Ordinal) || r.Contains("--target=Test", StringComparison.Ordinal));
+            if (tests < 0)
+                continue;
+            var prerequisites = runs.FindIndex(r => r.Contains("build/prerequisites.sh", StringComparison.Ordinal));
+            Assert.True(prerequisites >= 0 && prerequisites < tests,
+                $"{workflow.Path}: job {job.Id} runs the tests without `sudo build/prerequisites.sh` before them (the pg_hba agreement test needs a PostgreSQL server)");
+        }
+    }
+}
