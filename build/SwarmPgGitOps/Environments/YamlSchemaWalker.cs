@@ -56,7 +56,7 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
             || (type == typeof(long) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
             || (type == typeof(bool) && text is "true" or "false");
         if (!ok)
-            Fail(node, path, $"{Describe(path)} must be {KindName(type)}, got '{text}'", type == typeof(bool) ? "write true or false" : "write a whole number");
+            Fail(node, path, $"{Describe(path)} must be {KindName(type)}, got {PastedSecret.Quote(path, text)}", type == typeof(bool) ? "write true or false" : "write a whole number");
     }
 
     private void VisitDictionary(YamlNode node, Type valueType, string path)
@@ -102,7 +102,9 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
             var keyPath = Join(path, key);
             if (properties.TryGetValue(key, out var property))
             {
-                if (!(IsNullScalar(value) && IsOptional(property)))
+                if (property.PropertyType == typeof(string) && value is YamlScalarNode { Value: "" } empty && !IsNull(empty))
+                    Fail(value, keyPath, $"{Describe(keyPath)} is empty", IsRequired(property) ? "write its value between the quotes" : "write its value between the quotes, or remove the key to use the default");
+                else if (!(IsNullScalar(value) && IsOptional(property)))
                     Visit(value, property.PropertyType, keyPath);
                 else
                     map.Record(keyPath, (int)value.Start.Line, (int)value.Start.Column);
@@ -112,7 +114,8 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
                 var suggestion = Closest(key, properties.Keys);
                 if (suggestion is not null)
                     suggested.Add(suggestion);
-                Fail(keyNode, keyPath, $"unknown key '{key}' in {Describe(path)}",
+                var shown = PastedSecret.RandomLooking(key) ? "(not shown: it may be a secret)" : $"'{key}'";
+                Fail(keyNode, keyPath, $"unknown key {shown} in {Describe(path)}",
                     suggestion is null ? $"allowed keys: {string.Join(", ", properties.Keys)}" : $"did you mean '{suggestion}'?");
             }
         }
