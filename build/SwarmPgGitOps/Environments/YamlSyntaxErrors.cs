@@ -33,6 +33,10 @@ internal static partial class YamlSyntaxErrors
                 var (line, column) = AliasPosition(text, anchor.Groups[1].Value) ?? ((int)yaml.Start.Line, (int)yaml.Start.Column);
                 return new Diagnostic(file, line, column, $"alias *{anchor.Groups[1].Value} names no anchor", $"define it earlier with &{anchor.Groups[1].Value}, or write the value itself");
             }
+            if (EndsWithColon(text, (int)yaml.Start.Line, (int)yaml.Start.Column))
+                return new Diagnostic(file, (int)yaml.Start.Line, (int)yaml.Start.Column,
+                    "a value ending with ':' starts a mapping here",
+                    "put the value in quotes if the ':' belongs to it, and check it: an image's tag after ':' is never empty");
             var hint = message.Contains("duplicate key", StringComparison.OrdinalIgnoreCase)
                 ? "each key may appear once in a mapping: remove or merge the repeated one"
                 : IndentationHint;
@@ -53,6 +57,16 @@ internal static partial class YamlSyntaxErrors
                 return ((int)start.Start.Line, (int)start.Start.Column);
         }
         return null;
+    }
+
+    /// <summary>Whether the error is at a ':' that ends its line (`image: postgres:`), which YAML reads as a key.</summary>
+    private static bool EndsWithColon(string text, int line, int column)
+    {
+        var lines = text.Split('\n');
+        if (line < 1 || line > lines.Length)
+            return false;
+        var content = lines[line - 1].TrimEnd();
+        return content.Length == column && content.EndsWith(':');
     }
 
     private static (int Line, int Column)? FirstTabIndentation(string text)

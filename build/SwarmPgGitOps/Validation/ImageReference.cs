@@ -95,7 +95,7 @@ public sealed partial record ImageReference(string? Registry, string Repository,
         var hex = digest[(colon + 1)..];
         if (!DigestLengths.TryGetValue(algorithm, out var length))
             return new($"digest algorithm '{algorithm}' is not supported", "use a sha256 digest (sha384 and sha512 are also accepted)");
-        if (!LowerHex().IsMatch(hex))
+        if (hex.Length > 0 && !LowerHex().IsMatch(hex))
             return new($"{algorithm} digest is not lower-case hexadecimal", $"a {algorithm} digest is {length} characters 0-9 and a-f");
         if (hex.Length != length)
             return new($"{algorithm} digest has {hex.Length} hex digits instead of {length}",
