@@ -5,6 +5,7 @@ using SwarmPgGitOps.Pipeline;
 using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Swarm;
+using YamlDotNet.Core;
 
 namespace SwarmPgGitOps.Validation;
 
@@ -27,13 +28,16 @@ public static class SwarmNameValidator
     public static IReadOnlyList<Diagnostic> Validate(RenderedEnvironment rendered, EnvironmentDocument document, string artifactsPath)
     {
         DesiredStack desired;
+        IReadOnlyList<string> secretNames;
         try
         {
             desired = DesiredFrom(rendered);
+            secretNames = SecretNames(desired);
         }
-        catch (PipelineFailedException e)
+        catch (Exception e) when (e is PipelineFailedException or FormatException or OverflowException or KeyNotFoundException or YamlException)
         {
-            return [new Diagnostic($"{artifactsPath}/stack.yml", 0, 0, e.Message, "use only the secrets superuser_password and replication_password in templates/stack.yml.sbn")];
+            // What Deploy itself would fail on when it reads the stack back; the template is where to fix it.
+            return [new Diagnostic($"{artifactsPath}/stack.yml", 0, 0, $"Deploy cannot read the rendered stack: {e.Message}", "fix templates/stack.yml.sbn")];
         }
 
         var spec = document.Spec;
@@ -49,7 +53,7 @@ public static class SwarmNameValidator
         names.AddRange(desired.Networks.Select(n => new SwarmName("network", n.Name, DnsLabelLimit, network)));
         names.AddRange(desired.Configs.Select(c => new SwarmName("config", c.Name, ConfigOrSecretLimit, byStack)));
         names.Add(new SwarmName("config", DeployLock.NameFor(desired.Stack), ConfigOrSecretLimit, byStack));
-        names.AddRange(SecretNames(desired).Select(name => new SwarmName("secret", name, ConfigOrSecretLimit, byStack)));
+        names.AddRange(secretNames.Select(name => new SwarmName("secret", name, ConfigOrSecretLimit, byStack)));
 
         return names
             .Where(n => n.Name.Length > n.Limit)
