@@ -5,6 +5,8 @@ namespace SwarmPgGitOps.Environments;
 
 public sealed class EnvironmentSpec
 {
+    /// <summary>Whether production's stricter rules apply. Said by the file, never guessed from its name.</summary>
+    public required bool Production { get; init; }
     public required string Stack { get; init; }
     public required SwarmSpec Swarm { get; init; }
     public required List<NodeSpec> Nodes { get; init; }
@@ -81,7 +83,7 @@ public sealed class ReplicaSpec
 
 public sealed class AccessSpec
 {
-    /// <summary>Allows 0.0.0.0/0 and ::/0 rules; refused in prod whatever it says.</summary>
+    /// <summary>Allows 0.0.0.0/0 and ::/0 rules; an error in a production environment.</summary>
     public bool AllowAnyAddress { get; init; }
     public required ReplicationAccessSpec Replication { get; init; }
     public List<AccessRuleSpec> Rules { get; init; } = [];

@@ -9,6 +9,9 @@ public sealed class SourceMap(string file)
 
     internal void Record(string path, int line, int column) => _positions[path] = (line, column);
 
+    /// <summary>Whether the file writes this key itself (rather than leaving it to its default).</summary>
+    public bool Contains(string path) => _positions.ContainsKey(path);
+
     /// <summary>The position of the path, or of its nearest recorded parent.</summary>
     public (int Line, int Column) Locate(string path)
     {

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using SwarmPgGitOps.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 
@@ -23,32 +25,38 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
         return _errors;
     }
 
-    private void Visit(YamlNode node, Type type, string path)
+    /// <summary>Checks one value; <paramref name="key"/> is the key it stands under, if any.</summary>
+    private void Visit(YamlNode node, Type type, string path, YamlNode? key = null)
     {
-        map.Record(path, (int)node.Start.Line, (int)node.Start.Column);
+        // A problem with a block mapping or list as a whole (a missing key, the wrong kind) is shown at its key's line,
+        // not at its first entry; a scalar or a { } / [ ] collection starts on its key's line anyway.
+        var at = key is not null && node is YamlMappingNode { Style: not MappingStyle.Flow } or YamlSequenceNode { Style: not SequenceStyle.Flow }
+            ? key.Start
+            : node.Start;
+        map.Record(path, (int)at.Line, (int)at.Column);
         var target = Nullable.GetUnderlyingType(type) ?? type;
 
         if (target == typeof(string) || target == typeof(int) || target == typeof(long) || target == typeof(bool))
-            VisitScalar(node, target, path);
+            VisitScalar(node, target, path, at);
         else if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(Dictionary<,>))
-            VisitDictionary(node, target.GetGenericArguments()[1], path);
+            VisitDictionary(node, target.GetGenericArguments()[1], path, at);
         else if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(List<>))
-            VisitList(node, target.GetGenericArguments()[0], path);
+            VisitList(node, target.GetGenericArguments()[0], path, at);
         else
-            VisitObject(node, target, path);
+            VisitObject(node, target, path, at);
     }
 
-    private void VisitScalar(YamlNode node, Type type, string path)
+    private void VisitScalar(YamlNode node, Type type, string path, Mark at)
     {
         if (node is not YamlScalarNode scalar)
         {
-            Fail(node, path, $"{Describe(path)} must be {KindName(type)}, not a {NodeKind(node)}", $"write a single {KindName(type)} value");
+            Fail(at, path, $"{Describe(path)} must be {KindName(type)}, not a {NodeKind(node)}", $"write a single {KindName(type)} value");
             return;
         }
         var text = scalar.Value ?? "";
         if (IsNull(scalar))
         {
-            Fail(node, path, $"{Describe(path)} has no value", $"give {Describe(path)} {KindName(type)} value or remove the key");
+            Fail(at, path, $"{Describe(path)} has no value", $"give {Describe(path)} {KindName(type)} value or remove the key");
             return;
         }
         var ok = type == typeof(string)
@@ -56,39 +64,39 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
             || (type == typeof(long) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
             || (type == typeof(bool) && text is "true" or "false");
         if (!ok)
-            Fail(node, path, $"{Describe(path)} must be {KindName(type)}, got '{text}'", type == typeof(bool) ? "write true or false" : "write a whole number");
+            Fail(at, path, $"{Describe(path)} must be {KindName(type)}, got {PastedSecret.Quote(path, text)}", type == typeof(bool) ? "write true or false" : "write a whole number");
     }
 
-    private void VisitDictionary(YamlNode node, Type valueType, string path)
+    private void VisitDictionary(YamlNode node, Type valueType, string path, Mark at)
     {
         if (node is not YamlMappingNode mapping)
         {
-            Fail(node, path, $"{Describe(path)} must be a mapping of keys to values, not a {NodeKind(node)}", "write `key: value` lines under it");
+            Fail(at, path, $"{Describe(path)} must be a mapping of keys to values, not a {NodeKind(node)}", "write `key: value` lines under it");
             return;
         }
         foreach (var (key, value) in mapping.Children)
         {
             if (ScalarKey(key, path) is { } name)
-                Visit(value, valueType, Join(path, name));
+                Visit(value, valueType, Join(path, name), key);
         }
     }
 
-    private void VisitList(YamlNode node, Type itemType, string path)
+    private void VisitList(YamlNode node, Type itemType, string path, Mark at)
     {
         if (node is not YamlSequenceNode sequence)
         {
-            Fail(node, path, $"{Describe(path)} must be a list, not a {NodeKind(node)}", "write each item on its own line starting with `- `");
+            Fail(at, path, $"{Describe(path)} must be a list, not a {NodeKind(node)}", "write each item on its own line starting with `- `");
             return;
         }
         for (var i = 0; i < sequence.Children.Count; i++)
             Visit(sequence.Children[i], itemType, $"{path}[{i}]");
     }
 
-    private void VisitObject(YamlNode node, Type type, string path)
+    private void VisitObject(YamlNode node, Type type, string path, Mark at)
     {
         if (node is not YamlMappingNode mapping)
         {
-            Fail(node, path, $"{Describe(path)} must be a mapping, not a {NodeKind(node)}", "write its keys indented below it");
+            Fail(at, path, $"{Describe(path)} must be a mapping, not a {NodeKind(node)}", "write its keys indented below it");
             return;
         }
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
@@ -102,8 +110,10 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
             var keyPath = Join(path, key);
             if (properties.TryGetValue(key, out var property))
             {
-                if (!(IsNullScalar(value) && IsOptional(property)))
-                    Visit(value, property.PropertyType, keyPath);
+                if (property.PropertyType == typeof(string) && value is YamlScalarNode { Value: "" } empty && !IsNull(empty))
+                    Fail(value.Start, keyPath, $"{Describe(keyPath)} is empty", IsRequired(property) ? "write its value between the quotes" : "write its value between the quotes, or remove the key to use the default");
+                else if (!(IsNullScalar(value) && IsOptional(property)))
+                    Visit(value, property.PropertyType, keyPath, keyNode);
                 else
                     map.Record(keyPath, (int)value.Start.Line, (int)value.Start.Column);
             }
@@ -112,7 +122,8 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
                 var suggestion = Closest(key, properties.Keys);
                 if (suggestion is not null)
                     suggested.Add(suggestion);
-                Fail(keyNode, keyPath, $"unknown key '{key}' in {Describe(path)}",
+                var shown = PastedSecret.RandomLooking(key) ? "(not shown: it may be a secret)" : $"'{key}'";
+                Fail(keyNode.Start, keyPath, $"unknown key {shown} in {Describe(path)}",
                     suggestion is null ? $"allowed keys: {string.Join(", ", properties.Keys)}" : $"did you mean '{suggestion}'?");
             }
         }
@@ -122,7 +133,7 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
         {
             // A misspelt required key is one problem, already reported with its correction.
             if (IsRequired(property) && !present.Contains(key) && !suggested.Contains(key))
-                Fail(node, path, $"{Describe(path)} is missing required key '{key}'", $"add `{key}:` to {Describe(path)}");
+                Fail(at, path, $"{Describe(path)} is missing required key '{key}'", $"add `{key}:` to {Describe(path)}");
         }
     }
 
@@ -136,10 +147,10 @@ internal sealed class YamlSchemaWalker(SourceMap map, INamingConvention naming)
         return null;
     }
 
-    private void Fail(YamlNode node, string path, string message, string hint)
+    private void Fail(Mark at, string path, string message, string hint)
     {
-        map.Record(path, (int)node.Start.Line, (int)node.Start.Column);
-        _errors.Add(new Diagnostic(map.File, (int)node.Start.Line, (int)node.Start.Column, message, hint));
+        map.Record(path, (int)at.Line, (int)at.Column);
+        _errors.Add(new Diagnostic(map.File, (int)at.Line, (int)at.Column, message, hint));
     }
 
     private static bool IsRequired(PropertyInfo property) => property.GetCustomAttribute<RequiredMemberAttribute>() is not null;

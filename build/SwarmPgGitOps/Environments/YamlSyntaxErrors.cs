@@ -8,7 +8,8 @@ namespace SwarmPgGitOps.Environments;
 /// <summary>
 /// Turns YamlDotNet's syntax errors into diagnostics at the place a user must look. Some of its errors carry no
 /// position (an undefined alias, a tab in the indentation, an unclosed flow collection, which even escapes as an
-/// InvalidOperationException); for those the text is read again to find the spot.
+/// InvalidOperationException), and an unclosed one is reported where the parser gave up rather than where it starts;
+/// for those the text is read again to find the spot.
 /// </summary>
 internal static partial class YamlSyntaxErrors
 {
@@ -19,6 +20,11 @@ internal static partial class YamlSyntaxErrors
         if (FirstTabIndentation(text) is { } tab)
             return new Diagnostic(file, tab.Line, tab.Column, "a tab in the indentation: YAML indents with spaces only", "replace the tab with spaces");
 
+        if (UnclosedFlowCollection(text) is { } open
+            && (e is not YamlException thrown || (open.Line, open.Column).CompareTo(((int)thrown.Start.Line, (int)thrown.Start.Column)) < 0))
+            return new Diagnostic(file, open.Line, open.Column, $"this {open.Bracket} is never closed: the file is not valid YAML",
+                $"close it with {(open.Bracket == '{' ? '}' : ']')} on the same line");
+
         if (e is YamlException yaml)
         {
             var message = (yaml.InnerException?.Message ?? yaml.Message).Trim().TrimEnd('.');
@@ -27,16 +33,16 @@ internal static partial class YamlSyntaxErrors
                 var (line, column) = AliasPosition(text, anchor.Groups[1].Value) ?? ((int)yaml.Start.Line, (int)yaml.Start.Column);
                 return new Diagnostic(file, line, column, $"alias *{anchor.Groups[1].Value} names no anchor", $"define it earlier with &{anchor.Groups[1].Value}, or write the value itself");
             }
+            if (EndsWithColon(text, (int)yaml.Start.Line, (int)yaml.Start.Column))
+                return new Diagnostic(file, (int)yaml.Start.Line, (int)yaml.Start.Column,
+                    "a value ending with ':' starts a mapping here",
+                    "put the value in quotes if the ':' belongs to it, and check it: an image's tag after ':' is never empty");
             var hint = message.Contains("duplicate key", StringComparison.OrdinalIgnoreCase)
                 ? "each key may appear once in a mapping: remove or merge the repeated one"
                 : IndentationHint;
             return new Diagnostic(file, (int)yaml.Start.Line, (int)yaml.Start.Column, message, hint);
         }
 
-        // YamlDotNet's scanner throws InvalidOperationException, without a position, on some unclosed flow collections.
-        if (UnclosedFlowCollection(text) is { } open)
-            return new Diagnostic(file, open.Line, open.Column, $"this {open.Bracket} is never closed: the file is not valid YAML",
-                $"close it with {(open.Bracket == '{' ? '}' : ']')} on the same line");
         return new Diagnostic(file, 1, 1, "the file is not valid YAML", "look for an unclosed [ or { or quote");
     }
 
@@ -51,6 +57,16 @@ internal static partial class YamlSyntaxErrors
                 return ((int)start.Start.Line, (int)start.Start.Column);
         }
         return null;
+    }
+
+    /// <summary>Whether the error is at a ':' that ends its line (`image: postgres:`), which YAML reads as a key.</summary>
+    private static bool EndsWithColon(string text, int line, int column)
+    {
+        var lines = text.Split('\n');
+        if (line < 1 || line > lines.Length)
+            return false;
+        var content = lines[line - 1].TrimEnd();
+        return content.Length == column && content.EndsWith(':');
     }
 
     private static (int Line, int Column)? FirstTabIndentation(string text)
@@ -83,33 +99,67 @@ internal static partial class YamlSyntaxErrors
         return null;
     }
 
-    /// <summary>The innermost flow collection still open when the parser gave up.</summary>
+    /// <summary>
+    /// The innermost flow collection (`{...}` or `[...]`) not closed where it should be: by the end of the file, or by a
+    /// bracket of the other kind. Read from the text, because YamlDotNet gives up on an unclosed one before it reports
+    /// where it started. Quoted scalars, comments and block scalars (`|`, `>`) are skipped.
+    /// </summary>
     private static (int Line, int Column, char Bracket)? UnclosedFlowCollection(string text)
     {
         var open = new Stack<(int Line, int Column, char Bracket)>();
-        try
+        var lines = text.Replace("\r", "", StringComparison.Ordinal).Split('\n');
+        char? quote = null;
+        var blockScalarIndent = -1;
+        for (var l = 0; l < lines.Length; l++)
         {
-            var parser = new Parser(new StringReader(text));
-            while (parser.MoveNext())
+            var line = lines[l];
+            var indentation = line.Length - line.TrimStart(' ').Length;
+            if (blockScalarIndent >= 0 && quote is null && open.Count == 0)
             {
-                switch (parser.Current)
+                if (line.Trim().Length == 0 || indentation > blockScalarIndent)
+                    continue;
+                blockScalarIndent = -1;
+            }
+            for (var c = 0; c < line.Length; c++)
+            {
+                var ch = line[c];
+                if (quote is { } q)
                 {
-                    case MappingStart { Style: MappingStyle.Flow } m:
-                        open.Push(((int)m.Start.Line, (int)m.Start.Column, '{'));
-                        break;
-                    case SequenceStart { Style: SequenceStyle.Flow } s:
-                        open.Push(((int)s.Start.Line, (int)s.Start.Column, '['));
-                        break;
-                    case MappingEnd or SequenceEnd when open.Count > 0:
-                        open.Pop();
-                        break;
+                    if (ch == '\\' && q == '"')
+                        c++;
+                    else if (ch == q && !(q == '\'' && c + 1 < line.Length && line[c + 1] == '\''))
+                        quote = null;
+                    else if (ch == q)
+                        c++;
+                    continue;
                 }
+                if (ch == '#' && (c == 0 || line[c - 1] is ' ' or '\t'))
+                    break;
+                var startsValue = AtValueStart(line, c, inFlow: open.Count > 0);
+                if (ch is '"' or '\'' && startsValue)
+                    quote = ch;
+                else if (ch is '{' or '[' && startsValue)
+                    open.Push((l + 1, c + 1, ch));
+                else if (ch is '}' or ']' && open.Count > 0)
+                {
+                    if (open.Peek().Bracket != (ch == '}' ? '{' : '['))
+                        return open.Peek();
+                    open.Pop();
+                }
+                else if (ch is '|' or '>' && open.Count == 0 && startsValue)
+                    blockScalarIndent = indentation;
             }
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
-        {
-        }
         return open.Count > 0 ? open.Peek() : null;
+    }
+
+    /// <summary>The first character of a value: at the line's start, after `- `, `? ` or `key: `, or inside brackets after `{`, `[` or `,`.</summary>
+    private static bool AtValueStart(string line, int column, bool inFlow)
+    {
+        var before = line[..column].TrimEnd();
+        if (before.Length == 0 || (inFlow && before[^1] is '{' or '[' or ','))
+            return true;
+        return before[^1] is ':' or '-' or '?' && (column > before.Length || inFlow && before[^1] == ':');
     }
 
     [GeneratedRegex("^The anchor '(.*)' does not exists?$")]

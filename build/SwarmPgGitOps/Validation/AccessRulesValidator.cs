@@ -14,6 +14,7 @@ namespace SwarmPgGitOps.Validation;
 public static class AccessRulesValidator
 {
     private const string RulesPrefix = "access.rules[";
+    private const string ReplicationOrigin = "access.replication";
 
     public static IReadOnlyList<Diagnostic> Validate(RenderedEnvironment rendered, EnvironmentDocument document, string? artifactsPath = null)
     {
@@ -78,10 +79,38 @@ public static class AccessRulesValidator
         if (!origins.TryGetValue(diagnostic.Line, out var origin) || !origin.StartsWith("access", StringComparison.Ordinal))
             return diagnostic;
 
-        var key = origin.StartsWith(RulesPrefix, StringComparison.Ordinal) && diagnostic.Line <= lines.Length
-            ? KeyAt(origin, lines[diagnostic.Line - 1], diagnostic.Column, document)
+        var key = diagnostic.Line > lines.Length ? origin
+            : origin.StartsWith(RulesPrefix, StringComparison.Ordinal) ? KeyAt(origin, lines[diagnostic.Line - 1], diagnostic.Column, document)
+            : origin == ReplicationOrigin ? ReplicationKeyAt(lines[diagnostic.Line - 1], diagnostic.Column, document.Map)
             : origin;
         return document.Map.Error(key, $"{origin}: {diagnostic.Message}", diagnostic.Hint) with { Severity = diagnostic.Severity };
+    }
+
+    /// <summary>
+    /// The replication rule (`host replication &lt;user&gt; &lt;address&gt; scram-sha-256`): its user and address come from keys
+    /// of their own, the address from network.subnet when access.replication.address is left out.
+    /// </summary>
+    private static string ReplicationKeyAt(string renderedLine, int column, SourceMap map)
+    {
+        var address = map.Contains($"{ReplicationOrigin}.address") ? $"{ReplicationOrigin}.address"
+            : map.Contains("network.subnet") ? "network.subnet" : ReplicationOrigin;
+        return FieldAt(HbaTokenizer.Tokenize(renderedLine).Fields, column) switch
+        {
+            2 => $"{ReplicationOrigin}.user",
+            3 => address,
+            _ => ReplicationOrigin,
+        };
+    }
+
+    /// <summary>The index of the field the rendered column falls in, or -1.</summary>
+    private static int FieldAt(IReadOnlyList<IReadOnlyList<HbaLexeme>> fields, int column)
+    {
+        var offset = column - 1;
+        var index = -1;
+        for (var i = 0; i < fields.Count && fields[i][0].Offset <= offset; i++)
+            index = i;
+        var last = fields.Count > 0 ? fields[^1][^1] : null;
+        return last is null || offset > last.Offset + last.Text.Length ? -1 : index;
     }
 
     /// <summary>The key of the rule whose value the rendered column falls in: type, database, user, address, method or options.&lt;name&gt;.</summary>
@@ -89,11 +118,8 @@ public static class AccessRulesValidator
     {
         var fields = HbaTokenizer.Tokenize(renderedLine).Fields;
         var offset = column - 1;
-        var index = -1;
-        for (var i = 0; i < fields.Count && fields[i][0].Offset <= offset; i++)
-            index = i;
-        var last = fields.Count > 0 ? fields[^1][^1] : null;
-        if (index < 0 || last is null || offset > last.Offset + last.Text.Length)
+        var index = FieldAt(fields, column);
+        if (index < 0)
             return rulePath;
 
         var ruleIndex = int.Parse(rulePath[RulesPrefix.Length..^1], System.Globalization.CultureInfo.InvariantCulture);

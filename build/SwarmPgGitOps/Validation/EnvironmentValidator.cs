@@ -24,6 +24,7 @@ public static partial class EnvironmentValidator
         CheckPlacementAndPorts(spec, map, errors);
         CheckSecrets(document, errors);
         CheckNetwork(spec, map, errors);
+        CheckAccess(document, errors);
         CheckLimits(spec, map, errors);
         return errors;
     }
@@ -31,7 +32,7 @@ public static partial class EnvironmentValidator
     private static void CheckNames(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
     {
         if (!StackName().IsMatch(spec.Stack))
-            errors.Add(map.Error("stack", $"stack name '{spec.Stack}' is not valid", "use lowercase letters, digits, '-' and '_', starting with a letter or digit"));
+            errors.Add(map.Error("stack", $"stack name {Quote("stack", spec.Stack)} is not valid", "use lowercase letters, digits, '-' and '_', starting with a letter or digit"));
 
         var services = new Dictionary<string, string>(StringComparer.Ordinal);
         AddService(spec.Primary.Name, "primary.name");
@@ -44,9 +45,9 @@ public static partial class EnvironmentValidator
             var slot = spec.Replicas[i].Slot;
             var path = $"replicas[{i}].slot";
             if (!SlotName().IsMatch(slot))
-                errors.Add(map.Error(path, $"{path} '{slot}' is not a valid replication slot name", "use 1 to 63 lowercase letters, digits and '_'"));
+                errors.Add(map.Error(path, $"{path} {Quote(path, slot)} is not a valid replication slot name", "use 1 to 63 lowercase letters, digits and '_'"));
             else if (!slots.TryAdd(slot, path))
-                errors.Add(map.Error(path, $"{path} '{slot}' is used twice", $"{slots[slot]} uses it already: give every replica its own slot"));
+                errors.Add(map.Error(path, $"{path} {Quote(path, slot)} is used twice", $"{slots[slot]} uses it already: give every replica its own slot"));
         }
 
         var nodes = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -54,7 +55,7 @@ public static partial class EnvironmentValidator
         {
             var path = $"nodes[{i}].name";
             if (!nodes.TryAdd(spec.Nodes[i].Name, path))
-                errors.Add(map.Error(path, $"{path} '{spec.Nodes[i].Name}' is used twice", $"{nodes[spec.Nodes[i].Name]} uses it already: list every node once, with all its labels"));
+                errors.Add(map.Error(path, $"{path} {Quote(path, spec.Nodes[i].Name)} is used twice", $"{nodes[spec.Nodes[i].Name]} uses it already: list every node once, with all its labels"));
         }
 
         if (spec.Replicas.Count == 0)
@@ -63,9 +64,9 @@ public static partial class EnvironmentValidator
         void AddService(string name, string path)
         {
             if (!ServiceName().IsMatch(name))
-                errors.Add(map.Error(path, $"{path} '{name}' is not a valid service name", "use lowercase letters, digits and '-', starting with a letter (it becomes a DNS name)"));
+                errors.Add(map.Error(path, $"{path} {Quote(path, name)} is not a valid service name", "use lowercase letters, digits and '-', starting with a letter and not ending with '-' (it becomes a DNS name)"));
             else if (!services.TryAdd(name, path))
-                errors.Add(map.Error(path, $"{path} '{name}' is used twice", $"{services[name]} uses it already: service names must be unique"));
+                errors.Add(map.Error(path, $"{path} {Quote(path, name)} is used twice", $"{services[name]} uses it already: service names must be unique"));
         }
     }
 
@@ -79,36 +80,35 @@ public static partial class EnvironmentValidator
             return;
         }
         if (swarm.EndpointEnv is not null && !EnvironmentVariableName().IsMatch(swarm.EndpointEnv))
-            errors.Add(map.Error("swarm.endpoint_env", $"'{swarm.EndpointEnv}' is not an environment variable name", "use uppercase letters, digits and '_'"));
+            errors.Add(map.Error("swarm.endpoint_env", $"swarm.endpoint_env {Quote("swarm.endpoint_env", swarm.EndpointEnv)} is not an environment variable name", "use uppercase letters, digits and '_'"));
 
         if (swarm.Endpoint is { } endpoint)
         {
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("unix" or "tcp" or "npipe"))
-                errors.Add(map.Error("swarm.endpoint", $"swarm.endpoint '{endpoint}' is not a Docker endpoint", "write unix:///path/to/docker.sock or tcp://host:2376"));
+                errors.Add(map.Error("swarm.endpoint", $"swarm.endpoint {Quote("swarm.endpoint", endpoint)} is not a Docker endpoint", "write unix:///path/to/docker.sock or tcp://host:2376"));
             else if (uri.Scheme == "tcp" && swarm.Tls is null)
-                errors.Add(map.Error("swarm.endpoint", $"swarm.endpoint '{endpoint}' is plain TCP without TLS", "an open Docker API is root on the node: add swarm.tls with the client certificate"));
+                errors.Add(map.Error("swarm.endpoint", $"swarm.endpoint {Quote("swarm.endpoint", endpoint)} is plain TCP without TLS", "an open Docker API is root on the node: add swarm.tls with the client certificate"));
         }
 
         if (swarm.Tls is { } tls && (tls.CertPath is null) == (tls.CertPathEnv is null))
             errors.Add(map.Error("swarm.tls", "swarm.tls needs exactly one of 'cert_path' and 'cert_path_env'", "name the folder with ca.pem, cert.pem and key.pem, or the variable that holds it"));
         if (swarm.Tls?.CertPathEnv is { } certEnv && !EnvironmentVariableName().IsMatch(certEnv))
-            errors.Add(map.Error("swarm.tls.cert_path_env", $"'{certEnv}' is not an environment variable name", "use uppercase letters, digits and '_'"));
+            errors.Add(map.Error("swarm.tls.cert_path_env", $"swarm.tls.cert_path_env {Quote("swarm.tls.cert_path_env", certEnv)} is not an environment variable name", "use uppercase letters, digits and '_'"));
         if (swarm.Tls is { Verify: false } && document.IsProduction)
-            errors.Add(map.Error("swarm.tls.verify", "swarm.tls.verify is false in prod", "verify the manager's certificate in production"));
+            errors.Add(map.Error("swarm.tls.verify", "swarm.tls.verify is false in a production environment", "verify the manager's certificate in production"));
     }
 
     private static void CheckImage(PostgresSpec postgres, SourceMap map, List<Diagnostic> errors)
     {
-        var image = postgres.Image;
-        var hasDigest = image.Contains("@sha256:", StringComparison.Ordinal);
-        var lastSegment = image.Split('/')[^1];
-        var tag = lastSegment.Contains(':') ? lastSegment[(lastSegment.IndexOf(':') + 1)..] : null;
-        if (!hasDigest && tag is null or "latest")
-            errors.Add(map.Error("postgres.image", $"postgres.image '{image}' is not pinned", "use a fixed tag such as postgres:15.10-bookworm, or a digest (@sha256:...); never latest"));
+        const string at = "postgres.image";
+        if (ImageReference.Check(postgres.Image, out var image) is { } problem)
+            errors.Add(map.Error(at, $"{at} {problem.Message}", problem.Hint));
+        else if (image is { Digest: null, Tag: null or "latest" })
+            errors.Add(map.Error(at, $"{at} {Quote(at, postgres.Image)} is not pinned", "use a fixed tag such as postgres:15.10-bookworm, or a digest (@sha256:...); never latest"));
 
         if (postgres.Major < OldestSupportedMajor)
             errors.Add(map.Error("postgres.major", $"postgres.major {postgres.Major} is not supported", $"use PostgreSQL {OldestSupportedMajor} or newer"));
-        else if (tag is not null && LeadingNumber().Match(tag) is { Success: true } m && int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture) != postgres.Major)
+        else if (image?.Tag is { } tag && LeadingNumber().Match(tag) is { Success: true } m && int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture) != postgres.Major)
             errors.Add(map.Error("postgres.major", $"postgres.major {postgres.Major} does not match the image tag '{tag}'", "set major to the image's PostgreSQL version: the scripts use /usr/lib/postgresql/<major>/bin"));
     }
 
@@ -118,9 +118,9 @@ public static partial class EnvironmentValidator
         var map = document.Map;
         const string at = "postgres.settings";
         if (settings.WalLevel is not ("replica" or "logical"))
-            errors.Add(map.Error($"{at}.wal_level", $"wal_level '{settings.WalLevel}' cannot feed replicas", "use replica (or logical)"));
+            errors.Add(map.Error($"{at}.wal_level", $"wal_level {Quote($"{at}.wal_level", settings.WalLevel)} cannot feed replicas", "use replica (or logical)"));
         if (settings.PasswordEncryption != "scram-sha-256")
-            errors.Add(map.Error($"{at}.password_encryption", $"password_encryption '{settings.PasswordEncryption}' is weaker than SCRAM", "use scram-sha-256"));
+            errors.Add(map.Error($"{at}.password_encryption", $"password_encryption {Quote($"{at}.password_encryption", settings.PasswordEncryption)} is weaker than SCRAM", "use scram-sha-256"));
         if (!settings.HotStandby)
             errors.Add(map.Warning($"{at}.hot_standby", "hot_standby is false: replicas will not answer read queries", "set it to true unless the replicas are only for failover"));
 
@@ -133,7 +133,7 @@ public static partial class EnvironmentValidator
         }
         else if (!WalSize().IsMatch(settings.MaxSlotWalKeepSize))
         {
-            errors.Add(map.Error($"{at}.max_slot_wal_keep_size", $"max_slot_wal_keep_size '{settings.MaxSlotWalKeepSize}' is not a size", "write a number with kB, MB, GB or TB, such as 4GB"));
+            errors.Add(map.Error($"{at}.max_slot_wal_keep_size", $"max_slot_wal_keep_size {Quote($"{at}.max_slot_wal_keep_size", settings.MaxSlotWalKeepSize)} is not a size", "write a number with kB, MB, GB or TB, such as 4GB"));
         }
 
         foreach (var key in settings.Extra.Keys)
@@ -143,7 +143,7 @@ public static partial class EnvironmentValidator
             if (PostgresSettings.IsManaged(key))
                 errors.Add(map.Error(path, $"'{key}' cannot be set in extra", "the pipeline sets it; use the matching key under postgres.settings, or the topology keys"));
             else if (!SettingName().IsMatch(key))
-                errors.Add(map.Error(path, $"'{key}' is not a PostgreSQL setting name", "use lowercase letters, digits, '_' and '.'"));
+                errors.Add(map.Error(path, $"{Quote(path, key)} is not a PostgreSQL setting name", "use lowercase letters, digits, '_' and '.'"));
         }
     }
 
@@ -191,24 +191,34 @@ public static partial class EnvironmentValidator
             if (kinds != 1)
                 errors.Add(map.Error(path, $"{path} needs exactly one of env, file or generate", "name the CI variable (env: PROD_PG_PASSWORD) or the file that holds the value; never the value itself"));
             if (source.Env is { } env && !EnvironmentVariableName().IsMatch(env))
-                errors.Add(map.Error($"{path}.env", $"'{env}' is not an environment variable name", "use uppercase letters, digits and '_'"));
+                errors.Add(map.Error($"{path}.env", $"{path}.env {Quote($"{path}.env", env)} is not an environment variable name", "use uppercase letters, digits and '_': name the variable that holds the password, never the password itself"));
             if (source.Generate && document.IsProduction)
-                errors.Add(map.Error($"{path}.generate", "generated passwords are for local environments, not prod", "supply prod passwords from CI secrets with env:"));
+                errors.Add(map.Error($"{path}.generate", "generated passwords are for local environments, not production", "supply production passwords from CI secrets with env:"));
         }
         if (secrets.SuperuserPassword.Env is { } a && a == secrets.ReplicationPassword.Env)
-            errors.Add(map.Error("secrets.replication_password.env", $"both passwords come from {a}", "the replication role must not share the superuser's password"));
+            errors.Add(map.Error("secrets.replication_password.env", "secrets.replication_password.env names the same variable as secrets.superuser_password.env",
+                "the replication role must not share the superuser's password: give each password its own variable"));
     }
 
     private static void CheckNetwork(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
     {
         if (!ServiceName().IsMatch(spec.Network.Name))
-            errors.Add(map.Error("network.name", $"network.name '{spec.Network.Name}' is not valid", "use lowercase letters, digits and '-'"));
+            errors.Add(map.Error("network.name", $"network.name {Quote("network.name", spec.Network.Name)} is not valid", "use lowercase letters, digits and '-'"));
         if (!Cidr.IsNetwork(spec.Network.Subnet))
-            errors.Add(map.Error("network.subnet", $"network.subnet '{spec.Network.Subnet}' is not a network in CIDR form", "write it like 10.201.0.0/24, with the host bits zero"));
-        if (spec.Access.Replication.Address is { } address && !Cidr.IsNetwork(address))
-            errors.Add(map.Error("access.replication.address", $"'{address}' is not a network in CIDR form", "leave it out to use network.subnet, or write it like 10.201.0.0/24"));
-        if (!RoleName().IsMatch(spec.Access.Replication.User))
-            errors.Add(map.Error("access.replication.user", $"'{spec.Access.Replication.User}' is not a plain role name", "use lowercase letters, digits and '_'"));
+            errors.Add(map.Error("network.subnet", $"network.subnet {Quote("network.subnet", spec.Network.Subnet)} is not a network in CIDR form", "write it like 10.201.0.0/24, with the host bits zero"));
+    }
+
+    private static void CheckAccess(EnvironmentDocument document, List<Diagnostic> errors)
+    {
+        var access = document.Spec.Access;
+        var map = document.Map;
+        if (access.AllowAnyAddress && document.IsProduction)
+            errors.Add(map.Error("access.allow_any_address", "access.allow_any_address is true in a production environment",
+                "production never allows rules open to any address: remove the key and list the client networks"));
+        if (access.Replication.Address is { } address && !Cidr.IsNetwork(address))
+            errors.Add(map.Error("access.replication.address", $"access.replication.address {Quote("access.replication.address", address)} is not a network in CIDR form", "leave it out to use network.subnet, or write it like 10.201.0.0/24"));
+        if (!RoleName().IsMatch(access.Replication.User))
+            errors.Add(map.Error("access.replication.user", $"access.replication.user {Quote("access.replication.user", access.Replication.User)} is not a plain role name", "use lowercase letters, digits and '_'"));
     }
 
     private static void CheckLimits(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
@@ -240,13 +250,15 @@ public static partial class EnvironmentValidator
         }
     }
 
+    private static string Quote(string path, string value) => PastedSecret.Quote(path, value);
+
     private static bool Matches(NodeSpec node, Dictionary<string, string> placement) =>
         placement.All(p => node.Labels.TryGetValue(p.Key, out var v) && v == p.Value);
 
     private static string Describe(Dictionary<string, string> placement) => string.Join(", ", placement.Select(p => $"{p.Key}={p.Value}"));
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,40}$")] private static partial Regex StackName();
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,40}$")] private static partial Regex ServiceName();
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")] private static partial Regex StackName();
+    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$")] private static partial Regex ServiceName();
     [GeneratedRegex("^[a-z0-9_]{1,63}$")] private static partial Regex SlotName();
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")] private static partial Regex RoleName();
     [GeneratedRegex("^[A-Z_][A-Z0-9_]*$")] private static partial Regex EnvironmentVariableName();

@@ -31,7 +31,7 @@ public static class RenderedStackValidator
             stream.Load(new StringReader(rendered.File("stack.yml").Content));
             root = (YamlMappingNode)stream.Documents[0].RootNode;
         }
-        catch (Exception e) when (e is YamlException or InvalidCastException or ArgumentOutOfRangeException)
+        catch (Exception e) when (e is YamlException or InvalidCastException or ArgumentException)
         {
             var (line, column) = e is YamlException y ? ((int)y.Start.Line, (int)y.Start.Column) : (1, 1);
             return [new Diagnostic(file, line, column, $"the rendered stack is not valid YAML: {e.Message}", "fix templates/stack.yml.sbn")];

@@ -17,13 +17,21 @@ public sealed class Validator(ProjectLayout layout)
 
         var diagnostics = new List<Diagnostic>();
         diagnostics.AddRange(EnvironmentValidator.Validate(document));
+        var environmentValid = !diagnostics.Any(d => d.IsError);
 
         var rendered = _renderer.Render(document);
         diagnostics.AddRange(rendered.Diagnostics);
         if (rendered.Value is { } artifacts)
         {
             var artifactsPath = layout.Display(layout.ArtifactsFor(environment));
-            diagnostics.AddRange(RenderedStackValidator.Validate(artifacts, document, artifactsPath));
+            // A stack rendered from a broken value would only repeat that error, at a place the user does not edit.
+            if (environmentValid)
+            {
+                var stack = RenderedStackValidator.Validate(artifacts, document, artifactsPath);
+                diagnostics.AddRange(stack);
+                if (!stack.Any(d => d.IsError))
+                    diagnostics.AddRange(SwarmNameValidator.Validate(artifacts, document, artifactsPath));
+            }
             diagnostics.AddRange(AccessRulesValidator.Validate(artifacts, document, artifactsPath));
         }
         return new ValidationReport(environment, document, rendered.Value, diagnostics);

@@ -6,7 +6,7 @@ namespace SwarmPgGitOps.Tests.BadInput;
 /// <summary>
 /// Bad environment files, each validated through the real entry point on a scratch project. A case names the shipped
 /// file it starts from, the edit, where the diagnostic must point and what it must say. Non-production cases are written
-/// as environments/qa.yml, production ones as environments/prod.yml (prod gets the strictest checks).
+/// as environments/qa.yml, production ones (production: true) as environments/prod.yml or environments/prod-eu.yml.
 /// </summary>
 [Trait("Category", "BadInput")]
 public class EnvironmentFileCases
@@ -16,8 +16,17 @@ public class EnvironmentFileCases
     private static BadInputCase Qa(Func<string, string> edit, Locator at, string message, Severity severity = Severity.Error, string? notExpected = null) =>
         new("lab", "qa", edit, at, message, severity, NotExpected: notExpected);
 
-    private static BadInputCase Prod(Func<string, string> edit, Locator at, string message, Severity severity = Severity.Error) =>
-        new("prod", "prod", edit, at, message, severity);
+    private static BadInputCase Prod(Func<string, string> edit, Locator at, string message, Severity severity = Severity.Error, string? notExpected = null) =>
+        new("prod", "prod", edit, at, message, severity, NotExpected: notExpected);
+
+    /// <summary>A production environment whose file name does not say so: production: true alone gives production's rules.</summary>
+    private static BadInputCase ProdEu(Func<string, string> edit, Locator at, string message) =>
+        new("prod", "prod-eu", edit.Then(Replace("stack: pg-prod", "stack: pg-prod-eu")), at, message);
+
+    // A pasted password: long and random-looking. It must never appear in a message.
+    private const string Pasted = "Xk9mQ2vL8pR4tZ7wY1nB6cD";
+
+    private static string LongName(string start, int length) => start + new string('x', length - start.Length);
 
     private static Func<string, string> Rule(string find, string replace) => Replace(LabRule, LabRule.Replace(find, replace, StringComparison.Ordinal));
 
@@ -52,11 +61,11 @@ public class EnvironmentFileCases
             "Duplicate key stack (hint: each key may appear once in a mapping"),
         ["duplicate key: flow mapping"] = Qa(Replace("placement: { purpose: master }", "placement: { purpose: master, purpose: worker }"), At("purpose: worker }"),
             "Duplicate key purpose"),
-        ["missing key: top level"] = Qa(Replace("stack: pg-lab\n", ""), At("swarm:"),
+        ["missing key: top level"] = Qa(Replace("stack: pg-lab\n", ""), At("production:"),
             "the file is missing required key 'stack' (hint: add `stack:` to the file)"),
-        ["missing key: nested"] = Qa(Replace("  port: 5432\n", ""), At("placement: { purpose: master }"),
+        ["missing key: nested"] = Qa(Replace("  port: 5432\n", ""), At("primary:"),
             "'primary' is missing required key 'port'"),
-        ["missing key: secret"] = Qa(Replace("  replication_password: { generate: true }\n", ""), At("superuser_password"),
+        ["missing key: secret"] = Qa(Replace("  replication_password: { generate: true }\n", ""), At("secrets:"),
             "'secrets' is missing required key 'replication_password'"),
         ["missing value"] = Qa(Replace("image: swarm-pg/postgres:15-lab", "image:"), After("image:"),
             "'postgres.image' has no value"),
@@ -135,24 +144,24 @@ public class EnvironmentFileCases
             "swarm.endpoint 'tcp://192.168.77.11:2375' is plain TCP without TLS"),
         ["endpoint: not a Docker endpoint"] = Qa(Replace("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", "endpoint: https://192.168.77.11"), Value("endpoint: https"),
             "swarm.endpoint 'https://192.168.77.11' is not a Docker endpoint"),
-        ["endpoint: both kinds"] = Qa(Replace("  endpoint: unix", "  endpoint_env: LAB_DOCKER_HOST\n  endpoint: unix"), At("endpoint_env"),
+        ["endpoint: both kinds"] = Qa(Replace("  endpoint: unix", "  endpoint_env: LAB_DOCKER_HOST\n  endpoint: unix"), At("swarm:"),
             "swarm needs exactly one of 'endpoint' and 'endpoint_env'"),
         ["endpoint_env: bad name"] = Prod(Replace("endpoint_env: PROD_DOCKER_HOST", "endpoint_env: docker-host"), Value("endpoint_env: docker-host"),
             "'docker-host' is not an environment variable name"),
-        ["tls: two sources"] = Prod(Replace("    cert_path_env: PROD_DOCKER_CERT_PATH", "    cert_path_env: PROD_DOCKER_CERT_PATH\n    cert_path: /etc/docker/certs"), At("cert_path_env"),
+        ["tls: two sources"] = Prod(Replace("    cert_path_env: PROD_DOCKER_CERT_PATH", "    cert_path_env: PROD_DOCKER_CERT_PATH\n    cert_path: /etc/docker/certs"), At("tls:"),
             "swarm.tls needs exactly one of 'cert_path' and 'cert_path_env'"),
         ["tls: verify off in prod"] = Prod(Replace("    cert_path_env: PROD_DOCKER_CERT_PATH", "    cert_path_env: PROD_DOCKER_CERT_PATH\n    verify: false"), Value("verify: false"),
-            "swarm.tls.verify is false in prod"),
+            "swarm.tls.verify is false in a production environment"),
         ["secret: no source"] = Qa(Replace("superuser_password: { generate: true }", "superuser_password: { generate: false }"), At("{ generate: false }"),
             "secrets.superuser_password needs exactly one of env, file or generate"),
         ["secret: two sources"] = Qa(Replace("superuser_password: { generate: true }", "superuser_password: { generate: true, env: QA_PG_PASSWORD }"), At("{ generate: true, env"),
             "secrets.superuser_password needs exactly one of env, file or generate"),
         ["secret: variable name"] = Prod(Replace("env: PROD_PG_SUPERUSER_PASSWORD", "env: prod_pg_superuser_password"), Value("env: prod_pg_superuser_password"),
-            "'prod_pg_superuser_password' is not an environment variable name"),
+            "secrets.superuser_password.env (value not shown: it may be a secret) is not an environment variable name", notExpected: "prod_pg_superuser_password"),
         ["secret: one variable for both"] = Prod(Replace("env: PROD_PG_REPLICATION_PASSWORD", "env: PROD_PG_SUPERUSER_PASSWORD"), Value("env: PROD_PG_SUPERUSER_PASSWORD", 2),
-            "both passwords come from PROD_PG_SUPERUSER_PASSWORD"),
+            "secrets.replication_password.env names the same variable as secrets.superuser_password.env"),
         ["secret: generated in prod"] = Prod(Replace("{ env: PROD_PG_SUPERUSER_PASSWORD }", "{ generate: true }"), Value("generate: true"),
-            "generated passwords are for local environments, not prod"),
+            "generated passwords are for local environments, not production"),
         ["secret: a value instead of its source"] = Qa(Replace("superuser_password: { generate: true }", "superuser_password: { value: hunter2 }"), At("value: hunter2"),
             "unknown key 'value' in 'secrets.superuser_password'"),
 
@@ -205,6 +214,88 @@ public class EnvironmentFileCases
             "access.rules[0]: a local rule has no address"),
         ["rule: host without an address"] = Qa(Rule("address: 192.168.77.0/24, ", ""), At(LabRule.Replace("address: 192.168.77.0/24, ", "")),
             "access.rules[0]: a host rule needs an address", notExpected: "end-of-line"),
+
+        // ---- image references: Docker's reference grammar, reported at postgres.image ----
+        ["image: empty tag"] = Qa(Replace("image: swarm-pg/postgres:15-lab", "image: \"swarm-pg/postgres:\""), Value("image: \"swarm-pg"),
+            "postgres.image has an empty tag: nothing follows the ':' after 'swarm-pg/postgres' (hint: write the tag after ':'", notExpected: "stack.yml"),
+        ["image: empty tag, unquoted"] = Qa(Replace("image: swarm-pg/postgres:15-lab", "image: swarm-pg/postgres:"), At(":\n  major"),
+            "a value ending with ':' starts a mapping here (hint: put the value in quotes if the ':' belongs to it, and check it: an image's tag after ':' is never empty)"),
+        ["image: ${VAR} interpolation"] = Qa(Replace("image: swarm-pg/postgres:15-lab", "image: ${PG_IMAGE}"), Value("image: ${PG_IMAGE}"),
+            "postgres.image uses ${PG_IMAGE}, but environment files are not interpolated: the text is taken as it is (hint: write the image reference itself"),
+        ["image: upper case"] = Qa(Replace("image: swarm-pg/postgres:15-lab", "image: swarm-pg/Postgres:15-lab"), Value("image: swarm-pg/Postgres"),
+            "postgres.image repository 'swarm-pg/Postgres' has upper-case letters (hint: Docker repository names are lower case: write swarm-pg/postgres)"),
+        ["image: digest of the wrong length"] = Qa(Replace("image: swarm-pg/postgres:15-lab", "image: postgres@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde"),
+            Value("image: postgres@"), "postgres.image sha256 digest has 63 hex digits instead of 64 (hint: copy the whole digest"),
+        ["image: digest algorithm"] = Qa(Replace("image: swarm-pg/postgres:15-lab", "image: postgres@md5:0123456789abcdef0123456789abcdef"), Value("image: postgres@"),
+            "postgres.image digest algorithm 'md5' is not supported (hint: use a sha256 digest"),
+        ["image: tag starting with '-'"] = Qa(Replace("image: swarm-pg/postgres:15-lab", "image: postgres:-15"), Value("image: postgres:-15"),
+            "postgres.image tag '-15' is not a valid tag"),
+        ["image: registry port"] = Qa(Replace("image: swarm-pg/postgres:15-lab", "image: registry.example.com:50o0/postgres:15"), Value("image: registry"),
+            "postgres.image registry 'registry.example.com:50o0' is not a host name or address with an optional port"),
+
+        // ---- production is said by the file (production: true), not by its name ----
+        ["production: prod-eu.yml gets production's rules"] = ProdEu(Replace("{ env: PROD_PG_SUPERUSER_PASSWORD }", "{ generate: true }"), Value("generate: true"),
+            "generated passwords are for local environments, not production"),
+        ["production: allow_any_address"] = ProdEu(Replace("access:\n", "access:\n  allow_any_address: true\n"), Value("allow_any_address: true"),
+            "access.allow_any_address is true in a production environment (hint: production never allows rules open to any address"),
+        ["production: key missing"] = Qa(Replace("production: false\n", ""), At("stack: pg-lab"),
+            "the file is missing required key 'production' (hint: add `production:` to the file)"),
+        ["production: not true or false"] = Qa(Replace("production: false", "production: no"), Value("production: no"),
+            "'production' must be true or false, got 'no'"),
+
+        // ---- an error about a nested key points at that key ----
+        ["nested: replication address open to any address"] = Qa(Replace("    user: replicator\n", "    user: replicator\n    address: 0.0.0.0/0\n"), Value("address: 0.0.0.0/0"),
+            "access.replication: rule \"host replication replicator 0.0.0.0/0 scram-sha-256\" accepts connections from any address"),
+        ["nested: replication from a subnet open to any address"] = Qa(Replace("subnet: 10.201.0.0/24", "subnet: 0.0.0.0/0"), Value("subnet: 0.0.0.0/0"),
+            "access.replication: rule \"host replication replicator 0.0.0.0/0 scram-sha-256\" accepts connections from any address"),
+
+        ["nested: a block section as a whole is reported at its key"] = Qa(Replace("    user: replicator\n", "    user: replicator\n    address: [10.201.0.0/24]\n"),
+            Value("address: [10.201.0.0/24]"), "'access.replication.address' must be a text, not a list"),
+        ["nested: a list where a mapping belongs, at its key"] = Qa(Replace("  replication:\n    user: replicator\n", "  replication:\n    - user: replicator\n"),
+            At("replication:"), "'access.replication' must be a mapping, not a list"),
+
+        // ---- unclosed flow collections, where they start ----
+        ["syntax: unclosed flow mapping in a list"] = Qa(Replace("address: 172.17.0.1/32, method: scram-sha-256 }", "address: 172.17.0.1/32, method: scram-sha-256"),
+            At("{ type: host, database: all, user: postgres, address: 172.17.0.1/32"), "this { is never closed: the file is not valid YAML (hint: close it with } on the same line)"),
+        ["syntax: unclosed flow sequence at the end"] = Qa(Replace("  health_start_period_seconds: 120", "  health_start_period_seconds: [120, 240"), At("[120"),
+            "this [ is never closed: the file is not valid YAML (hint: close it with ] on the same line)"),
+        ["syntax: flow sequence closed with }"] = Qa(Replace("placement: { purpose: master }", "placement: { purpose: [master }"), At("[master"),
+            "this [ is never closed"),
+
+        // ---- empty names ----
+        ["empty: stack"] = Qa(Replace("stack: pg-lab", "stack: \"\""), Value("stack: \"\""), "'stack' is empty (hint: write its value between the quotes)"),
+        ["empty: primary name"] = Qa(Replace("primary:\n", "primary:\n  name: \"\"\n"), Value("name: \"\""),
+            "'primary.name' is empty (hint: write its value between the quotes, or remove the key to use the default)"),
+        ["empty: replica name"] = Qa(Replace("  - name: replica2", "  - name: \"\""), Value("name: \"\""), "'replicas[1].name' is empty"),
+        ["empty: node name"] = Qa(Replace("  - name: node2", "  - name: ''"), Value("name: ''"), "'nodes[1].name' is empty"),
+        ["empty: network name"] = Qa(Replace("  name: pgnet", "  name: \"\""), Value("name: \"\""), "'network.name' is empty", notExpected: "stack.yml"),
+        ["empty: slot"] = Qa(Replace("    slot: replica2", "    slot: \"\""), Value("slot: \"\""), "'replicas[1].slot' is empty"),
+        ["empty: replication user"] = Qa(Replace("user: replicator", "user: \"\""), Value("user: \"\""), "'access.replication.user' is empty"),
+        ["empty: secret variable"] = Prod(Replace("env: PROD_PG_SUPERUSER_PASSWORD", "env: \"\""), Value("env: \"\""), "'secrets.superuser_password.env' is empty"),
+
+        // ---- a value that looks like a pasted secret is never echoed ----
+        ["pasted secret: wrong type under a password key"] = Qa(Replace("superuser_password: { generate: true }", $"superuser_password: {{ generate: {Pasted} }}"), At(Pasted),
+            "'secrets.superuser_password.generate' must be true or false, got (value not shown: it may be a secret)", notExpected: Pasted),
+        ["pasted secret: short value under a password key"] = Qa(Replace("superuser_password: { generate: true }", "superuser_password: { generate: hunter2 }"), At("hunter2"),
+            "'secrets.superuser_password.generate' must be true or false, got (value not shown: it may be a secret)", notExpected: "hunter2"),
+        ["pasted secret: as the variable name"] = Prod(Replace("env: PROD_PG_SUPERUSER_PASSWORD", $"env: {Pasted}"), At(Pasted),
+            "secrets.superuser_password.env (value not shown: it may be a secret) is not an environment variable name", notExpected: Pasted),
+        ["pasted secret: random-looking value of the wrong type"] = Qa(Replace("  port: 5432\n", "  port: 7f3a9c2e1b8d4f6a0e5c\n"), At("7f3a9c2e1b8d4f6a0e5c"),
+            "'primary.port' must be a whole number, got (value not shown: it may be a secret)", notExpected: "7f3a9c2e1b8d4f6a0e5c"),
+        ["pasted secret: under an unknown key"] = Qa(Replace("superuser_password: { generate: true }", $"superuser_password: {{ generate: true, password: {Pasted} }}"), At("password: Xk9"),
+            "unknown key 'password' in 'secrets.superuser_password'", notExpected: Pasted),
+        ["pasted secret: as a key"] = Qa(Append($"{Pasted}: true\n"), At(Pasted + ":"), "unknown key (not shown: it may be a secret) in the file", notExpected: Pasted),
+
+        // ---- Swarm's name limits, for the names Deploy creates ----
+        ["names: stack too long for a secret"] = Qa(Replace("stack: pg-lab", $"stack: {LongName("pg-lab-", 40)}"), Value("stack: pg-lab-"),
+            $"stack '{LongName("pg-lab-", 40)}' makes the Swarm secret name '{LongName("pg-lab-", 40)}_replication_password*************' 74 characters long "
+            + "(* stands for the fingerprint of the password that Deploy appends) (hint: Swarm allows at most 64 characters in a secret name: shorten stack by 10 or more)"),
+        ["names: service name too long"] = Qa(Replace("  - name: replica2", $"  - name: {LongName("replica2-", 60)}"), Value("name: replica2-"),
+            $"replicas[1].name '{LongName("replica2-", 60)}' makes the Swarm service name 'pg-lab_{LongName("replica2-", 60)}' 67 characters long "
+            + "(hint: Swarm allows at most 63 characters in a service name: shorten replicas[1].name by 4 or more)"),
+        ["names: network name too long"] = Qa(Replace("  name: pgnet", $"  name: {LongName("pgnet-", 60)}"), Value("name: pgnet-"),
+            $"network.name '{LongName("pgnet-", 60)}' makes the Swarm network name 'pg-lab_{LongName("pgnet-", 60)}' 67 characters long "
+            + "(hint: Swarm allows at most 63 characters in a network name: shorten network.name by 4 or more)"),
     };
 
     public static TheoryData<string> Names() => new(Cases.Keys);
@@ -216,14 +307,28 @@ public class EnvironmentFileCases
     [Fact]
     public void Option_values_with_commas_and_blanks_reach_pg_hba_as_one_value()
     {
-        var text = Rule("method: scram-sha-256", "method: ldap, options: { ldapserver: ldap.example.com, ldapbasedn: \"ou=db admins,dc=example,dc=com\" }")(Tests.Support.Repo.EnvironmentText("lab"));
-        using var project = new ScratchProject();
-        project.WriteEnvironment("qa", text);
+        var report = ValidClean("lab", "qa", Rule("method: scram-sha-256", "method: ldap, options: { ldapserver: ldap.example.com, ldapbasedn: \"ou=db admins,dc=example,dc=com\" }"));
 
-        var report = project.Validate("qa");
-
-        Assert.True(report.Passed, string.Join("\n", report.Diagnostics));
         Assert.Contains("ldapbasedn=\"ou=db admins,dc=example,dc=com\" ldapserver=ldap.example.com", report.Rendered!.File("pg_hba.conf").Content);
+    }
+
+    [Fact]
+    public void Production_is_what_the_file_says_not_what_it_is_called() =>
+        ValidClean("prod", "prod", Replace("production: true", "production: false").Then(Replace("{ env: PROD_PG_SUPERUSER_PASSWORD }", "{ generate: true }")));
+
+    [Fact]
+    public void A_reference_with_registry_port_tag_and_digest_is_valid() =>
+        ValidClean("lab", "qa", Replace("image: swarm-pg/postgres:15-lab",
+            "image: registry.example.com:5000/library/postgres:15.10-bookworm@sha256:" + string.Concat(Enumerable.Repeat("0123456789abcdef", 4))));
+
+    /// <summary>Validates a shipped file with one edit, as environments/&lt;environment&gt;.yml, and requires that it passes.</summary>
+    private static SwarmPgGitOps.Validation.ValidationReport ValidClean(string baseFile, string environment, Func<string, string> edit)
+    {
+        using var project = new ScratchProject();
+        project.WriteEnvironment(environment, edit(Tests.Support.Repo.EnvironmentText(baseFile)));
+        var report = project.Validate(environment);
+        Assert.True(report.Passed, string.Join("\n", report.Diagnostics));
+        return report;
     }
 
     [Fact]

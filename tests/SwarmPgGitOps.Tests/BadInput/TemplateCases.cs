@@ -28,6 +28,11 @@ public class TemplateCases
             InRendered("stack.yml", "node.labels.zone == a"), "service 'primary' is placed on 'node.labels.zone == a', a label no node declares"),
         ["rendered stack is not YAML"] = Template(Stack, Replace("    stop_signal: SIGINT", "   stop_signal: SIGINT"),
             InRendered("stack.yml", "stop_signal"), "the rendered stack is not valid YAML"),
+        ["file mode Deploy cannot read"] = Template(Stack, Replace("        mode: 0555", "        mode: 0999"),
+            WholeFile("artifacts/qa/stack.yml"), "Deploy cannot read the rendered stack: "),
+        ["secret the environment does not supply"] = Template(Stack, Replace("    stop_signal: SIGINT\n", "      - source: api_token\n        target: api_token\n    stop_signal: SIGINT\n")
+                .Then(Append("  api_token:\n    name: api_token\n    external: true\n")),
+            WholeFile("artifacts/qa/stack.yml"), "Deploy cannot read the rendered stack: the stack uses secret 'api_token', which the environment does not supply"),
         ["template syntax error"] = Template(Stack, Replace("    image: {{ image }}", "    image: {{ image }"),
             InTemplate(Stack, "{{ image }", offset: 9), "Invalid token found `}`"),
         ["variable the model lacks"] = Template(Stack, Replace("    image: {{ image }}", "    image: {{ imag }}"),

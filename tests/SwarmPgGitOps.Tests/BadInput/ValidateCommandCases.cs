@@ -26,11 +26,16 @@ public partial class ValidateCommandCases
         var misspelt = Repo.LabWith("  port: 5432\n", "  prot: 5432\n");
         var open = Repo.LabWith("address: 192.168.77.0/24, method: scram-sha-256", "address: 0.0.0.0/0, method: scram-sha-256");
         var tabbed = Repo.LabWith("  major: 15\n", "\tmajor: 15\n");
+        // production: true, in a file whose name does not say so; an image with an empty tag.
+        var prodEu = Repo.With(Repo.EnvironmentText("prod"), "{ env: PROD_PG_SUPERUSER_PASSWORD }", "{ generate: true }");
+        var untagged = Repo.LabWith("image: swarm-pg/postgres:15-lab", "image: \"swarm-pg/postgres:\"");
         project.WriteEnvironment("misspelt", misspelt);
         project.WriteEnvironment("open", open);
         project.WriteEnvironment("tabbed", tabbed);
+        project.WriteEnvironment("prod-eu", prodEu);
+        project.WriteEnvironment("untagged", untagged);
 
-        var result = await BuildSh(project.Layout.Root, "--target=Validate", "--env=misspelt,open,tabbed,absent");
+        var result = await BuildSh(project.Layout.Root, "--target=Validate", "--env=misspelt,open,tabbed,prod-eu,untagged,absent");
 
         var output = Plain(result.StandardOutput + result.StandardError);
         var lines = output.Split('\n').Select(l => l.TrimEnd()).ToList();
@@ -42,10 +47,16 @@ public partial class ValidateCommandCases
             + "(hint: Narrow the address to the client networks, or set access.allow_any_address: true in this non-production environment.)", lines);
         (line, column) = Repo.Position(tabbed, "\tmajor");
         Assert.Contains($"environments/tabbed.yml:{line}:{column}: a tab in the indentation: YAML indents with spaces only (hint: replace the tab with spaces)", lines);
+        (line, column) = Repo.Position(prodEu, "generate: true");
+        Assert.Contains($"environments/prod-eu.yml:{line}:{column + "generate: ".Length}: generated passwords are for local environments, not production "
+            + "(hint: supply production passwords from CI secrets with env:)", lines);
+        (line, column) = Repo.Position(untagged, "\"swarm-pg/postgres:\"");
+        Assert.Contains($"environments/untagged.yml:{line}:{column}: postgres.image has an empty tag: nothing follows the ':' after 'swarm-pg/postgres' "
+            + "(hint: write the tag after ':', such as postgres:15.10-bookworm, or remove the ':')", lines);
         Assert.Contains(lines, l => l.StartsWith("environments/absent.yml: environment 'absent' does not exist (hint: environments are the files in environments/: ", StringComparison.Ordinal));
-        foreach (var name in new[] { "misspelt", "open", "tabbed", "absent" })
+        foreach (var name in new[] { "misspelt", "open", "tabbed", "prod-eu", "untagged", "absent" })
             Assert.Contains($"invalid {name}: 1 error(s)", output);
-        Assert.Contains("validation failed for misspelt, open, tabbed, absent", output);
+        Assert.Contains("validation failed for misspelt, open, tabbed, prod-eu, untagged, absent", output);
     }
 
     private static Task<BufferedCommandResult> BuildSh(string root, params string[] arguments) =>

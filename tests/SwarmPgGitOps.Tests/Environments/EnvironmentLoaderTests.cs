@@ -53,7 +53,7 @@ public class EnvironmentLoaderTests
         var error = Assert.Single(Repo.Parse(text).Diagnostics);
 
         Assert.Contains("unknown key 'favourite_colour' in the file", error.Message);
-        Assert.Contains("allowed keys: stack, swarm, nodes", error.Hint);
+        Assert.Contains("allowed keys: production, stack, swarm, nodes", error.Hint);
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public class EnvironmentValidatorTests
 
         var error = SingleError(text, "prod");
 
-        Assert.Equal("generated passwords are for local environments, not prod", error.Message);
+        Assert.Equal("generated passwords are for local environments, not production", error.Message);
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public class EnvironmentValidatorTests
 
         var error = SingleError(text, "prod");
 
-        Assert.Equal("both passwords come from PROD_PG_SUPERUSER_PASSWORD", error.Message);
+        Assert.Equal("secrets.replication_password.env names the same variable as secrets.superuser_password.env", error.Message);
     }
 
     [Fact]
