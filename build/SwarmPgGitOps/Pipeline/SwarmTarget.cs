@@ -46,7 +46,7 @@ public sealed class SwarmTarget : IDisposable
         DiagnosticPrinter.Print(console, secrets.Diagnostics);
         if (secrets.Value is null)
             throw new PipelineFailedException($"the passwords of {name} are not available; nothing was changed");
-        var desired = DesiredStackOf(rendered, directory).WithSecretValues(secrets.Value);
+        var desired = StackConverter.FromRendered(rendered, directory).WithSecretValues(secrets.Value);
 
         var connected = DockerEndpoint.Connect(environment, variable);
         DiagnosticPrinter.Print(console, connected.Diagnostics);
@@ -62,20 +62,6 @@ public sealed class SwarmTarget : IDisposable
             throw new PipelineFailedException($"preflight failed for {name}; nothing was changed");
         }
         return new SwarmTarget(environment, rendered, secrets.Value, desired, docker, endpoint);
-    }
-
-    /// <summary>
-    /// The rendered stack.yml as Swarm objects, taken from the rendering rather than read back from <paramref name="directory"/>,
-    /// where it was written: the config files stack.yml names are relative to that folder (`./pg_hba.conf`).
-    /// </summary>
-    internal static DesiredStack DesiredStackOf(RenderedEnvironment rendered, string directory)
-    {
-        byte[] ConfigFile(string path)
-        {
-            var full = Path.GetFullPath(path, directory);
-            return Encoding.UTF8.GetBytes(rendered.Files.Single(f => Path.Combine(directory, f.Name) == full).Content);
-        }
-        return StackConverter.Convert(StackFile.Parse(rendered.File("stack.yml").Content), rendered.Stack, ConfigFile);
     }
 
     public void Dispose() => Docker.Dispose();

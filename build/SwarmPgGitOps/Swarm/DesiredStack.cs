@@ -21,19 +21,26 @@ public sealed record DesiredStack(
     {
         var secrets = Secrets.Select(s =>
         {
-            var value = s.Key switch
-            {
-                "superuser_password" => values.SuperuserPassword,
-                "replication_password" => values.ReplicationPassword,
-                _ => throw new InvalidStackException($"the stack uses secret '{s.Key}', which the environment does not supply"),
-            };
-            return s with { Name = $"{s.Name}_{SecretFingerprint.Of(s.Name, value)[..12]}", Data = Encoding.UTF8.GetBytes(value) };
+            var value = values.For(s.Key) ?? throw Unsupplied(s);
+            return s with { Name = FingerprintedName(s.Name, SecretFingerprint.Of(s.Name, value)[..FingerprintLength]), Data = Encoding.UTF8.GetBytes(value) };
         }).ToList();
         var renamed = Secrets.Zip(secrets).ToDictionary(p => p.First.Name, p => p.Second.Name);
         foreach (var reference in Services.SelectMany(s => s.Spec.TaskTemplate.ContainerSpec.Secrets ?? []))
             reference.SecretName = renamed.GetValueOrDefault(reference.SecretName, reference.SecretName);
         return this with { Secrets = secrets };
     }
+
+    /// <summary>How many hex digits of the value's fingerprint a secret's name carries.</summary>
+    public const int FingerprintLength = 12;
+
+    /// <summary>The names <see cref="WithSecretValues"/> gives the secrets, with '*' for the fingerprint (it has the same length whatever the value).</summary>
+    public IReadOnlyList<string> SecretNamesWithoutValues() =>
+        Secrets.Select(s => SecretValues.Keys.Contains(s.Key) ? FingerprintedName(s.Name, new string('*', FingerprintLength)) : throw Unsupplied(s)).ToList();
+
+    private static string FingerprintedName(string name, string fingerprint) => $"{name}_{fingerprint}";
+
+    private static InvalidStackException Unsupplied(DesiredSecret secret) =>
+        new($"the stack uses secret '{secret.Key}', which the environment does not supply");
 }
 
 public sealed record DesiredNetwork(string Name, NetworksCreateParameters Parameters);

@@ -1,5 +1,7 @@
+using System.Text;
 using System.Globalization;
 using Docker.DotNet.Models;
+using SwarmPgGitOps.Rendering;
 
 namespace SwarmPgGitOps.Swarm;
 
@@ -9,6 +11,20 @@ namespace SwarmPgGitOps.Swarm;
 /// </summary>
 public static class StackConverter
 {
+    /// <summary>
+    /// The rendered stack.yml as Swarm objects, taken from the rendering rather than read back from <paramref name="directory"/>,
+    /// where it was written: the config files stack.yml names are relative to that folder (`./pg_hba.conf`).
+    /// </summary>
+    public static DesiredStack FromRendered(RenderedEnvironment rendered, string directory)
+    {
+        byte[] ConfigFile(string path)
+        {
+            var full = Path.GetFullPath(path, directory);
+            return Encoding.UTF8.GetBytes(rendered.Files.Single(f => Path.Combine(directory, f.Name) == full).Content);
+        }
+        return Convert(StackFile.Parse(rendered.File("stack.yml").Content), rendered.Stack, ConfigFile);
+    }
+
     /// <param name="directory">The folder the stack's config files are in, as `docker stack deploy` reads them.</param>
     public static DesiredStack Convert(StackFile file, string stack, string directory) =>
         Convert(file, stack, name => File.ReadAllBytes(Path.Combine(directory, name)));

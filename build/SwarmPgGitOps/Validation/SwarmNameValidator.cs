@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Environments;
-using SwarmPgGitOps.Pipeline;
 using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Swarm;
@@ -20,21 +18,16 @@ public static class SwarmNameValidator
     private const int DnsLabelLimit = 63;
     private const int ConfigOrSecretLimit = 64;
 
-    // Any value will do: the fingerprint Deploy appends has the same length whatever the password is.
-    private static readonly SecretValues AnyValues = new("any", "any");
-
-    private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> KnownSecretNames = new(StringComparer.Ordinal);
-
     public static IReadOnlyList<Diagnostic> Validate(RenderedEnvironment rendered, EnvironmentDocument document, string artifactsPath)
     {
         DesiredStack desired;
         IReadOnlyList<string> secretNames;
         try
         {
-            desired = DesiredFrom(rendered);
-            secretNames = SecretNames(desired);
+            desired = StackConverter.FromRendered(rendered, Path.GetFullPath(artifactsPath));
+            secretNames = desired.SecretNamesWithoutValues();
         }
-        catch (Exception e) when (e is PipelineFailedException or FormatException or OverflowException or KeyNotFoundException or YamlException)
+        catch (Exception e) when (e is InvalidStackException or FormatException or OverflowException or KeyNotFoundException or YamlException)
         {
             // What Deploy itself would fail on when it reads the stack back; the template is where to fix it.
             return [new Diagnostic($"{artifactsPath}/stack.yml", 0, 0, $"Deploy cannot read the rendered stack: {e.Message}", "fix templates/stack.yml.sbn")];
@@ -70,37 +63,6 @@ public static class SwarmNameValidator
             $"{key} {PastedSecret.Quote(key, value)} makes the Swarm {longest.Kind} name '{longest.Name}' {longest.Name.Length} characters long{masked}",
             $"Swarm allows at most {longest.Limit} characters in a {longest.Kind} name: shorten {key} by {excess} or more");
     }
-
-    /// <summary>The rendered stack as Deploy reads it back from artifacts/&lt;env&gt;/, here from a throwaway folder.</summary>
-    private static DesiredStack DesiredFrom(RenderedEnvironment rendered)
-    {
-        var directory = Directory.CreateTempSubdirectory("swarm-pg-names-");
-        try
-        {
-            foreach (var file in rendered.Files)
-                File.WriteAllText(Path.Combine(directory.FullName, file.Name), file.Content);
-            return StackConverter.Convert(StackFile.Parse(rendered.File("stack.yml").Content), rendered.Stack, directory.FullName);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
-
-    /// <summary>
-    /// The secrets' names as Deploy makes them, the part that depends on the password's value shown as '*'. The
-    /// fingerprint is slow on purpose, so the names are kept for the stack.yml names they were made from.
-    /// </summary>
-    private static IReadOnlyList<string> SecretNames(DesiredStack desired)
-    {
-        var unnamed = desired.Secrets.ToDictionary(s => s.Key, s => s.Name);
-        return KnownSecretNames.GetOrAdd(string.Join("\n", unnamed.Select(s => $"{s.Key}={s.Value}")), _ =>
-            desired.WithSecretValues(AnyValues).Secrets.Select(s => Masked(s.Name, unnamed[s.Key])).ToList());
-    }
-
-    /// <summary>A secret's name with the part that depends on the password's value shown as '*'.</summary>
-    private static string Masked(string name, string withoutValue) =>
-        name.StartsWith(withoutValue, StringComparison.Ordinal) ? withoutValue + new string('*', name.Length - withoutValue.Length) : name;
 
     /// <summary>A name Deploy creates, and the key (with its value) of the environment file that makes it.</summary>
     private sealed record SwarmName(string Kind, string Name, int Limit, (string Key, string Value) Cause);

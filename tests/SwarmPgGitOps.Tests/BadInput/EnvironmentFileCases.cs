@@ -288,7 +288,7 @@ public class EnvironmentFileCases
 
         // ---- Swarm's name limits, for the names Deploy creates ----
         ["names: stack too long for a secret"] = Qa(Replace("stack: pg-lab", $"stack: {LongName("pg-lab-", 40)}"), Value("stack: pg-lab-"),
-            $"stack '{LongName("pg-lab-", 40)}' makes the Swarm secret name '{LongName("pg-lab-", 40)}_replication_password*************' 74 characters long "
+            $"stack '{LongName("pg-lab-", 40)}' makes the Swarm secret name '{LongName("pg-lab-", 40)}_replication_password_************' 74 characters long "
             + "(* stands for the fingerprint of the password that Deploy appends) (hint: Swarm allows at most 64 characters in a secret name: shorten stack by 10 or more)"),
         ["names: service name too long"] = Qa(Replace("  - name: replica2", $"  - name: {LongName("replica2-", 60)}"), Value("name: replica2-"),
             $"replicas[1].name '{LongName("replica2-", 60)}' makes the Swarm service name 'pg-lab_{LongName("replica2-", 60)}' 67 characters long "

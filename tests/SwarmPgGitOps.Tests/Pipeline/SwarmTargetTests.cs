@@ -19,7 +19,7 @@ public class SwarmTargetTests
         var rendered = new EnvironmentRenderer(Repo.Layout).Render(document).Unwrap();
         var directory = new ArtifactWriter(Repo.Scratch()).Write(rendered);
 
-        var fromMemory = SwarmTarget.DesiredStackOf(rendered, directory);
+        var fromMemory = StackConverter.FromRendered(rendered, directory);
         var fromDisk = StackConverter.Convert(StackFile.Load(Path.Combine(directory, "stack.yml")), document.Spec.Stack, directory);
 
         Assert.Equal(fromDisk.Stack, fromMemory.Stack);
