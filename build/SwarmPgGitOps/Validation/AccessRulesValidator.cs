@@ -19,7 +19,12 @@ public static class AccessRulesValidator
     {
         var text = rendered.File("pg_hba.conf").Content;
         var renderedFile = $"{artifactsPath ?? $"artifacts/{document.Name}"}/pg_hba.conf";
-        var parsed = PgHbaParser.Parse(text, renderedFile);
+        var parsed = PgHbaParser.Parse(text, renderedFile, new PgHbaServerSettings
+        {
+            // The rendered pg_hba.conf is deployed on its own: an @file beside it is never there.
+            HbaFilePath = $"{PostgresSettings.ConfigDirectory}/pg_hba.conf",
+            SslEnabled = RenderedPostgresConf.SslEnabled(rendered.File("postgresql.conf").Content),
+        });
         var access = document.Spec.Access;
         var policy = PgHbaPolicy.Check(parsed.Rules,
             new PgHbaPolicyOptions(renderedFile, access.Replication.User, access.AllowAnyAddress, document.IsProduction));
@@ -81,7 +86,10 @@ public static class AccessRulesValidator
         var key = origin.StartsWith(RulesPrefix, StringComparison.Ordinal) && diagnostic.Line <= lines.Length
             ? KeyAt(origin, lines[diagnostic.Line - 1], diagnostic.Column, document)
             : origin;
-        return document.Map.Error(key, $"{origin}: {diagnostic.Message}", diagnostic.Hint) with { Severity = diagnostic.Severity };
+        var hint = diagnostic.Message.StartsWith("could not open secondary authentication file", StringComparison.Ordinal)
+            ? "Environment rules cannot use @file: pg_hba.conf is deployed without any file beside it. List the names in the rule (e.g. database: app,reports), or quote a name that really starts with @ (\"@name\")."
+            : diagnostic.Hint;
+        return document.Map.Error(key, $"{origin}: {diagnostic.Message}", hint) with { Severity = diagnostic.Severity };
     }
 
     /// <summary>The key of the rule whose value the rendered column falls in: type, database, user, address, method or options.&lt;name&gt;.</summary>

@@ -78,7 +78,7 @@ public class PgHbaRuleFormatterTests
     public static TheoryData<string> ParsedLines =>
     [
         "local all all peer",
-        "local sameuser,samerole,@dbs.txt +admins,@users.txt scram-sha-256",
+        "local sameuser,samerole,\"@dbs.txt\" +admins,\"@users.txt\" scram-sha-256",
         "host replication replicator 10.0.1.0/24 scram-sha-256",
         "hostssl all all fd00::/64 cert clientcert=verify-full map=certs",
         "hostnossl app bob 192.168.0.0 255.255.0.0 md5",
