@@ -23,16 +23,7 @@ internal static class CLibrary
         if (index < text.Length && text[index] is '+' or '-')
             negative = text[index++] == '-';
         var firstDigit = index;
-        ulong magnitude = 0;
-        var overflow = false;
-        while (index < text.Length && char.IsAsciiDigit(text[index]))
-        {
-            var digit = (ulong)(text[index++] - '0');
-            if (magnitude > (ulong.MaxValue - digit) / 10)
-                overflow = true;
-            else
-                magnitude = magnitude * 10 + digit;
-        }
+        var magnitude = ReadDigits(text, ref index, out var overflow);
         if (index == firstDigit)
         {
             end = 0;
@@ -51,9 +42,16 @@ internal static class CLibrary
     /// <summary>strtoull(text, &amp;end, 10) for text that starts with a digit; null when it overflows 64 bits.</summary>
     public static ulong? Strtoull(string text, out int end)
     {
+        end = 0;
+        var value = ReadDigits(text, ref end, out var overflow);
+        return overflow ? null : value;
+    }
+
+    /// <summary>Decimal digits from <paramref name="index"/> on; <paramref name="overflow"/> when they exceed 64 bits.</summary>
+    private static ulong ReadDigits(string text, ref int index, out bool overflow)
+    {
         ulong value = 0;
-        var overflow = false;
-        var index = 0;
+        overflow = false;
         while (index < text.Length && char.IsAsciiDigit(text[index]))
         {
             var digit = (ulong)(text[index++] - '0');
@@ -62,8 +60,7 @@ internal static class CLibrary
             else
                 value = value * 10 + digit;
         }
-        end = index;
-        return overflow ? null : value;
+        return value;
     }
 
     /// <summary>The bytes PostgreSQL reads for the text (the server's files are UTF-8).</summary>

@@ -12,8 +12,8 @@ public sealed record PgHbaServerSettings
 
     public bool SslEnabled { get; init; }
 
-    /// <summary>The path of pg_hba.conf on the server.</summary>
-    public string HbaFilePath { get; init; } = "/etc/postgresql/pg_hba.conf";
+    /// <summary>The path of pg_hba.conf on the server (@name is read from its folder).</summary>
+    public string HbaFilePath { get; init; } = "pg_hba.conf";
 
     /// <summary>The text of a file on the server, by absolute path; null when the server could not open it.</summary>
     public Func<string, string?> ReadFile { get; init; } = _ => null;

@@ -87,7 +87,7 @@ public static class AccessRulesValidator
             ? KeyAt(origin, lines[diagnostic.Line - 1], diagnostic.Column, document)
             : origin;
         var hint = diagnostic.Message.StartsWith("could not open secondary authentication file", StringComparison.Ordinal)
-            ? "Environment rules cannot use @file: pg_hba.conf is deployed without any file beside it. List the names in the rule (e.g. database: app,reports), or quote a name that really starts with @ (\"@name\")."
+            ? "Environment rules cannot use @file: pg_hba.conf is deployed without any file beside it. List the names in the rule (e.g. database: app,reports); a name that really starts with @ needs pg_hba.conf's quotes: database: '\"@name\"'."
             : diagnostic.Hint;
         return document.Map.Error(key, $"{origin}: {diagnostic.Message}", hint) with { Severity = diagnostic.Severity };
     }
@@ -95,8 +95,12 @@ public static class AccessRulesValidator
     /// <summary>The key of the rule whose value the rendered column falls in: type, database, user, address, method or options.&lt;name&gt;.</summary>
     private static string KeyAt(string rulePath, string renderedLine, int column, EnvironmentDocument document)
     {
-        var fields = HbaTokenizer.Tokenize(renderedLine).Fields;
+        var tokenized = HbaTokenizer.Tokenize(renderedLine);
+        var fields = tokenized.Fields;
         var offset = column - 1;
+        // A token too long to read: the problem is the column it starts.
+        if (tokenized.Error is { } tooLong && tooLong.Offset == offset)
+            fields = [.. fields, [new HbaLexeme(new HbaToken(""), offset)]];
         var index = -1;
         for (var i = 0; i < fields.Count && fields[i][0].Offset <= offset; i++)
             index = i;
