@@ -114,7 +114,15 @@ internal sealed record LdapUrl(string Scheme, string? Host, int Port, string? Ba
             return null;
         url = url with { BaseDn = Unescape(parts[0]) };
         if (parts.Length > 1 && parts[1].Length > 0)
-            url = url with { SearchAttribute = Unescape(parts[1]).Split(',', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() };
+        {
+            // OpenLDAP accepts an attribute part with no attribute in it ("?,?"); PostgreSQL 15 then reads a null pointer and crashes.
+            if (Unescape(parts[1]).Split(',', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is not { } attribute)
+            {
+                reason = "Its attribute part names no attribute, which makes PostgreSQL 15 crash";
+                return null;
+            }
+            url = url with { SearchAttribute = attribute };
+        }
         if (parts.Length > 2 && parts[2].Length > 0)
         {
             if (!Scopes.TryGetValue(Unescape(parts[2]), out var scope))

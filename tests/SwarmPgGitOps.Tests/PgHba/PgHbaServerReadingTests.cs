@@ -132,6 +132,7 @@ public class PgHbaServerReadingTests
     [InlineData("ldap://ldap.example.com/dc=x??sub?(uid=a)?ext?more", "could not parse")]
     [InlineData("ldap://ldap.example.com?whatever?is?ignored?here?too", "requires argument")] // no '/': no base DN
     [InlineData("pldap://ldap.example.com/dc=x", "unsupported LDAP URL scheme: pldap")]
+    [InlineData("ldap://ldap.example.com/dc=x?,?sub", "could not parse")] // accepted by OpenLDAP, but PostgreSQL 15 crashes on it
     public void Ldap_urls_are_read_as_openldap_does(string url, string? problem)
     {
         var document = PgHbaParser.ParseLine($"host all all 10.0.0.0/8 ldap \"ldapurl={url}\"", HbaFile, 1, SslServer);
