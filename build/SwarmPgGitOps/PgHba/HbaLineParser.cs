@@ -43,9 +43,7 @@ internal sealed class HbaLineParser
     {
         var tokenized = HbaTokenizer.Tokenize(line.Text, settings, settings.HbaFilePath);
         if (tokenized.Error is { } tokenError)
-            return Fail<HbaRule>(tokenError.Offset, tokenError.Message, tokenError.Message.Contains("too long", StringComparison.Ordinal)
-                ? $"Shorten it: PostgreSQL reads at most {HbaTokenizer.MaxTokenBytes} bytes (UTF-8) per token."
-                : "PostgreSQL reads @name from a file beside pg_hba.conf; write the values into the line itself, or ship the file with it.");
+            return Fail<HbaRule>(tokenError.Offset, tokenError.Message, tokenError.Hint);
         var fields = tokenized.Fields;
         if (fields.Count == 0)
         {

@@ -11,7 +11,7 @@ internal sealed record HbaLexeme(HbaToken Token, int Offset)
 /// <summary>The fields of one record: each is a comma-separated list of tokens.</summary>
 internal sealed record HbaTokenizedLine(IReadOnlyList<IReadOnlyList<HbaLexeme>> Fields, HbaTokenizeError? Error);
 
-internal sealed record HbaTokenizeError(int Offset, string Message);
+internal sealed record HbaTokenizeError(int Offset, string Message, string Hint);
 
 /// <summary>
 /// Port of next_token/next_field_expand from PostgreSQL 15's hba.c: blanks (space, tab, carriage return; not \v, \f or
@@ -76,7 +76,8 @@ internal static class HbaTokenizer
         if (text is null)
             return new HbaTokenizeError(offset, depth < MaxIncludeDepth
                 ? $"could not open secondary authentication file \"@{name}\" as \"{fullPath}\": No such file or directory"
-                : $"secondary authentication file \"@{name}\" is nested more than {MaxIncludeDepth} files deep");
+                : $"secondary authentication file \"@{name}\" is nested more than {MaxIncludeDepth} files deep",
+                "PostgreSQL reads @name from a file beside pg_hba.conf; write the values into the line itself, or ship the file with it.");
         foreach (var line in HbaLogicalLine.Split(text))
         {
             var tokenized = Tokenize(line.Text, settings, fullPath, depth + 1);
@@ -113,7 +114,8 @@ internal static class HbaTokenizer
             {
                 position = text.Length;
                 return new NextTokenResult(null, false,
-                    new HbaTokenizeError(start, $"authentication file token too long, skipping: \"{Head(buffer)}...\" (more than {MaxTokenBytes} bytes)"));
+                    new HbaTokenizeError(start, $"authentication file token too long, skipping: \"{Head(buffer)}...\" (more than {MaxTokenBytes} bytes)",
+                        $"Shorten it: PostgreSQL reads at most {MaxTokenBytes} bytes (UTF-8) per token."));
             }
             if (c == ',' && !inQuote)
             {
