@@ -66,10 +66,53 @@ public sealed record HbaViewRow(
         .Replace("\v", "\\v", StringComparison.Ordinal).Replace("\f", "\\f", StringComparison.Ordinal).Replace("\u00a0", "\\u00a0", StringComparison.Ordinal);
 
     /// <summary>getnameinfo(NI_NUMERICHOST) then clean_ipv6_addr: the zone is cut off.</summary>
-    private static string Numeric(IPAddress address)
+    private static string Numeric(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? Ipv6Text(address.GetAddressBytes()) : address.ToString();
+
+    /// <summary>
+    /// glibc's inet_ntop for IPv6: the first longest run of two or more zero words becomes "::", and the last 32 bits are
+    /// written as IPv4 only after 96 zero bits (but not ::1) or after ::ffff: (.NET's IPAddress also does so after ::ffff:0:).
+    /// </summary>
+    private static string Ipv6Text(byte[] bytes)
     {
-        var text = address.AddressFamily == AddressFamily.InterNetworkV6 ? new IPAddress(address.GetAddressBytes()).ToString() : address.ToString();
-        return text;
+        var words = Enumerable.Range(0, 8).Select(i => bytes[2 * i] << 8 | bytes[2 * i + 1]).ToArray();
+        int bestBase = -1, bestLength = 0;
+        for (var i = 0; i < 8;)
+        {
+            if (words[i] != 0)
+            {
+                i++;
+                continue;
+            }
+            var start = i;
+            while (i < 8 && words[i] == 0)
+                i++;
+            if (i - start > bestLength)
+                (bestBase, bestLength) = (start, i - start);
+        }
+        if (bestLength < 2)
+            bestBase = -1;
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < 8; i++)
+        {
+            if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLength)
+            {
+                if (i == bestBase)
+                    text.Append(':');
+                continue;
+            }
+            if (i != 0)
+                text.Append(':');
+            if (i == 6 && bestBase == 0 && (bestLength == 6 || (bestLength == 7 && words[7] != 1) || (bestLength == 5 && words[5] == 0xFFFF)))
+            {
+                text.Append(new IPAddress(bytes[12..]).ToString());
+                return text.ToString();
+            }
+            text.Append(words[i].ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (bestBase >= 0 && bestBase + bestLength == 8)
+            text.Append(':');
+        return text.ToString();
     }
 
     private static string[]? OptionsOf(HbaRule rule)
