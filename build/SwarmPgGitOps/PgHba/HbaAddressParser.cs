@@ -12,7 +12,7 @@ internal static class HbaAddressParser
 {
     public const string NotNumericReason = "Name or service not known";
 
-    public static IPAddress? ParseNumeric(string text)
+    public static IPAddress? ParseNumeric(string text, Func<string, bool> isNetworkInterface)
     {
         // .NET also takes brackets and ports ("[::1]:5432") and blanks around the text, which getaddrinfo does not.
         if (text.Length == 0 || text.Any(c => c is '[' or ']' || c > '~' || CLibrary.IsSpace(c)))
@@ -26,7 +26,7 @@ internal static class HbaAddressParser
         if (percent < 0)
             return address;
         // Only an IPv6 address takes a zone ("fe80::1%eth0").
-        if (address.AddressFamily != AddressFamily.InterNetworkV6 || ZoneIndex(address, text[(percent + 1)..]) is not { } scope)
+        if (address.AddressFamily != AddressFamily.InterNetworkV6 || ZoneIndex(address, text[(percent + 1)..], isNetworkInterface) is not { } scope)
             return null;
         return new IPAddress(address.GetAddressBytes(), scope);
     }
@@ -34,30 +34,16 @@ internal static class HbaAddressParser
     /// <summary>
     /// glibc's __inet6_scopeid_pton: the name of a network interface, only on link-local addresses (and node- or link-local
     /// multicast); otherwise a decimal number up to 2^32 - 1, on any address. Anything else makes the text a host name.
-    /// Interface names are those of the machine running the check, which is the server's own machine only when the two are
-    /// the same.
     /// </summary>
-    private static long? ZoneIndex(IPAddress address, string zone)
+    private static long? ZoneIndex(IPAddress address, string zone, Func<string, bool> isNetworkInterface)
     {
         var bytes = address.GetAddressBytes();
         var multicastScope = bytes[0] == 0xFF ? bytes[1] & 0x0F : -1;
-        if ((address.IsIPv6LinkLocal || multicastScope is 1 or 2) && IsInterfaceName(zone))
+        if ((address.IsIPv6LinkLocal || multicastScope is 1 or 2) && zone.Length > 0 && isNetworkInterface(zone))
             return 0;
         if (zone.Length == 0 || !char.IsAsciiDigit(zone[0]))
             return null;
         return CLibrary.Strtoull(zone, out var end) is { } number && end == zone.Length && number <= uint.MaxValue ? (long)number : null;
-    }
-
-    private static bool IsInterfaceName(string zone)
-    {
-        try
-        {
-            return zone.Length > 0 && System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == zone);
-        }
-        catch (System.Net.NetworkInformation.NetworkInformationException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Port of pg_sockaddr_cidr_mask's strtol check: optional blanks and sign, digits, nothing after.</summary>

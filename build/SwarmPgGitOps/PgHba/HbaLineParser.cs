@@ -133,12 +133,13 @@ internal sealed class HbaLineParser
 
         var slash = token.Text.IndexOf('/');
         var host = slash >= 0 ? token.Text[..slash] : token.Text;
-        var ip = HbaAddressParser.ParseNumeric(host);
+        var ip = HbaAddressParser.ParseNumeric(host, settings.IsNetworkInterface);
         if (slash >= 0)
         {
             if (ip is null)
-                return Fail<HbaAddress>(lexeme.Offset, $"specifying both host name and CIDR mask is invalid: \"{token.Text}\"",
-                    "Use a numeric address with a /prefix (e.g. 10.0.0.0/8), or a host name without one.");
+                return Fail<HbaAddress>(lexeme.Offset, $"specifying both host name and CIDR mask is invalid: \"{token.Text}\"", host.Contains('%')
+                    ? "The zone after % must be a number up to 4294967295, or the name of one of the server's network interfaces on a link-local address (fe80::/10)."
+                    : "Use a numeric address with a /prefix (e.g. 10.0.0.0/8), or a host name without one.");
             var prefix = HbaAddressParser.ParsePrefixLength(token.Text[(slash + 1)..], ip.AddressFamily);
             if (prefix is null)
                 return Fail<HbaAddress>(lexeme.Offset, $"invalid CIDR mask in address \"{token.Text}\"",
@@ -159,7 +160,7 @@ internal sealed class HbaLineParser
         if (field.Count > 1)
             return Fail<HbaAddress>(field[1].Offset, "multiple values specified for netmask", "Specify one netmask per line.");
         var lexeme = field[0];
-        var mask = HbaAddressParser.ParseNumeric(lexeme.Text);
+        var mask = HbaAddressParser.ParseNumeric(lexeme.Text, settings.IsNetworkInterface);
         if (mask is null)
             return Fail<HbaAddress>(lexeme.Offset, $"invalid IP mask \"{lexeme.Text}\": {HbaAddressParser.NotNumericReason}",
                 "An address without /prefix needs a netmask column (e.g. 255.255.255.0); or write the address as 10.0.0.0/24.");

@@ -15,6 +15,24 @@ public sealed record PgHbaServerSettings
     /// <summary>The path of pg_hba.conf on the server (@name is read from its folder).</summary>
     public string HbaFilePath { get; init; } = "pg_hba.conf";
 
+    /// <summary>
+    /// Whether a name is a network interface of the server's machine (a zone such as fe80::1%eth0 names one). By default
+    /// the interfaces of the machine running the check, which is the server's own only when the two are the same.
+    /// </summary>
+    public Func<string, bool> IsNetworkInterface { get; init; } = LocalNetworkInterface;
+
     /// <summary>The text of a file on the server, by absolute path; null when the server could not open it.</summary>
     public Func<string, string?> ReadFile { get; init; } = _ => null;
+
+    private static bool LocalNetworkInterface(string name)
+    {
+        try
+        {
+            return System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == name);
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+            return false;
+        }
+    }
 }

@@ -24,6 +24,8 @@ public static class AccessRulesValidator
             // The rendered pg_hba.conf is deployed on its own: an @file beside it is never there.
             HbaFilePath = $"{PostgresSettings.ConfigDirectory}/pg_hba.conf",
             SslEnabled = RenderedPostgresConf.SslEnabled(rendered.File("postgresql.conf").Content),
+            // The server runs in a container whose other interfaces depend on the networks Swarm attaches: only lo is certain.
+            IsNetworkInterface = name => name == "lo",
         });
         var access = document.Spec.Access;
         var policy = PgHbaPolicy.Check(parsed.Rules,

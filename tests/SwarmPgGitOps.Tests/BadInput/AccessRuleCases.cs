@@ -50,6 +50,8 @@ public class AccessRuleCases
             "access.rules[0]: specifying both host name and CIDR mask is invalid: \"2001:db8::1%lo/128\""),
         ["address: zone number beyond 32 bits"] = Qa(Rule("address: 192.168.77.0/24", "address: \"fe80::1%4294967296/128\""), Value("address: \"fe80::1%4294967296/128\""),
             "access.rules[0]: specifying both host name and CIDR mask is invalid: \"fe80::1%4294967296/128\""),
+        ["address: zone naming an interface the container may lack"] = Qa(Rule("address: 192.168.77.0/24", "address: \"fe80::1%eth0/64\""), Value("address: \"fe80::1%eth0/64\""),
+            "access.rules[0]: specifying both host name and CIDR mask is invalid: \"fe80::1%eth0/64\" (hint: The zone after % must be a number"),
         ["hostssl while ssl is off"] = Qa(Rule("type: host", "type: hostssl"), Value("type: hostssl"),
             "access.rules[0]: hostssl record cannot match because SSL is disabled (hint: Set ssl = on in postgresql.conf"),
     };
@@ -66,6 +68,7 @@ public class AccessRuleCases
     [InlineData("type: host, database: \"app\\u00a0db\"", "extra:\n      shared_buffers: 64MB")] // a no-break space is part of a name
     [InlineData("type: host, database: \"app\\vdb\"", "extra:\n      shared_buffers: 64MB")] // so is a vertical tab
     [InlineData("type: host, database: all", "extra:\n      shared_buffers: 64MB")]
+    [InlineData("type: host, database: all, user: postgres, address: \"fe80::1%lo/128\", method: scram-sha-256 } #", "extra:\n      shared_buffers: 64MB")] // lo is in every container
     public void Rules_the_server_accepts_pass(string typeAndDatabase, string extra)
     {
         var text = Replace(LabRule, LabRule.Replace("type: host, database: all", typeAndDatabase, StringComparison.Ordinal))
