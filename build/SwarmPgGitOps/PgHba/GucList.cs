@@ -40,7 +40,7 @@ internal static class GucList
             }
             else
             {
-                while (index < text.Length && text[index] != ',' && !char.IsWhiteSpace(text[index]))
+                while (index < text.Length && text[index] != ',' && !IsScannerSpace(text[index]))
                     item.Append(text[index++]);
                 if (item.Length == 0)
                     return null;
@@ -55,9 +55,12 @@ internal static class GucList
         }
     }
 
+    /// <summary>scanner_isspace: the SQL scanner's blanks, which leave out \v.</summary>
+    private static bool IsScannerSpace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\f';
+
     private static int SkipBlanks(string text, int index)
     {
-        while (index < text.Length && char.IsWhiteSpace(text[index]))
+        while (index < text.Length && IsScannerSpace(text[index]))
             index++;
         return index;
     }

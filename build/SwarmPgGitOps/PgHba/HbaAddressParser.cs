@@ -12,43 +12,44 @@ internal static class HbaAddressParser
 {
     public const string NotNumericReason = "Name or service not known";
 
-    public static IPAddress? ParseNumeric(string text)
+    public static IPAddress? ParseNumeric(string text, Func<string, bool> isNetworkInterface)
     {
-        // .NET also takes brackets and ports ("[::1]:5432"), which getaddrinfo does not.
-        if (text.Length == 0 || text.Contains('[') || text.Contains(']') || text.Any(char.IsWhiteSpace))
+        // .NET also takes brackets and ports ("[::1]:5432") and blanks around the text, which getaddrinfo does not.
+        if (text.Length == 0 || text.Any(c => c is '[' or ']' || c > '~' || CLibrary.IsSpace(c)))
             return null;
-        if (!IPAddress.TryParse(text, out var address))
+        var percent = text.IndexOf('%');
+        var literal = percent < 0 ? text : text[..percent];
+        if (!IPAddress.TryParse(literal, out var address))
             return null;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6 && !text.Contains(':'))
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && !literal.Contains(':'))
             return null;
-        if (text.IndexOf('%') is var percent and >= 0 && !IsKnownScope(text[(percent + 1)..]))
+        if (percent < 0)
+            return address;
+        // Only an IPv6 address takes a zone ("fe80::1%eth0").
+        if (address.AddressFamily != AddressFamily.InterNetworkV6 || ZoneIndex(address, text[(percent + 1)..], isNetworkInterface) is not { } scope)
             return null;
-        return address;
+        return new IPAddress(address.GetAddressBytes(), scope);
     }
 
     /// <summary>
-    /// A zone in "fe80::1%zone": getaddrinfo takes a number, or the name of a network interface of the machine it runs on;
-    /// any other name makes the text a host name. This checks the interfaces of the machine running the check, which
-    /// is the server's own machine only when the two are the same.
+    /// glibc's __inet6_scopeid_pton: the name of a network interface, only on link-local addresses (and node- or link-local
+    /// multicast); otherwise a decimal number up to 2^32 - 1, on any address. Anything else makes the text a host name.
     /// </summary>
-    private static bool IsKnownScope(string zone)
+    private static long? ZoneIndex(IPAddress address, string zone, Func<string, bool> isNetworkInterface)
     {
-        if (zone.Length > 0 && zone.All(char.IsAsciiDigit))
-            return true;
-        try
-        {
-            return zone.Length > 0 && System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == zone);
-        }
-        catch (System.Net.NetworkInformation.NetworkInformationException)
-        {
-            return false;
-        }
+        var bytes = address.GetAddressBytes();
+        var multicastScope = bytes[0] == 0xFF ? bytes[1] & 0x0F : -1;
+        if ((address.IsIPv6LinkLocal || multicastScope is 1 or 2) && zone.Length > 0 && isNetworkInterface(zone))
+            return 0;
+        if (zone.Length == 0 || !char.IsAsciiDigit(zone[0]))
+            return null;
+        return CLibrary.Strtoull(zone, out var end) is { } number && end == zone.Length && number <= uint.MaxValue ? (long)number : null;
     }
 
     /// <summary>Port of pg_sockaddr_cidr_mask's strtol check: optional blanks and sign, digits, nothing after.</summary>
     public static int? ParsePrefixLength(string text, AddressFamily family)
     {
-        var trimmed = text.TrimStart(' ', '\t', '\n', '\r', '\v', '\f');
+        var trimmed = text.TrimStart(' ', '\t', '\n', '\r', '\v', '\f'); // C isspace
         if (text.Length == 0 || trimmed.Length == 0)
             return null;
         var digits = trimmed[0] is '+' or '-' ? trimmed[1..] : trimmed;

@@ -2,52 +2,54 @@ using SwarmPgGitOps.Diagnostics;
 
 namespace SwarmPgGitOps.PgHba;
 
+/// <summary>
+/// A record's rule and error. Both are set for a rule PostgreSQL loads although it reports it (a hostssl rule while ssl
+/// is off): the server starts, but the rule never matches.
+/// </summary>
 internal sealed record HbaLineOutcome(
     HbaRule? Rule,
     Diagnostic? Error,
-    IReadOnlyList<Diagnostic> Warnings,
-    IReadOnlyList<HbaInclusion> Inclusions);
+    IReadOnlyList<Diagnostic> Warnings);
 
 /// <summary>
 /// Port of parse_hba_line from PostgreSQL 15's hba.c for one record. Like the server it stops at the first
-/// problem in a record; the file parser goes on with the next record. Checks that depend on the server's
-/// build or settings (ssl = on, db_user_namespace) assume the Linux postgres image with default settings.
+/// problem in a record; the file parser goes on with the next record. What depends on the server's settings
+/// (ssl, the files @name reads) comes from <see cref="PgHbaServerSettings"/>; what depends on its build
+/// (sspi, bsd, db_user_namespace) assumes the Linux postgres image with default settings.
 /// </summary>
 internal sealed class HbaLineParser
 {
     private readonly HbaLogicalLine line;
     private readonly string fileName;
+    private readonly PgHbaServerSettings settings;
     private readonly List<Diagnostic> warnings = [];
-    private readonly List<HbaInclusion> inclusions = [];
     private Diagnostic? error;
 
-    private HbaLineParser(HbaLogicalLine line, string fileName)
+    private HbaLineParser(HbaLogicalLine line, string fileName, PgHbaServerSettings settings)
     {
         this.line = line;
         this.fileName = fileName;
+        this.settings = settings;
     }
 
-    public static HbaLineOutcome Parse(HbaLogicalLine line, string fileName)
+    public static HbaLineOutcome Parse(HbaLogicalLine line, string fileName, PgHbaServerSettings settings)
     {
-        var parser = new HbaLineParser(line, fileName);
+        var parser = new HbaLineParser(line, fileName, settings);
         var rule = parser.ParseRule();
-        return new HbaLineOutcome(parser.error is null ? rule : null, parser.error, parser.warnings, parser.inclusions);
+        return new HbaLineOutcome(rule, parser.error, parser.warnings);
     }
 
     private HbaRule? ParseRule()
     {
-        var tokenized = HbaTokenizer.Tokenize(line.Text);
+        var tokenized = HbaTokenizer.Tokenize(line.Text, settings, settings.HbaFilePath);
         if (tokenized.Error is { } tokenError)
-            return Fail<HbaRule>(tokenError.Offset, tokenError.Message,
-                $"Shorten it: PostgreSQL reads at most {HbaTokenizer.MaxTokenLength} characters per token.");
+            return Fail<HbaRule>(tokenError.Offset, tokenError.Message, tokenError.Hint);
         var fields = tokenized.Fields;
         if (fields.Count == 0)
         {
             WarnIfCommentSwallowedNextLine();
             return null;
         }
-        if (!RecordInclusions(fields))
-            return null;
 
         if (ParseConnectionType(fields[0]) is not { } type)
             return null;
@@ -71,11 +73,15 @@ internal sealed class HbaLineParser
         if (ParseMethod(methodLexeme, type) is not { } method)
             return null;
 
-        var options = ParseOptions(fields.Skip(next + 1).SelectMany(field => field), type, method);
-        if (options is null)
+        var written = ParseOptions(fields.Skip(next + 1).SelectMany(field => field), type, method);
+        if (written is null)
             return null;
-        if (HbaOptionRules.CheckComplete(method, options) is { } incomplete)
+        if (HbaOptionRules.CheckComplete(method, written) is { } incomplete)
             return Fail<HbaRule>(methodLexeme[0].Offset, incomplete.Message, incomplete.Hint);
+
+        if (type == HbaConnectionType.HostSsl && !settings.SslEnabled)
+            Fail<HbaRule>(fields[0][0].Offset, "hostssl record cannot match because SSL is disabled",
+                "Set ssl = on in postgresql.conf (with a server certificate and key), or use type host.");
 
         return new HbaRule
         {
@@ -85,7 +91,8 @@ internal sealed class HbaLineParser
             Users = fields[2].Select(lexeme => lexeme.Token).ToList(),
             Address = address,
             Method = method,
-            Options = options,
+            Options = written.GroupBy(option => option.Key, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.Last().Value, StringComparer.Ordinal),
+            WrittenOptions = written,
             RawLine = line.Text,
             Location = new HbaRuleLocation(
                 line.PositionOf(fields[0][0].Offset),
@@ -94,24 +101,6 @@ internal sealed class HbaLineParser
                 type.IsNetwork() ? line.PositionOf(fields[3][0].Offset) : null,
                 line.PositionOf(methodLexeme[0].Offset)),
         };
-    }
-
-    private bool RecordInclusions(IReadOnlyList<IReadOnlyList<HbaLexeme>> fields)
-    {
-        for (var index = 0; index < fields.Count; index++)
-        {
-            foreach (var lexeme in fields[index].Where(lexeme => lexeme.Token.IsInclusion))
-            {
-                if (index is not (1 or 2))
-                {
-                    Fail<HbaRule>(lexeme.Offset, $"\"{lexeme.Text}\" cannot be checked: @file is only followed in the database and user columns",
-                        "Write the values into pg_hba.conf itself; PostgreSQL would splice the file's contents in here.");
-                    return false;
-                }
-                inclusions.Add(new HbaInclusion(lexeme.Token.InclusionPath!, line.PositionOf(lexeme.Offset)));
-            }
-        }
-        return true;
     }
 
     private HbaConnectionType? ParseConnectionType(IReadOnlyList<HbaLexeme> field)
@@ -144,12 +133,13 @@ internal sealed class HbaLineParser
 
         var slash = token.Text.IndexOf('/');
         var host = slash >= 0 ? token.Text[..slash] : token.Text;
-        var ip = HbaAddressParser.ParseNumeric(host);
+        var ip = HbaAddressParser.ParseNumeric(host, settings.IsNetworkInterface);
         if (slash >= 0)
         {
             if (ip is null)
-                return Fail<HbaAddress>(lexeme.Offset, $"specifying both host name and CIDR mask is invalid: \"{token.Text}\"",
-                    "Use a numeric address with a /prefix (e.g. 10.0.0.0/8), or a host name without one.");
+                return Fail<HbaAddress>(lexeme.Offset, $"specifying both host name and CIDR mask is invalid: \"{token.Text}\"", host.Contains('%')
+                    ? "The zone after % must be a number up to 4294967295, or the name of one of the server's network interfaces on a link-local address (fe80::/10)."
+                    : "Use a numeric address with a /prefix (e.g. 10.0.0.0/8), or a host name without one.");
             var prefix = HbaAddressParser.ParsePrefixLength(token.Text[(slash + 1)..], ip.AddressFamily);
             if (prefix is null)
                 return Fail<HbaAddress>(lexeme.Offset, $"invalid CIDR mask in address \"{token.Text}\"",
@@ -170,7 +160,7 @@ internal sealed class HbaLineParser
         if (field.Count > 1)
             return Fail<HbaAddress>(field[1].Offset, "multiple values specified for netmask", "Specify one netmask per line.");
         var lexeme = field[0];
-        var mask = HbaAddressParser.ParseNumeric(lexeme.Text);
+        var mask = HbaAddressParser.ParseNumeric(lexeme.Text, settings.IsNetworkInterface);
         if (mask is null)
             return Fail<HbaAddress>(lexeme.Offset, $"invalid IP mask \"{lexeme.Text}\": {HbaAddressParser.NotNumericReason}",
                 "An address without /prefix needs a netmask column (e.g. 255.255.255.0); or write the address as 10.0.0.0/24.");
@@ -216,24 +206,24 @@ internal sealed class HbaLineParser
         return method;
     }
 
-    private IReadOnlyDictionary<string, string>? ParseOptions(IEnumerable<HbaLexeme> lexemes, HbaConnectionType type, HbaAuthMethod method)
+    private IReadOnlyList<KeyValuePair<string, string>>? ParseOptions(IEnumerable<HbaLexeme> lexemes, HbaConnectionType type, HbaAuthMethod method)
     {
-        var options = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        var options = new List<KeyValuePair<string, string>>();
         foreach (var lexeme in lexemes)
         {
             var equals = lexeme.Text.IndexOf('=');
             if (equals < 0)
-                return Fail<IReadOnlyDictionary<string, string>>(lexeme.Offset, $"authentication option not in name=value format: {lexeme.Text}",
+                return Fail<IReadOnlyList<KeyValuePair<string, string>>>(lexeme.Offset, $"authentication option not in name=value format: {lexeme.Text}",
                     "Everything after the method must be name=value; quote values with blanks or commas, e.g. ldapbinddn=\"cn=a, dc=b\".");
             var name = lexeme.Text[..equals];
             var value = lexeme.Text[(equals + 1)..];
             if (HbaOptionRules.Check(name, value, type, method) is { } problem)
             {
                 if (!problem.IsWarning)
-                    return Fail<IReadOnlyDictionary<string, string>>(lexeme.Offset, problem.Message, problem.Hint);
+                    return Fail<IReadOnlyList<KeyValuePair<string, string>>>(lexeme.Offset, problem.Message, problem.Hint);
                 warnings.Add(Diagnose(lexeme.Offset, problem.Message, problem.Hint, Severity.Warning));
             }
-            options[name] = value;
+            options.Add(new(name, value));
         }
         return options;
     }

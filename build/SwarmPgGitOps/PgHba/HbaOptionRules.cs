@@ -51,7 +51,7 @@ internal static class HbaOptionRules
     }
 
     /// <summary>Checks that need every option of the rule: what LDAP and RADIUS require.</summary>
-    public static HbaOptionProblem? CheckComplete(HbaAuthMethod method, IReadOnlyDictionary<string, string> options) => method switch
+    public static HbaOptionProblem? CheckComplete(HbaAuthMethod method, IReadOnlyList<KeyValuePair<string, string>> options) => method switch
     {
         HbaAuthMethod.Ldap => CheckLdapComplete(options),
         HbaAuthMethod.Radius => CheckRadiusComplete(options),
@@ -99,33 +99,29 @@ internal static class HbaOptionRules
         return null;
     }
 
-    private static HbaOptionProblem? CheckLdapComplete(IReadOnlyDictionary<string, string> options)
+    private static HbaOptionProblem? CheckLdapComplete(IReadOnlyList<KeyValuePair<string, string>> options)
     {
-        var url = options.TryGetValue("ldapurl", out var urlText) ? LdapUrl.Parse(urlText) : LdapUrl.None;
-        var hasBaseDn = options.ContainsKey("ldapbasedn") || url.HasBaseDn;
-        var hasSearchAttribute = options.ContainsKey("ldapsearchattribute") || url.HasSearchAttribute;
-        var hasSearchFilter = options.ContainsKey("ldapsearchfilter") || url.HasSearchFilter;
-
-        if (options.ContainsKey("ldapprefix") || options.ContainsKey("ldapsuffix"))
+        var ldap = HbaLdapSettings.From(options);
+        if (ldap.Prefix is not null || ldap.Suffix is not null)
         {
-            if (hasBaseDn || hasSearchAttribute || hasSearchFilter || options.ContainsKey("ldapbinddn") || options.ContainsKey("ldapbindpasswd"))
+            if (ldap.BaseDn is not null || ldap.BindDn is not null || ldap.BindPassword is not null || ldap.SearchAttribute is not null || ldap.SearchFilter is not null)
                 return new("cannot use ldapbasedn, ldapbinddn, ldapbindpasswd, ldapsearchattribute, ldapsearchfilter, or ldapurl together with ldapprefix",
                     "Use either simple bind (ldapprefix/ldapsuffix) or search+bind (ldapbasedn and the search options), not both.");
         }
-        else if (!hasBaseDn)
+        else if (ldap.BaseDn is null)
         {
             return new("authentication method \"ldap\" requires argument \"ldapbasedn\", \"ldapprefix\", or \"ldapsuffix\" to be set",
                 "Add ldapbasedn=... for search+bind, or ldapprefix=/ldapsuffix= for simple bind.");
         }
 
-        return hasSearchAttribute && hasSearchFilter
+        return ldap.SearchAttribute is not null && ldap.SearchFilter is not null
             ? new("cannot use ldapsearchattribute together with ldapsearchfilter", "Keep only one of ldapsearchattribute and ldapsearchfilter.")
             : null;
     }
 
-    private static HbaOptionProblem? CheckRadiusComplete(IReadOnlyDictionary<string, string> options)
+    private static HbaOptionProblem? CheckRadiusComplete(IReadOnlyList<KeyValuePair<string, string>> options)
     {
-        int? Count(string name) => options.TryGetValue(name, out var value) ? GucList.Split(value)?.Count : 0;
+        int? Count(string name) => options.LastOrDefault(option => option.Key == name) is { Value: { } value } ? GucList.Split(value)?.Count : 0;
 
         var servers = Count("radiusservers") ?? 0;
         var secrets = Count("radiussecrets") ?? 0;

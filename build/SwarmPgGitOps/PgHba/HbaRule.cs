@@ -31,6 +31,9 @@ public sealed record HbaRule
     /// <summary>The name=value options after the method, in the order written; a repeated name keeps its last value.</summary>
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Every option as read, in order and with repeats, which is how PostgreSQL applies them; empty for rules built in code.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> WrittenOptions { get; init; } = [];
+
     /// <summary>The record as read, continuation backslashes and line breaks removed.</summary>
     public string RawLine { get; init; } = "";
 

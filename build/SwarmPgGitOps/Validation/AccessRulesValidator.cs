@@ -20,7 +20,14 @@ public static class AccessRulesValidator
     {
         var text = rendered.File("pg_hba.conf").Content;
         var renderedFile = $"{artifactsPath ?? $"artifacts/{document.Name}"}/pg_hba.conf";
-        var parsed = PgHbaParser.Parse(text, renderedFile);
+        var parsed = PgHbaParser.Parse(text, renderedFile, new PgHbaServerSettings
+        {
+            // The rendered pg_hba.conf is deployed on its own: an @file beside it is never there.
+            HbaFilePath = $"{PostgresSettings.ConfigDirectory}/pg_hba.conf",
+            SslEnabled = RenderedPostgresConf.SslEnabled(rendered.File("postgresql.conf").Content),
+            // The server runs in a container whose other interfaces depend on the networks Swarm attaches: only lo is certain.
+            IsNetworkInterface = name => name == "lo",
+        });
         var access = document.Spec.Access;
         var policy = PgHbaPolicy.Check(parsed.Rules,
             new PgHbaPolicyOptions(renderedFile, access.Replication.User, access.AllowAnyAddress, document.IsProduction));
@@ -83,7 +90,10 @@ public static class AccessRulesValidator
             : origin.StartsWith(RulesPrefix, StringComparison.Ordinal) ? KeyAt(origin, lines[diagnostic.Line - 1], diagnostic.Column, document)
             : origin == ReplicationOrigin ? ReplicationKeyAt(lines[diagnostic.Line - 1], diagnostic.Column, document.Map)
             : origin;
-        return document.Map.Error(key, $"{origin}: {diagnostic.Message}", diagnostic.Hint) with { Severity = diagnostic.Severity };
+        var hint = diagnostic.Message.StartsWith("could not open secondary authentication file", StringComparison.Ordinal)
+            ? "Environment rules cannot use @file: pg_hba.conf is deployed without any file beside it. List the names in the rule (e.g. database: app,reports); a name that really starts with @ needs pg_hba.conf's quotes: database: '\"@name\"'."
+            : diagnostic.Hint;
+        return document.Map.Error(key, $"{origin}: {diagnostic.Message}", hint) with { Severity = diagnostic.Severity };
     }
 
     /// <summary>
@@ -116,8 +126,12 @@ public static class AccessRulesValidator
     /// <summary>The key of the rule whose value the rendered column falls in: type, database, user, address, method or options.&lt;name&gt;.</summary>
     private static string KeyAt(string rulePath, string renderedLine, int column, EnvironmentDocument document)
     {
-        var fields = HbaTokenizer.Tokenize(renderedLine).Fields;
+        var tokenized = HbaTokenizer.Tokenize(renderedLine);
+        var fields = tokenized.Fields;
         var offset = column - 1;
+        // A token too long to read: the problem is the column it starts.
+        if (tokenized.Error is { } tooLong && tooLong.Offset == offset)
+            fields = [.. fields, [new HbaLexeme(new HbaToken(""), offset)]];
         var index = FieldAt(fields, column);
         if (index < 0)
             return rulePath;

@@ -5,12 +5,55 @@ namespace SwarmPgGitOps.Tests.BadInput;
 /// names, +groups), addresses (CIDR ranges with good and bad masks, separate netmasks, host names, keywords, the odd
 /// numeric forms getaddrinfo takes), methods (also on the wrong connection type) and options (mostly the ones the
 /// method takes, sometimes not, with good and bad values), plus truncated lines, comments and over-long tokens.
-/// Left out on purpose: @file inclusions (PostgreSQL would read files) and RADIUS server names other than numeric
-/// addresses and localhost (PostgreSQL resolves them while parsing, which would need DNS).
+/// Biased towards where a parser most easily reads differently from the server: @name files in every column (present,
+/// empty, comment-only, nested, missing; <see cref="IncludeFiles"/> are written beside pg_hba.conf), LDAP URLs built from
+/// good and bad parts, separators and numbers the C library reads its own way (\v, \f, no-break space, atoi),
+/// tokens around the 10239-byte limit in multi-byte characters, IPv6 zones, and hostssl (judged with ssl on and off).
+/// Left out on purpose: RADIUS server names other than numeric addresses and localhost (PostgreSQL resolves them while
+/// parsing, which would need DNS), @name files that include themselves (PostgreSQL 15 recurses without limit), and LDAP
+/// URLs whose attribute part names no attribute ("?,?": PostgreSQL 15's backend crashes on them, our parser refuses them).
 /// </summary>
 public sealed class HbaLineGenerator(int seed)
 {
     private readonly Random _random = new(seed);
+
+    /// <summary>The files @name tokens refer to, by name relative to pg_hba.conf's folder.</summary>
+    public IReadOnlyDictionary<string, string> IncludeFiles { get; } = new Dictionary<string, string>
+    {
+        ["inc_dbs"] = "app, reports\n\"my db\"  # a comment\n",
+        ["inc_users"] = "alice,+admins\nbob\n",
+        ["inc_empty"] = "",
+        ["inc_comment"] = "# nothing but a comment\n\n",
+        ["inc_nested"] = "@inc_users, carol\n",
+        ["inc_net"] = "10.0.0.0/8\n",
+        ["inc_two_nets"] = "10.0.0.0/8 192.168.0.0/16\n",
+        ["inc_method"] = "scram-sha-256\n",
+        ["inc_type"] = "host\n",
+        ["inc_options"] = "ldapserver=ldap.example.com ldapbasedn=dc=x\n",
+        ["inc_long"] = new string('l', 10240) + "\n",
+        ["lists/inc_relative"] = "@../inc_dbs\n",
+    };
+
+    private static readonly string[] Inclusions =
+        ["@inc_dbs", "@inc_users", "@inc_empty", "@inc_comment", "@inc_nested", "@inc_missing", "@lists/inc_relative", "@\"inc_dbs\"", "\"@inc_dbs\"", "@", "@inc_long"];
+
+    private static readonly string[] ColumnInclusions = ["@inc_net", "@inc_two_nets", "@inc_method", "@inc_type", "@inc_options", "@inc_empty", "@inc_missing", "@inc_dbs"];
+
+    private static readonly string[] ZoneAddresses =
+    [
+        "fe80::1%lo/128", "fe80::1%1/128", "fe80::1%eth0/64", "fe80::1%nosuchif/128", "2001:db8::1%1/128", "2001:db8::1%lo/128",
+        "fe80::1%4294967295/128", "fe80::1%4294967296/128", "fe80::1%99999999999999999999999/128", "fe80::1%01/128", "fe80::1%-1/128",
+        "fe80::1%+1/128", "ff02::1%lo/128", "ff05::1%lo/128", "ff01::1%lo/128", "::1%1/128", "fe80::1%lo", "fe80::1%1 ffff:ffff::",
+        "2001:db8::%7/32", "fe80::1%1%2/128", "10.0.0.1%1/32", "fe80::1%1\u00a0/128", "fe80::1%lo/64 ", "fe80::%lo/10",
+        "1:2:3:4:5:6:7:8/128", "1:2:3:4:5:6:7:8:9/128", "::ffff:1.2.3/128", "1::2:3:4:5:6:7:8/128", "::1.2.3.4/128", "0:0:0:0:0:0:0:1/128",
+        "1:2:3:4:5:6:1.2.3.4/128", "12345::/16", ":1::/16", "1:::/16", "::ffff:0:1.2.3.4/128", "::ffff:0102:0304/128", "1:0:0:1:0:0:0:1/128",
+        "fe80:0:0:0:0:0:0:1%1/128", "::0.0.0.1/128", "::ffff:10.0.0.0 ffff:ffff:ffff:ffff:ffff:ffff:ff00:0", "01.02.03.04/32", "1.2.3.04/32",
+    ];
+
+    private static readonly string[] OddBlanks = ["\v", "\f", "\u00a0", "\u2003"];
+
+    private static readonly string[] Numbers =
+        ["389", "\v389", "\f389", " 389", "\u00a0389", "+389", "-389", "0", "00", "0389", "389abc", "abc", "4294967296", "4294967297", "99999999999999999999", "-4294967296", "0x10", "2147483648", ""];
 
     private static readonly string[] ValidTypes = ["local", "host", "hostssl", "hostnossl", "hostgssenc", "hostnogssenc"];
     private static readonly string[] InvalidTypes = ["hots", "HOST", "localhost", "hostssl,host", "\"host\"", "hostgss", "ssl"];
@@ -99,12 +142,14 @@ public sealed class HbaLineGenerator(int seed)
             return Pick(["", "# a comment", "   ", "\t# indented comment"]);
         if (roll < 4)
             return Pick(["host all all", "host all", "local", "host all all 10.0.0.0/8", "local all all", "hostssl all all ::1/128"]);
+        if (roll < 45)
+            return FocusedLine();
 
-        var type = _random.Next(100) < 94 ? Pick(ValidTypes) : Pick(InvalidTypes);
+        var type = _random.Next(100) < 94 ? Pick(ValidTypes) : _random.Next(3) == 0 ? Pick(ColumnInclusions) : Pick(InvalidTypes);
         var fields = new List<string> { type, List(Databases), List(Users) };
         if (type != "local" && _random.Next(100) < 97)
             fields.Add(Address());
-        var method = _random.Next(100) < 92 ? Pick(ValidMethods) : Pick(InvalidMethods);
+        var method = _random.Next(100) < 92 ? Pick(ValidMethods) : _random.Next(3) == 0 ? Pick(ColumnInclusions) : Pick(InvalidMethods);
         fields.Add(method);
         fields.AddRange(Options(method));
 
@@ -118,36 +163,121 @@ public sealed class HbaLineGenerator(int seed)
         return line;
     }
 
+    /// <summary>A line that is valid but for one of the classes the generator is biased to, so that most of them reach the field comparison.</summary>
+    private string FocusedLine()
+    {
+        string[] plain = ["host", "all", "all", "10.0.0.0/8", "scram-sha-256"];
+        switch (_random.Next(7))
+        {
+            case 0:
+                var url = "\"ldapurl=" + LdapUrl() + "\"";
+                return _random.Next(4) == 0
+                    ? $"host all all 10.0.0.0/8 ldap {Pick(["ldapbasedn=dc=y", "ldapport=1389", "ldapsearchattribute=cn", "ldapscheme=ldaps", "ldaptls=1", "ldapserver=other"])} {url}"
+                    : $"host all all 10.0.0.0/8 ldap {url}" + (_random.Next(5) == 0 ? " ldapbinddn=cn=admin" : "");
+            case 1:
+                return $"{Pick(["host", "hostnossl", "host"])} all all {Quoted(Pick(ZoneAddresses))} scram-sha-256";
+            case 2:
+                var method = _random.Next(5) == 0 ? "ldap @inc_options" : _random.Next(5) == 0 ? "@inc_method" : "scram-sha-256";
+                return string.Join(' ',
+                    _random.Next(8) == 0 ? "@inc_type" : "host", List(Databases, 50), List(Users, 50), _random.Next(5) == 0 ? Pick(ColumnInclusions) : "10.0.0.0/8", method);
+            case 3:
+                var fields = plain.ToList();
+                if (_random.Next(2) == 0)
+                    fields[_random.Next(1, 3)] = Pick(["app", "\"my db\"", "u"]) + Pick(OddBlanks) + Pick(["db", "x"]);
+                var blank = _random.Next(1, fields.Count);
+                return string.Concat(fields.Select((field, index) => (index == 0 ? "" : index == blank ? Pick(OddBlanks) : " ") + field));
+            case 4:
+                return _random.Next(3) switch
+                {
+                    0 => $"host all all 10.0.0.0/8 ldap ldapserver=h ldapbasedn=dc=x \"ldapport={Pick(Numbers)}\"",
+                    1 => $"host all all 10.0.0.0/8 radius radiusservers=127.0.0.1 radiussecrets=s \"radiusports={Pick(Numbers)},{Pick(Numbers)}\"",
+                    _ => $"host all all \"10.0.0.0/{Pick(["8", "\v8", "\f8", "\u00a08", "+8", "08", "8\v", " 8", "-0", "4294967304", "99999999999999999999"])}\" scram-sha-256",
+                };
+            case 5:
+                var at = _random.Next(1, 3);
+                fields = plain.ToList();
+                fields[at] = LongToken();
+                return string.Join(' ', fields);
+            default:
+                return "hostssl all all 10.0.0.0/8 " + Pick(["scram-sha-256", "cert", "cert clientcert=verify-full", "scram-sha-256 clientcert=verify-ca", "md5"]);
+        }
+    }
+
     private string Address()
     {
         var roll = _random.Next(100);
-        return roll < 60 ? Pick(GoodAddresses) : roll < 85 ? Pick(BadAddresses) : Pick(NetmaskPairs);
+        return roll < 45 ? Pick(GoodAddresses) : roll < 65 ? Pick(BadAddresses) : roll < 80 ? Pick(NetmaskPairs) : roll < 95 ? Quoted(Pick(ZoneAddresses)) : Pick(ColumnInclusions);
     }
 
     private IEnumerable<string> Options(string method)
     {
         var options = new List<string>();
-        if (OptionsByMethod.TryGetValue(method, out var sets) && _random.Next(100) < 85)
+        var roll = _random.Next(100);
+        if (method == "ldap" && roll < 45)
+        {
+            options.Add("\"ldapurl=" + LdapUrl().Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+            if (_random.Next(4) == 0)
+                options.Add(Pick(["ldapbasedn=dc=y", "ldapport=1389", "ldapsearchattribute=cn", "ldapprefix=cn=", "ldapscheme=ldaps", "ldaptls=1", "ldapserver=other"]));
+            if (_random.Next(4) == 0)
+                options.Reverse();
+        }
+        else if (method == "ldap" && roll < 60)
+        {
+            options.AddRange(["ldapserver=ldap.example.com", "ldapbasedn=dc=x", "\"ldapport=" + Pick(Numbers) + "\""]);
+        }
+        else if (method == "radius" && roll < 20)
+        {
+            options.AddRange(["radiusservers=127.0.0.1", "radiussecrets=s", "\"radiusports=" + Pick(Numbers) + "\""]);
+        }
+        else if (OptionsByMethod.TryGetValue(method, out var sets) && roll < 85)
+        {
             options.AddRange(Pick(sets));
+        }
         if (_random.Next(100) < 20)
             options.Add(Pick(StrayOptions));
         return options;
     }
 
-    private string List(string[] names)
+    private string List(string[] names, int inclusionPercent = 15)
     {
         var count = _random.Next(100) < 75 ? 1 : _random.Next(2, 4);
-        return string.Join(_random.Next(2) == 0 ? "," : ", ", Enumerable.Range(0, count).Select(_ => Pick(names)));
+        return string.Join(_random.Next(2) == 0 ? "," : ", ", Enumerable.Range(0, count).Select(_ => _random.Next(100) < inclusionPercent ? Pick(Inclusions) : Pick(names)));
     }
 
-    /// <summary>PostgreSQL 15 reads at most 10239 characters per token: around that limit, quoted or not.</summary>
+    /// <summary>Quotes a text that holds a blank, so it stays one token.</summary>
+    private static string Quoted(string text) => text.Any(c => c is ' ' or '\t') ? "\"" + text.Trim() + "\"" : text;
+
+    /// <summary>An LDAP URL assembled from good and bad parts.</summary>
+    private string LdapUrl()
+    {
+        var prefix = Pick(["", "", "", "", "URL:", "url:", "<", "<URL:"]);
+        var scheme = Pick(["ldap", "ldap", "ldaps", "LDAP", "Ldaps", "ldapi", "pldap", "cldap", "http", "ldap:"]);
+        var host = Pick(["ldap.example.com", "ldap.example.com", "[::1]", "[::1", "", "h%41", "127.0.0.1"]);
+        var port = Pick(["", "", "", ":389", ":636", ":", ":abc", ":0", ":99999", ":-1", ":+636", ":389x", ":%33%38%39", ":4294967296", ":\v389"]);
+        var path = Pick(["", "/", "/dc=example,dc=com", "/dc=example,dc=com", "/dc=x", "/dc=%zz", "/ou=a%20b"]);
+        var query = path.Length == 0 && _random.Next(3) > 0 ? "" : Pick([
+            "", "?uid", "?uid?sub", "?uid?base", "?uid?one", "?uid?SUB", "?uid?subtree", "?uid?children", "?uid?everything", "??sub?(uid=a)",
+            "?uid?sub?(uid=a)", "??one??ext", "??one?(uid=a)?!crit", "??sub?(uid=a)?e?f", "???", "????", "?????", "??%zz", "???%zz",
+        ]);
+        var close = prefix.StartsWith('<') && _random.Next(4) > 0 ? ">" : "";
+        return $"{prefix}{scheme}://{host}{port}{path}{query}{close}";
+    }
+
+    /// <summary>PostgreSQL 15 reads at most 10239 bytes per token: around that limit, in one-, two-, three- and four-byte characters, quoted or not.</summary>
     private string LongToken()
     {
-        var token = new string('d', _random.Next(10237, 10242));
+        var unit = Pick(["d", "d", "é", "€", "😀"]);
+        var unitBytes = System.Text.Encoding.UTF8.GetByteCount(unit);
+        var count = (10239 + _random.Next(-2 * unitBytes, 2 * unitBytes + 1)) / unitBytes;
+        var token = string.Concat(Enumerable.Repeat(unit, count)) + (_random.Next(3) == 0 ? "d" : "");
         return _random.Next(3) == 0 ? "\"" + token + "\"" : token;
     }
 
-    private string Separator() => _random.Next(10) == 0 ? "\t" : _random.Next(10) == 0 ? "   " : " ";
+    private string Separator()
+    {
+        var roll = _random.Next(100);
+        return roll < 8 ? "\t" : roll < 14 ? "   " : roll < 18 ? " " + Pick(OddBlanks) : roll < 21 ? Pick(OddBlanks) : " ";
+    }
 
     private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -9,15 +10,14 @@ using Npgsql;
 namespace SwarmPgGitOps.Tests.BadInput;
 
 /// <summary>
-/// A throwaway PostgreSQL 15 server from the machine's packages (/usr/lib/postgresql/15/bin), in a temporary folder:
-/// initdb, then started on 127.0.0.1 with a free port, its Unix socket in the same folder, and SSL on with a
-/// self-signed certificate (so hostssl lines are judged as on a server with SSL, which is what our parser assumes).
-/// Clients connect over the socket only (trust); TCP clients are rejected. Runs as the postgres system user when the
-/// tests run as root. Dispose stops it and removes the folder.
+/// A throwaway PostgreSQL server of one major version from the machine's packages (/usr/lib/postgresql/&lt;major&gt;/bin),
+/// in a temporary folder: initdb, then started on 127.0.0.1 with a free port, its Unix socket in the same folder, and
+/// ssl on (with a self-signed certificate) or off. Clients connect over the socket only (trust); TCP clients are
+/// rejected. Runs as the postgres system user when the tests run as root. Dispose stops it and removes the folder.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
-    public const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    public const string PackageRoot = "/usr/lib/postgresql";
 
     private readonly string _root;
     private readonly string _data;
@@ -25,8 +25,10 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly int _port;
     private bool _started;
 
-    private PostgresServer(string root, int port)
+    private PostgresServer(int major, bool ssl, string root, int port)
     {
+        Major = major;
+        Ssl = ssl;
         _root = root;
         _data = Path.Combine(root, "data");
         _sockets = Path.Combine(root, "sockets");
@@ -38,22 +40,51 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port => _port;
 
+    public int Major { get; }
+
+    public bool Ssl { get; }
+
+    private string BinDirectory => BinDirectoryOf(Major);
+
+    public static string BinDirectoryOf(int major) => Path.Combine(PackageRoot, major.ToString(CultureInfo.InvariantCulture), "bin");
+
+    /// <summary>The majors whose server binaries are on this machine.</summary>
+    public static IReadOnlyList<int> InstalledMajors() =>
+        !Directory.Exists(PackageRoot)
+            ? []
+            : Directory.GetDirectories(PackageRoot)
+                .Select(Path.GetFileName)
+                .Select(name => int.TryParse(name, CultureInfo.InvariantCulture, out var major) ? major : 0)
+                .Where(major => major > 0 && File.Exists(Path.Combine(BinDirectoryOf(major), "postgres")))
+                .Order()
+                .ToList();
+
     /// <summary>The pg_hba.conf the server was started with; writing it changes what pg_hba_file_rules reads, not who may connect.</summary>
     public string HbaFile => Path.Combine(_data, "pg_hba.conf");
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>Writes a file beside pg_hba.conf (for @name), readable by the server.</summary>
+    public void WriteBesideHba(string name, string text)
     {
-        if (!File.Exists(Path.Combine(BinDirectory, "postgres")))
-            throw new InvalidOperationException($"{BinDirectory}/postgres is missing: run build/prerequisites.sh (Debian package postgresql-15)");
+        var path = Path.Combine(_data, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+    }
 
-        var server = new PostgresServer(Directory.CreateTempSubdirectory("spg-pg15-").FullName, FreePort());
+    public static async Task<PostgresServer> StartAsync(int major = 15, bool ssl = true)
+    {
+        if (!File.Exists(Path.Combine(BinDirectoryOf(major), "postgres")))
+            throw new InvalidOperationException($"{BinDirectoryOf(major)}/postgres is missing: run build/prerequisites.sh (Debian package postgresql-{major})");
+
+        var server = new PostgresServer(major, ssl, Directory.CreateTempSubdirectory($"spg-pg{major}-").FullName, FreePort());
         try
         {
             await server.InitAsync();
             await server.RunAsync("pg_ctl", "-D", server._data, "-l", Path.Combine(server._root, "server.log"), "-w", "-t", "60",
                 "-o", string.Join(' ',
                     $"-c port={server._port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={server._sockets}",
-                    "-c ssl=on", $"-c ssl_cert_file={Path.Combine(server._root, "server.crt")}", $"-c ssl_key_file={Path.Combine(server._root, "server.key")}",
+                    $"-c ssl={(ssl ? "on" : "off")}", $"-c ssl_cert_file={Path.Combine(server._root, "server.crt")}", $"-c ssl_key_file={Path.Combine(server._root, "server.key")}",
                     "-c fsync=off", "-c logging_collector=off"),
                 "start");
             server._started = true;
@@ -66,16 +97,13 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    /// <summary>What pg_hba_file_rules shows for a line PostgreSQL could not parse but gave no message for (see <see cref="HbaErrorsAsync"/>).</summary>
-    public const string UnparsedWithoutMessage = "(no message: the row has no parsed fields; the server would refuse this file)";
-
     /// <summary>
-    /// Writes the lines as pg_hba.conf and returns PostgreSQL's verdict on each: line number → error, for the lines that
-    /// have one. Some of PostgreSQL 15's option checks (a clientcert or RADIUS value it cannot read) fail the line without
-    /// setting a message; the view then shows a row with every field and the error empty, while loading the file (start,
-    /// reload) refuses it. Such rows count as errors, with <see cref="UnparsedWithoutMessage"/>.
+    /// Writes the lines as pg_hba.conf and returns what pg_hba_file_rules shows for them, one row per record (the view
+    /// reads the file again on each query). Some of PostgreSQL 15's option checks (a clientcert or RADIUS value it
+    /// cannot read) fail the line without setting a message; the view then shows a row with no fields and no error, while
+    /// loading the file (start, reload) refuses it. <see cref="HbaViewRow.IsError"/> counts those as errors.
     /// </summary>
-    public async Task<IReadOnlyDictionary<int, string>> HbaErrorsAsync(IReadOnlyList<string> lines)
+    public async Task<IReadOnlyDictionary<int, HbaViewRow>> HbaRowsAsync(IReadOnlyList<string> lines)
     {
         await File.WriteAllTextAsync(HbaFile, string.Join('\n', lines) + "\n");
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
@@ -84,13 +112,16 @@ public sealed class PostgresServer : IAsyncDisposable
         }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT line_number, coalesce(error, @unparsed) FROM pg_hba_file_rules WHERE error IS NOT NULL OR type IS NULL", connection);
-        command.Parameters.AddWithValue("unparsed", UnparsedWithoutMessage);
+            "SELECT line_number, type, database, user_name, address, netmask, auth_method, options, error FROM pg_hba_file_rules", connection);
         await using var reader = await command.ExecuteReaderAsync();
-        var errors = new Dictionary<int, string>();
+        var rows = new Dictionary<int, HbaViewRow>();
         while (await reader.ReadAsync())
-            errors[reader.GetInt32(0)] = reader.GetString(1);
-        return errors;
+        {
+            string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+            string[]? Texts(int column) => reader.IsDBNull(column) ? null : reader.GetFieldValue<string[]>(column);
+            rows[reader.GetInt32(0)] = new HbaViewRow(Text(1), Texts(2), Texts(3), Text(4), Text(5), Text(6), Texts(7), Text(8));
+        }
+        return rows;
     }
 
     public async ValueTask DisposeAsync()

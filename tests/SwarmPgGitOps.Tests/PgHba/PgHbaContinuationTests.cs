@@ -10,7 +10,7 @@ public class PgHbaContinuationTests
     [Fact]
     public void Trailing_backslash_continues_the_record_on_the_next_line()
     {
-        var document = PgHbaParser.Parse("host all all \\\n  10.0.0.0/8 scram-sha-256\nlocal all all peer\n", HbaFile);
+        var document = PgHbaParser.Parse("host all all \\\n  10.0.0.0/8 scram-sha-256\nlocal all all peer\n", HbaFile, SslServer);
 
         Assert.Empty(document.Errors);
         Assert.Equal(2, document.Rules.Count);
@@ -24,7 +24,7 @@ public class PgHbaContinuationTests
     [Fact]
     public void Continuation_adds_no_blank_so_a_word_can_be_split()
     {
-        var rule = Assert.Single(PgHbaParser.Parse("host all all 10.0.0.0/8 scram-\\\nsha-256\n", HbaFile).Rules);
+        var rule = Assert.Single(PgHbaParser.Parse("host all all 10.0.0.0/8 scram-\\\nsha-256\n", HbaFile, SslServer).Rules);
 
         Assert.Equal(HbaAuthMethod.ScramSha256, rule.Method);
     }
@@ -32,7 +32,7 @@ public class PgHbaContinuationTests
     [Fact]
     public void Errors_in_a_continued_record_point_at_the_physical_line()
     {
-        var error = Assert.Single(PgHbaParser.Parse("host all all \\\n10.0.0.0/8 \\\n  nope\n", HbaFile).Errors);
+        var error = Assert.Single(PgHbaParser.Parse("host all all \\\n10.0.0.0/8 \\\n  nope\n", HbaFile, SslServer).Errors);
 
         Assert.Equal("invalid authentication method \"nope\"", error.Message);
         Assert.Equal(3, error.Line);
@@ -42,7 +42,7 @@ public class PgHbaContinuationTests
     [Fact]
     public void Comment_ending_in_backslash_swallows_the_next_line_with_a_warning()
     {
-        var document = PgHbaParser.Parse("# old rule \\\nhost all all 10.0.0.0/8 trust\nlocal all all peer\n", HbaFile);
+        var document = PgHbaParser.Parse("# old rule \\\nhost all all 10.0.0.0/8 trust\nlocal all all peer\n", HbaFile, SslServer);
 
         Assert.Equal([3], document.Rules.Select(rule => rule.Line));
         var warning = Assert.Single(document.Warnings);
@@ -54,7 +54,7 @@ public class PgHbaContinuationTests
     [Fact]
     public void Backslash_on_the_last_line_is_dropped()
     {
-        Assert.Equal(HbaAuthMethod.Peer, Assert.Single(PgHbaParser.Parse("local all all peer\\", HbaFile).Rules).Method);
+        Assert.Equal(HbaAuthMethod.Peer, Assert.Single(PgHbaParser.Parse("local all all peer\\", HbaFile, SslServer).Rules).Method);
     }
 
     [Fact]

@@ -198,19 +198,6 @@ public class PgHbaParserValidTests
     }
 
     [Fact]
-    public void File_inclusions_are_recorded()
-    {
-        var document = PgHbaParser.Parse("host @dbs.txt,app @\"admin users\" 10.0.0.0/8 scram-sha-256\n", HbaFile);
-
-        var rule = Assert.Single(document.Rules);
-        Assert.Empty(document.Errors);
-        Assert.Equal("dbs.txt", rule.Databases[0].InclusionPath);
-        Assert.Equal(["dbs.txt", "admin users"], document.Inclusions.Select(inclusion => inclusion.Path));
-        Assert.Equal(new HbaPosition(1, 6), document.Inclusions[0].Position);
-        Assert.Equal(new HbaPosition(1, 19), document.Inclusions[1].Position);
-    }
-
-    [Fact]
     public void Quoted_at_sign_is_a_name_not_an_inclusion()
     {
         var rule = Rule("host \"@dbs\" all 10.0.0.0/8 scram-sha-256");
@@ -248,7 +235,7 @@ public class PgHbaParserValidTests
             host    all       all   10.0.0.0/8 scram-sha-256#no blank needed
             """;
 
-        var document = PgHbaParser.Parse(text, HbaFile);
+        var document = PgHbaParser.Parse(text, HbaFile, SslServer);
 
         Assert.Empty(document.Errors);
         Assert.Equal([3, 5], document.Rules.Select(rule => rule.Line));
@@ -258,7 +245,7 @@ public class PgHbaParserValidTests
     [Fact]
     public void Crlf_line_endings_are_accepted()
     {
-        var document = PgHbaParser.Parse("local all all peer\r\nhost all all 10.0.0.0/8 scram-sha-256\r\n", HbaFile);
+        var document = PgHbaParser.Parse("local all all peer\r\nhost all all 10.0.0.0/8 scram-sha-256\r\n", HbaFile, SslServer);
 
         Assert.Empty(document.Errors);
         Assert.Equal(2, document.Rules.Count);
