@@ -18,7 +18,7 @@ public static class SettingDrift
         foreach (var setting in expected)
         {
             if (!byName.TryGetValue(setting.Name, out var actual))
-                items.Add(new DriftItem(DriftObjects.Database(instance), Field(setting.Name), Redaction.IsSecretSetting(setting.Name) ? Redaction.Hidden : Show(setting.Value), "(unknown setting)"));
+                items.Add(new DriftItem(DriftObjects.Database(instance), Field(setting.Name), Redaction.IsSecretName(setting.Name) ? Redaction.Hidden : Show(setting.Value), "(unknown setting)"));
             else if (!SettingComparison.Matches(setting.Value, actual.Row))
                 items.Add(Item(instance, actual, Show(setting.Value)));
         }
@@ -35,7 +35,7 @@ public static class SettingDrift
     public static string Field(string setting) => $"settings.{setting}";
 
     private static DriftItem Item(string instance, LiveSetting actual, string desired) =>
-        Redaction.IsSecretSetting(actual.Name)
+        Redaction.IsSecretName(actual.Name)
             ? new DriftItem(DriftObjects.Database(instance), Field(actual.Name), Redaction.Hidden, "differs" + (actual.SetWithAlterSystem ? " (ALTER SYSTEM)" : ""))
             : SettingAdoption.For(actual) is var (path, value)
             ? new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, Describe(actual), path, value)

@@ -1,4 +1,5 @@
-using System.Text.RegularExpressions;
+
+using SwarmPgGitOps.Secrets;
 
 namespace SwarmPgGitOps.Environments;
 
@@ -17,7 +18,7 @@ public static partial class PastedSecret
     public static bool LooksLike(string path, string value) => UnderSecretKey(path) || RandomLooking(value);
 
     /// <summary>Some key on the path names a secret: `superuser_password`, `ldapbindpasswd`, `secrets` (not `password_encryption`).</summary>
-    public static bool UnderSecretKey(string path) => path.Split('.', '[').Any(SecretKey().IsMatch);
+    public static bool UnderSecretKey(string path) => Redaction.IsSecretName(path);
 
     /// <summary>
     /// Long, without blanks, and switching often between upper case, lower case and digits: generated passwords and
@@ -38,7 +39,4 @@ public static partial class PastedSecret
 
     private static char? Kind(char c) =>
         char.IsAsciiDigit(c) ? 'd' : char.IsAsciiLetterUpper(c) ? 'u' : char.IsAsciiLetterLower(c) ? 'l' : null;
-
-    [GeneratedRegex("(?i)(password|passwd|secret|token|credential|api_?key|private_?key)s?$")]
-    private static partial Regex SecretKey();
 }

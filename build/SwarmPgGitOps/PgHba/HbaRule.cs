@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Secrets;
 namespace SwarmPgGitOps.PgHba;
 
 /// <summary>Where a field of a rule starts in the file, 1-based.</summary>
@@ -45,5 +46,6 @@ public sealed record HbaRule
         Location is not null && field(Location) is { } position ? position : new HbaPosition(Line, 1);
 
     /// <summary>How the rule reads in a message: its raw text, or its formatted form when built in code.</summary>
-    public string Describe() => string.Join(' ', RawLine.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>The rule as one line for a message; the values of secret options (ldapbindpasswd, radiussecrets) are masked.</summary>
+    public string Describe() => Redaction.MaskSecretOptions(string.Join(' ', RawLine.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)));
 }

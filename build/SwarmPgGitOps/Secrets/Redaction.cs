@@ -14,7 +14,17 @@ public static partial class Redaction
     /// <summary>The service fields (as <c>Swarm.ServiceFields</c> names them) whose values are never shown.</summary>
     public static bool IsSecretField(string field) => field is "env" or "args";
 
-    public static bool IsSecretSetting(string name) => SecretName().IsMatch(name);
+    /// <summary>
+    /// A name that marks its value as secret: some part of it (split at '.' and '[') ends in password, passwd, secret,
+    /// token, credential, api_key, private_key or passphrase(_command): `superuser_password`, `ldapbindpasswd`,
+    /// `radiussecrets`, `app.api_token`; not `password_encryption`.
+    /// </summary>
+    public static bool IsSecretName(string name) => name.Split('.', '[').Any(SecretName().IsMatch);
+
+    /// <summary>A pg_hba option or rule written out for a message, with the values of secret options masked.</summary>
+    public static string MaskSecretOptions(string text) =>
+        string.Join(' ', text.Split(' ').Select(token =>
+            token.IndexOf('=') is > 0 and var equals && IsSecretName(token[..equals]) ? token[..(equals + 1)] + "***" : token));
 
     /// <summary>How two values of a secret field differ, without either value: "differs: FOO added, BAR changed".</summary>
     public static string DescribeDifference(string field, string desired, string live)
@@ -37,6 +47,6 @@ public static partial class Redaction
             .GroupBy(p => p[0], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => string.Join('\n', g.Select(p => p.Length > 1 ? p[1] : "")), StringComparer.Ordinal);
 
-    [GeneratedRegex("password|passwd|secret|token|credential|passphrase|private_key", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("(password|passwd|secret|token|credential|api_?key|private_?key|passphrase(_command)?)s?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretName();
 }

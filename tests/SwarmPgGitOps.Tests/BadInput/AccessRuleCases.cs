@@ -52,6 +52,11 @@ public class AccessRuleCases
             "access.rules[0]: specifying both host name and CIDR mask is invalid: \"fe80::1%4294967296/128\""),
         ["address: zone naming an interface the container may lack"] = Qa(Rule("address: 192.168.77.0/24", "address: \"fe80::1%eth0/64\""), Value("address: \"fe80::1%eth0/64\""),
             "access.rules[0]: specifying both host name and CIDR mask is invalid: \"fe80::1%eth0/64\" (hint: The zone after % must be a number"),
+        ["ldapbindpasswd is masked where the rule is quoted"] = Qa(
+            Replace(LabRule, LabRule.Replace("address: 192.168.77.0/24", "address: 0.0.0.0/0", StringComparison.Ordinal)
+                .Replace("method: scram-sha-256", "method: ldap, options: { ldapserver: ldap.example.com, ldapbasedn: dc=example, ldapbinddn: cn=pg, ldapbindpasswd: Xy7pasted9Secret }", StringComparison.Ordinal)),
+            Value("address: 0.0.0.0/0"),
+            "rule \"host all postgres 0.0.0.0/0 ldap ldapbasedn=dc=example ldapbinddn=cn=pg ldapbindpasswd=*** ldapserver=ldap.example.com\" accepts connections from any address"),
         ["hostssl while ssl is off"] = Qa(Rule("type: host", "type: hostssl"), Value("type: hostssl"),
             "access.rules[0]: hostssl record cannot match because SSL is disabled (hint: Set ssl = on in postgresql.conf"),
     };

@@ -46,10 +46,17 @@ public sealed class RedactionTests
     [InlineData("ssl_passphrase_command", true)]
     [InlineData("my_app.api_token", true)]
     [InlineData("app.db_password", true)]
+    [InlineData("ldapbindpasswd", true)]
+    [InlineData("radiussecrets", true)]
     [InlineData("work_mem", false)]
-    [InlineData("password_encryption", true)]
-    public void Setting_names_that_mark_a_secret(string name, bool secret) =>
-        Assert.Equal(secret, Redaction.IsSecretSetting(name));
+    [InlineData("password_encryption", false)]
+    public void Names_that_mark_a_secret(string name, bool secret) =>
+        Assert.Equal(secret, Redaction.IsSecretName(name));
+
+    [Fact]
+    public void Secret_pg_hba_options_are_masked_in_messages() =>
+        Assert.Equal("host all all 10.0.0.0/8 ldap ldapserver=ldap.example.com ldapbindpasswd=*** ldapbinddn=cn=x",
+            Redaction.MaskSecretOptions($"host all all 10.0.0.0/8 ldap ldapserver=ldap.example.com ldapbindpasswd={Secret} ldapbinddn=cn=x"));
 
     [Fact]
     public void A_secret_setting_set_with_alter_system_is_drift_without_its_value_and_is_not_adopted()
