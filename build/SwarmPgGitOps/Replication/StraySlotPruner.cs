@@ -2,6 +2,7 @@ using Npgsql;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Smoke;
+using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Replication;
 
@@ -24,8 +25,8 @@ public sealed class StraySlotPruner(Func<string, string?>? variable = null)
             .OpenAsync(primary, cancellation);
         // A replica removed a moment ago may still hold its slot until its connection ends.
         var owned = spec.Replicas.Select(r => r.Slot).ToArray();
-        for (var attempt = 0; attempt < 30 && await ActiveUnownedSlots(connection, owned, cancellation) > 0; attempt++)
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
+        await Waiter.System.PollAsync((_, token) => new ValueTask<long>(ActiveUnownedSlots(connection, owned, token)), active => active == 0,
+            new PollSchedule(TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(500)), cancellation);
 
         await using var command = new NpgsqlCommand(
             """

@@ -1,7 +1,5 @@
-using System.Net.Sockets;
 using Npgsql;
-using Polly;
-using Polly.Retry;
+using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Smoke;
 
@@ -13,23 +11,13 @@ public sealed class SmokeConnector
 {
     private readonly string _password;
     private readonly int _connectTimeoutSeconds;
-    private readonly ResiliencePipeline _retry;
+    private readonly RetrySchedule _retry;
 
     public SmokeConnector(string superuserPassword, int connectTimeoutSeconds, SmokeRetry retry)
     {
         _password = superuserPassword;
         _connectTimeoutSeconds = connectTimeoutSeconds;
-        _retry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
-                MaxRetryAttempts = retry.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                Delay = retry.FirstDelay,
-                MaxDelay = retry.MaxDelay,
-                UseJitter = true,
-            })
-            .Build();
+        _retry = new RetrySchedule(retry.MaxRetries, retry.FirstDelay, retry.MaxDelay);
     }
 
     public async Task<NpgsqlConnection> OpenAsync(SmokeTarget target, CancellationToken cancellation)
@@ -46,7 +34,7 @@ public sealed class SmokeConnector
             Pooling = false,
             ApplicationName = "swarm-pg-gitops smoke",
         }.ConnectionString;
-        return await _retry.ExecuteAsync(async token =>
+        return await Waiter.System.RetryAsync(async token =>
         {
             var connection = new NpgsqlConnection(connectionString);
             try
@@ -59,17 +47,11 @@ public sealed class SmokeConnector
                 await connection.DisposeAsync();
                 throw;
             }
-        }, cancellation);
+        }, _retry, cancellation);
     }
 
     /// <summary>Worth another attempt: the server is not up yet or the network is not there yet. Wrong passwords are not.</summary>
-    public static bool IsTransient(Exception e) => e switch
-    {
-        PostgresException pg => pg.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
-        NpgsqlException npgsql => npgsql.IsTransient,
-        SocketException or TimeoutException or IOException => true,
-        _ => false,
-    };
+    public static bool IsTransient(Exception e) => TransientErrors.IsTransient(e);
 }
 
 /// <summary>How long to keep trying a connection: retries after the first attempt, with delays doubling from FirstDelay up to MaxDelay.</summary>
