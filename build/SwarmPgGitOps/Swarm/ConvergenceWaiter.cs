@@ -7,9 +7,11 @@ namespace SwarmPgGitOps.Swarm;
 public sealed record ConvergenceFailure(string Service, string Reason, string? TaskError, string? LastLogLines);
 
 /// <summary>
-/// Waits, bounded, until a service created or updated at a given moment runs its replicas and is healthy (Swarm moves a
-/// task with a healthcheck to running only once healthy). A failed task, a paused update or a rollback started by
-/// Swarm ends the wait as a failure. Progress goes to the callback every few seconds.
+/// Waits, bounded, until a service just created or updated runs its replicas and is healthy (Swarm moves a task with a
+/// healthcheck to running only once healthy). A failed task, a paused update or a rollback started by Swarm ends the
+/// wait as a failure. Progress goes to the callback every few seconds.
+/// Which tasks belong to the change is decided by the manager's own records, never by comparing clocks: the tasks the
+/// manager listed for the service just before the change are not, every other task is, whatever the runner's clock says.
 /// </summary>
 public sealed class ConvergenceWaiter(ISwarmApi swarm, Waiter waiter, Action<string> progress)
 {
@@ -20,15 +22,14 @@ public sealed class ConvergenceWaiter(ISwarmApi swarm, Waiter waiter, Action<str
 
     private sealed record Look(SwarmService Service, ulong Wanted, IReadOnlyList<TaskResponse> Running, IReadOnlyList<TaskResponse> Failed, string? Failure, bool Converged);
 
-    public async Task<ConvergenceFailure?> WaitAsync(string serviceName, DateTime changedAt, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames, CancellationToken cancellation = default)
+    public async Task<ConvergenceFailure?> WaitAsync(string serviceName, IReadOnlySet<string> tasksBefore, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames, CancellationToken cancellation = default)
     {
         var lastProgress = TimeSpan.Zero;
-        var since = changedAt.AddSeconds(-2); // manager and client clocks may differ a little
 
         async ValueTask<Look> LookAt(TimeSpan elapsed, CancellationToken token)
         {
             var service = await swarm.InspectServiceAsync(serviceName, token);
-            var tasks = (await swarm.ListTasksAsync(serviceName, token)).Where(t => t.CreatedAt >= since).ToList();
+            var tasks = (await swarm.ListTasksAsync(serviceName, token)).Where(t => !tasksBefore.Contains(t.ID)).ToList();
             var wanted = service.Spec.Mode?.Replicated?.Replicas ?? 1;
             var running = tasks.Where(t => t.DesiredState == TaskState.Running && t.Status.State == TaskState.Running).ToList();
             var failed = tasks.Where(t => t.Status.State is TaskState.Failed or TaskState.Rejected).ToList();

@@ -42,7 +42,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         var updated = new List<SwarmService>();
         foreach (var wave in Waves(desired, plan))
         {
-            var changedAt = waiter.Time.GetUtcNow().UtcDateTime;
+            var tasksBefore = new Dictionary<string, IReadOnlySet<string>>();
             foreach (var service in wave)
             {
                 var change = plan.For("service", service.Name);
@@ -51,18 +51,19 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 {
                     progress($"creating {service.Name}");
                     await swarm.CreateServiceAsync(spec, cancellation);
+                    tasksBefore[service.Name] = new HashSet<string>();
                     created.Add(service.Name);
                 }
                 else
                 {
                     var existing = live.Service(service.Name)!;
                     progress($"updating {service.Name}: {string.Join(", ", change.Fields.Select(f => f.Field))}");
-                    await UpdateService(existing.ID, spec, cancellation);
+                    tasksBefore[service.Name] = await UpdateService(existing.ID, spec, cancellation);
                     updated.Add(existing);
                 }
             }
 
-            var failures = await Task.WhenAll(wave.Select(s => convergence.WaitAsync(s.Name, changedAt, convergeTimeout, nodeNames, cancellation)));
+            var failures = await Task.WhenAll(wave.Select(s => convergence.WaitAsync(s.Name, tasksBefore[s.Name], convergeTimeout, nodeNames, cancellation)));
             if (failures.FirstOrDefault(f => f is not null) is { } failure)
             {
                 await RollBack(updated, convergence, convergeTimeout, nodeNames);
@@ -149,24 +150,28 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 continue;
             }
             progress($"rolling {before.Spec.Name} back to its previous spec");
-            var at = waiter.Time.GetUtcNow().UtcDateTime;
-            await UpdateService(before.ID, before.Spec, CancellationToken.None);
-            if (await convergence.WaitAsync(before.Spec.Name, at, timeout, nodeNames) is { } failure)
+            var tasksBefore = await UpdateService(before.ID, before.Spec, CancellationToken.None);
+            if (await convergence.WaitAsync(before.Spec.Name, tasksBefore, timeout, nodeNames) is { } failure)
                 progress($"rollback of {before.Spec.Name} did not converge either: {failure.Reason}");
         }
     }
 
     /// <summary>
     /// Sets a service's spec. The spec is absolute, so when Swarm changed the service since it was read (its own
-    /// rollback, a task restart) the update is sent again against the fresh version.
+    /// rollback, a task restart) the update is sent again against the fresh version. Returns the service's tasks
+    /// from before the update, which its convergence does not count.
     /// </summary>
-    private async Task UpdateService(string id, ServiceSpec spec, CancellationToken cancellation) =>
+    private async Task<IReadOnlySet<string>> UpdateService(string id, ServiceSpec spec, CancellationToken cancellation)
+    {
+        var tasksBefore = (await swarm.ListTasksAsync(id, cancellation)).Select(t => t.ID).ToHashSet();
         await waiter.RetryAsync(async token =>
         {
             var version = (await swarm.InspectServiceAsync(id, token)).Version.Index!.Value;
             await swarm.UpdateServiceAsync(id, spec, version, token);
             return version;
         }, OutOfSequence, cancellation);
+        return tasksBefore;
+    }
 
     private async Task WaitForSwarmRollback(string serviceId, TimeSpan timeout) =>
         await waiter.PollAsync(async (_, token) => (await swarm.InspectServiceAsync(serviceId, token)).UpdateStatus?.State,
