@@ -26,15 +26,19 @@ public sealed class TestClock : TimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var pending = new Pending(GetUtcNow() + dueTime);
+        // Under the gate, so that time cannot move between reading it here and the fake reading it for the timer.
         lock (_gate)
-            _pending.Add(pending);
-        var timer = _fake.CreateTimer(s =>
         {
-            Forget(pending);
-            callback(s);
-        }, state, dueTime, period);
-        return new Tracked(timer, () => Forget(pending));
+            var pending = new Pending();
+            var timer = _fake.CreateTimer(s =>
+            {
+                Forget(pending);
+                callback(s);
+            }, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            var tracked = new Tracked(this, timer, pending);
+            tracked.Change(dueTime, period);
+            return tracked;
+        }
     }
 
     /// <summary>Runs the work to its end, moving time to the next pending timer whenever the work waits.</summary>
@@ -44,11 +48,12 @@ public sealed class TestClock : TimeProvider
         {
             for (var i = 0; i < 50 && !work.IsCompleted; i++)
                 await Task.Yield();
-            DateTimeOffset? next;
             lock (_gate)
-                next = _pending.Count == 0 ? null : _pending.Min(p => p.Due);
-            if (next is { } due && !work.IsCompleted)
-                _fake.Advance(due > GetUtcNow() ? due - GetUtcNow() : TimeSpan.Zero);
+            {
+                var next = _pending.Count == 0 ? (DateTimeOffset?)null : _pending.Min(p => p.Due);
+                if (next is { } due && !work.IsCompleted)
+                    _fake.Advance(due > GetUtcNow() ? due - GetUtcNow() : TimeSpan.FromMilliseconds(1));
+            }
         }
         return await work;
     }
@@ -67,21 +72,44 @@ public sealed class TestClock : TimeProvider
             _pending.Remove(pending);
     }
 
-    private sealed record Pending(DateTimeOffset Due);
-
-    private sealed class Tracked(ITimer timer, Action forget) : ITimer
+    private void Schedule(Pending pending, TimeSpan dueTime)
     {
-        public bool Change(TimeSpan dueTime, TimeSpan period) => timer.Change(dueTime, period);
+        lock (_gate)
+        {
+            _pending.Remove(pending);
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                pending.Due = GetUtcNow() + dueTime;
+                _pending.Add(pending);
+            }
+        }
+    }
+
+    private sealed class Pending
+    {
+        public DateTimeOffset Due { get; set; }
+    }
+
+    private sealed class Tracked(TestClock clock, ITimer timer, Pending pending) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (clock._gate)
+            {
+                clock.Schedule(pending, dueTime);
+                return timer.Change(dueTime, period);
+            }
+        }
 
         public void Dispose()
         {
-            forget();
+            clock.Forget(pending);
             timer.Dispose();
         }
 
         public ValueTask DisposeAsync()
         {
-            forget();
+            clock.Forget(pending);
             return timer.DisposeAsync();
         }
     }
