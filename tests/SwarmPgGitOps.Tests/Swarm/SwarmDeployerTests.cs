@@ -136,4 +136,18 @@ public sealed class SwarmDeployerTests
         Assert.Equal([Primary, Replica1, Replica2], created.Created);
         Assert.Equal([Primary, Replica1, Replica2], updated.Updated);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_service_dropped_from_the_stack_is_removed_only_with_prune(bool prune)
+    {
+        var deploying = await new Deploying().Deployed();
+        var desired = Desired();
+
+        var outcome = await deploying.Deploy(desired with { Services = desired.Services.Where(s => s.Name != Replica2).ToList() }, options: new SwarmPgGitOps.Swarm.DeployOptions(Prune: prune));
+
+        Assert.Equal(prune ? [Replica2] : [], outcome.Removed);
+        Assert.Equal(prune ? ["remove " + Replica2] : [], deploying.ServiceJournal());
+    }
 }
