@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Postgres;
 
@@ -38,14 +39,10 @@ public static class CanaryProbe
             $"SELECT COALESCE(pg_last_wal_replay_lsn() >= @lsn::pg_lsn, false) AND EXISTS (SELECT FROM {Table} WHERE token = @token)", replica);
         arrived.Parameters.AddWithValue("lsn", canary.Lsn);
         arrived.Parameters.AddWithValue("token", canary.Token);
-        var poll = FirstPoll;
-        while (!(bool)(await arrived.ExecuteScalarAsync(cancellation))!)
-        {
-            if (Stopwatch.GetElapsedTime(canary.StartedAt) > timeout)
-                return new CanaryArrival(name, null, null, $"not seen after {timeout.TotalSeconds:0} s");
-            await Task.Delay(poll, cancellation);
-            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 3 / 2, SlowestPoll.Ticks));
-        }
+        var seen = await Waiter.System.PollAsync(async (_, token) => (bool)(await arrived.ExecuteScalarAsync(token))!, seen => seen,
+            new PollSchedule(timeout - Stopwatch.GetElapsedTime(canary.StartedAt), FirstPoll, SlowestPoll), cancellation);
+        if (!seen.Done)
+            return new CanaryArrival(name, null, null, $"not seen after {timeout.TotalSeconds:0} s");
         var roundTrip = Stopwatch.GetElapsedTime(canary.StartedAt);
 
         // Only meaningful now: on an idle primary the last replayed commit grows old by itself.

@@ -1,7 +1,5 @@
-using System.Net.Sockets;
 using Npgsql;
-using Polly;
-using Polly.Retry;
+using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Postgres;
 
@@ -15,24 +13,14 @@ public sealed class PostgresConnector
     private readonly string _applicationName;
     private readonly string _password;
     private readonly int _connectTimeoutSeconds;
-    private readonly ResiliencePipeline _retry;
+    private readonly RetrySchedule _retry;
 
     public PostgresConnector(string purpose, string superuserPassword, int connectTimeoutSeconds, ConnectRetry retry)
     {
         _applicationName = $"swarm-pg-gitops {purpose}";
         _password = superuserPassword;
         _connectTimeoutSeconds = connectTimeoutSeconds;
-        _retry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
-                MaxRetryAttempts = retry.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                Delay = retry.FirstDelay,
-                MaxDelay = retry.MaxDelay,
-                UseJitter = true,
-            })
-            .Build();
+        _retry = new RetrySchedule(retry.MaxRetries, retry.FirstDelay, retry.MaxDelay);
     }
 
     public async Task<NpgsqlConnection> OpenAsync(PostgresTarget target, CancellationToken cancellation)
@@ -49,7 +37,7 @@ public sealed class PostgresConnector
             Pooling = false,
             ApplicationName = _applicationName,
         }.ConnectionString;
-        return await _retry.ExecuteAsync(async token =>
+        return await Waiter.System.RetryAsync(async token =>
         {
             var connection = new NpgsqlConnection(connectionString);
             try
@@ -62,17 +50,11 @@ public sealed class PostgresConnector
                 await connection.DisposeAsync();
                 throw;
             }
-        }, cancellation);
+        }, _retry, cancellation);
     }
 
     /// <summary>Worth another attempt: the server is not up yet or the network is not there yet. Wrong passwords are not.</summary>
-    public static bool IsTransient(Exception e) => e switch
-    {
-        PostgresException pg => pg.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
-        NpgsqlException npgsql => npgsql.IsTransient,
-        SocketException or TimeoutException or IOException => true,
-        _ => false,
-    };
+    public static bool IsTransient(Exception e) => TransientErrors.IsTransient(e);
 }
 
 /// <summary>How long to keep trying a connection: retries after the first attempt, with delays doubling from FirstDelay up to MaxDelay.</summary>

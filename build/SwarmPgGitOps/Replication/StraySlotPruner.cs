@@ -1,6 +1,7 @@
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Secrets;
+using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Replication;
 
@@ -23,8 +24,8 @@ public sealed class StraySlotPruner(Func<string, string?>? variable = null)
             .OpenAsync(primary, cancellation);
         // A replica removed a moment ago may still hold its slot until its connection ends.
         var owned = spec.Replicas.Select(r => r.Slot).ToArray();
-        for (var attempt = 0; attempt < 30 && await ReplicationSlots.CountActiveUnownedAsync(connection, owned, cancellation) > 0; attempt++)
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
+        await Waiter.System.PollAsync((_, token) => new ValueTask<long>(ReplicationSlots.CountActiveUnownedAsync(connection, owned, token)), active => active == 0,
+            new PollSchedule(TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(500)), cancellation);
 
         return await ReplicationSlots.DropInactiveUnownedAsync(connection, owned, cancellation);
     }

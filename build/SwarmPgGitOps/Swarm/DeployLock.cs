@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Swarm;
 
@@ -11,12 +12,14 @@ namespace SwarmPgGitOps.Swarm;
 /// </summary>
 public sealed class DeployLock : IAsyncDisposable
 {
-    private readonly IDockerClient _docker;
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
+
+    private readonly ISwarmApi _swarm;
     private readonly string _id;
 
-    private DeployLock(IDockerClient docker, string id)
+    private DeployLock(ISwarmApi swarm, string id)
     {
-        _docker = docker;
+        _swarm = swarm;
         _id = id;
     }
 
@@ -27,18 +30,22 @@ public sealed class DeployLock : IAsyncDisposable
             ? $"GitHub Actions run {run} ({Environment.GetEnvironmentVariable("GITHUB_REPOSITORY")}, {Environment.GetEnvironmentVariable("GITHUB_ACTOR")}) on {Environment.MachineName}"
             : $"{Environment.UserName}@{Environment.MachineName} pid {Environment.ProcessId}";
 
-    public static async Task<DeployLock> AcquireAsync(IDockerClient docker, string stack, TimeSpan wait, bool breakExisting, Action<string> progress, CancellationToken cancellation = default)
+    public static Task<DeployLock> AcquireAsync(IDockerClient docker, string stack, TimeSpan wait, bool breakExisting, Action<string> progress, CancellationToken cancellation = default) =>
+        AcquireAsync(new DockerSwarmApi(docker), Waiter.System, stack, wait, breakExisting, progress, cancellation);
+
+    public static async Task<DeployLock> AcquireAsync(ISwarmApi swarm, Waiter waiter, string stack, TimeSpan wait, bool breakExisting, Action<string> progress,
+        CancellationToken cancellation = default)
     {
         var name = NameFor(stack);
-        var deadline = DateTime.UtcNow + wait;
         var announced = false;
-        while (true)
+
+        async ValueTask<Attempt> TryTake(TimeSpan elapsed, CancellationToken token)
         {
-            var existing = (await docker.Configs.ListConfigsAsync(cancellation)).FirstOrDefault(c => c.Spec.Name == name);
+            var existing = await Find(swarm, name, token);
             if (existing is not null && breakExisting)
             {
                 progress($"breaking the lock held by {Describe(existing)}");
-                await docker.Configs.RemoveConfigAsync(existing.ID, cancellation);
+                await swarm.RemoveConfigAsync(existing.ID, token);
                 breakExisting = false;
                 existing = null;
             }
@@ -46,31 +53,39 @@ public sealed class DeployLock : IAsyncDisposable
             {
                 try
                 {
-                    var data = JsonSerializer.SerializeToUtf8Bytes(new { holder = Holder(), since = DateTime.UtcNow.ToString("O") });
-                    var created = await docker.Configs.CreateConfigAsync(new SwarmCreateConfigParameters
-                    {
-                        Config = new SwarmConfigSpec { Name = name, Data = data, Labels = new Dictionary<string, string> { [StackLabels.Lock] = Holder() } },
-                    }, cancellation);
-                    return new DeployLock(docker, created.ID);
+                    var data = JsonSerializer.SerializeToUtf8Bytes(new { holder = Holder(), since = waiter.Time.GetUtcNow().UtcDateTime.ToString("O") });
+                    return new Attempt(await swarm.CreateConfigAsync(
+                        new SwarmConfigSpec { Name = name, Data = data, Labels = new Dictionary<string, string> { [StackLabels.Lock] = Holder() } }, token), null);
                 }
                 catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
                 {
-                    continue;
+                    // another run created it between our look and our create
+                    existing = await Find(swarm, name, token);
                 }
             }
-            if (DateTime.UtcNow > deadline)
-                throw new DeployFailedException($"{stack} is locked by {Describe(existing)}; waited {wait.TotalSeconds:0} s. If that run is gone, run again with --break-lock");
-            if (!announced)
+            if (!announced && elapsed <= wait)
             {
                 progress($"waiting for the deploy lock of {stack}, held by {Describe(existing)}");
                 announced = true;
             }
-            await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+            return new Attempt(null, existing);
         }
+
+        var taken = await waiter.PollAsync(TryTake, a => a.Id is not null, new PollSchedule(wait, Poll), cancellation);
+        return taken.Last.Id is { } id
+            ? new DeployLock(swarm, id)
+            : throw new DeployFailedException($"{stack} is locked by {Describe(taken.Last.Holder)}; waited {wait.TotalSeconds:0} s. If that run is gone, run again with --break-lock");
     }
 
-    private static string Describe(SwarmConfig config)
+    private sealed record Attempt(string? Id, SwarmConfig? Holder);
+
+    private static async Task<SwarmConfig?> Find(ISwarmApi swarm, string name, CancellationToken cancellation) =>
+        (await swarm.ListConfigsAsync(cancellation)).FirstOrDefault(c => c.Spec.Name == name);
+
+    private static string Describe(SwarmConfig? config)
     {
+        if (config is null)
+            return "another run";
         var holder = config.Spec.Labels is { } labels && labels.TryGetValue(StackLabels.Lock, out var h) ? h : "an unknown holder";
         return $"{holder} since {config.CreatedAt:u}";
     }
@@ -79,7 +94,7 @@ public sealed class DeployLock : IAsyncDisposable
     {
         try
         {
-            await _docker.Configs.RemoveConfigAsync(_id);
+            await _swarm.RemoveConfigAsync(_id, CancellationToken.None);
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

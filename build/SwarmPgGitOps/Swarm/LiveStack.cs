@@ -15,19 +15,19 @@ public sealed record LiveStack(
 
     public SwarmService? Service(string name) => Services.FirstOrDefault(s => s.Spec.Name == name);
 
-    public static async Task<LiveStack> ReadAsync(IDockerClient docker, string stack, CancellationToken cancellation = default)
+    public static Task<LiveStack> ReadAsync(IDockerClient docker, string stack, CancellationToken cancellation = default) =>
+        ReadAsync(new DockerSwarmApi(docker), stack, cancellation);
+
+    public static async Task<LiveStack> ReadAsync(ISwarmApi swarm, string stack, CancellationToken cancellation = default)
     {
-        var allNetworks = await docker.Networks.ListNetworksAsync(new NetworksListParameters(), cancellation);
-        var services = await docker.Swarm.ListServicesAsync(new ServiceListParameters
-        {
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{StackLabels.Namespace}={stack}"] = true } },
-        }, cancellation);
+        var allNetworks = await swarm.ListNetworksAsync(cancellation);
+        var services = await swarm.ListServicesAsync(stack, cancellation);
         var prefix = stack + "_";
         return new LiveStack(
             allNetworks.Where(n => n.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
-            (await docker.Configs.ListConfigsAsync(cancellation)).Where(c => c.Spec.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
-            (await docker.Secrets.ListAsync(cancellation)).Where(s => s.Spec.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
-            services.ToList(),
+            (await swarm.ListConfigsAsync(cancellation)).Where(c => c.Spec.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
+            (await swarm.ListSecretsAsync(cancellation)).Where(s => s.Spec.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
+            services,
             allNetworks.ToDictionary(n => n.ID, n => n.Name));
     }
 }

@@ -9,12 +9,15 @@ public static class Preflight
 {
     public static readonly Version OldestApi = new(1, 41);
 
-    public static async Task<IReadOnlyList<string>> CheckAsync(IDockerClient docker, string endpointDescription, DesiredStack desired, CancellationToken cancellation = default)
+    public static Task<IReadOnlyList<string>> CheckAsync(IDockerClient docker, string endpointDescription, DesiredStack desired, CancellationToken cancellation = default) =>
+        CheckAsync(new DockerSwarmApi(docker), endpointDescription, desired, cancellation);
+
+    public static async Task<IReadOnlyList<string>> CheckAsync(ISwarmApi swarm, string endpointDescription, DesiredStack desired, CancellationToken cancellation = default)
     {
         VersionResponse version;
         try
         {
-            version = await docker.System.GetVersionAsync(cancellation);
+            version = await swarm.GetVersionAsync(cancellation);
         }
         catch (Exception e) when (e is HttpRequestException or DockerApiException or TimeoutException or TaskCanceledException or IOException
             or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
@@ -26,14 +29,14 @@ public static class Preflight
         if (!Version.TryParse(version.APIVersion, out var api) || api < OldestApi)
             problems.Add($"the engine at {endpointDescription} speaks API {version.APIVersion}; {OldestApi} (Docker 20.10) or newer is needed");
 
-        var info = await docker.System.GetSystemInfoAsync(cancellation);
+        var info = await swarm.GetSystemInfoAsync(cancellation);
         if (info.Swarm?.ControlAvailable != true)
         {
             problems.Add($"the engine at {endpointDescription} is not a swarm manager (swarm state: {info.Swarm?.LocalNodeState ?? "unknown"}); point the environment at a manager node");
             return problems;
         }
 
-        var nodes = (await docker.Swarm.ListNodesAsync(cancellation)).Where(n => n.Status.State == "ready" && n.Spec.Availability == "active").ToList();
+        var nodes = (await swarm.ListNodesAsync(cancellation)).Where(n => n.Status.State == "ready" && n.Spec.Availability == "active").ToList();
         foreach (var service in desired.Services)
         {
             var constraints = service.Spec.TaskTemplate.Placement?.Constraints ?? [];

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Swarm;
 
@@ -14,24 +15,33 @@ public sealed record DeployOutcome(DeployPlan Plan, IReadOnlyList<string> Create
 /// turn, waiting for each to converge. Touches only what differs. On failure the services this run updated go back to
 /// their previous spec. Never removes a volume; removes services only with --prune.
 /// </summary>
-public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
+public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string> progress)
 {
+    private static readonly RetrySchedule OutOfSequence = new(4, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1));
+    private static readonly PollSchedule TasksGone = new(TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+    private static readonly TimeSpan RollbackPoll = TimeSpan.FromSeconds(1);
+
+    public SwarmDeployer(IDockerClient docker, Action<string> progress)
+        : this(new DockerSwarmApi(docker), Waiter.System, progress)
+    {
+    }
+
     public async Task<DeployOutcome> DeployAsync(DesiredStack desired, TimeSpan convergeTimeout, DeployOptions options, CancellationToken cancellation = default)
     {
-        var live = await LiveStack.ReadAsync(docker, desired.Stack, cancellation);
+        var live = await LiveStack.ReadAsync(swarm, desired.Stack, cancellation);
         var plan = DeployPlan.Compute(desired, live, options.Prune);
 
         await CreateNetworks(desired, plan, cancellation);
         var configIds = await CreateConfigs(desired, live, cancellation);
         var secretIds = await CreateSecrets(desired, live, cancellation);
-        var nodeNames = (await docker.Swarm.ListNodesAsync(cancellation)).ToDictionary(n => n.ID, n => n.Description.Hostname);
-        var waiter = new ConvergenceWaiter(docker, progress);
+        var nodeNames = (await swarm.ListNodesAsync(cancellation)).ToDictionary(n => n.ID, n => n.Description.Hostname);
+        var convergence = new ConvergenceWaiter(swarm, waiter, progress);
 
         var created = new List<string>();
         var updated = new List<SwarmService>();
         foreach (var wave in Waves(desired, plan))
         {
-            var changedAt = DateTime.UtcNow;
+            var tasksBefore = new Dictionary<string, IReadOnlySet<string>>();
             foreach (var service in wave)
             {
                 var change = plan.For("service", service.Name);
@@ -39,22 +49,23 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
                 if (change.Change == ChangeKind.Create)
                 {
                     progress($"creating {service.Name}");
-                    await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = spec }, cancellation);
+                    await swarm.CreateServiceAsync(spec, cancellation);
+                    tasksBefore[service.Name] = new HashSet<string>();
                     created.Add(service.Name);
                 }
                 else
                 {
                     var existing = live.Service(service.Name)!;
                     progress($"updating {service.Name}: {string.Join(", ", change.Fields.Select(f => f.Field))}");
-                    await UpdateService(existing.ID, spec, cancellation);
+                    tasksBefore[service.Name] = await UpdateService(existing.ID, spec, cancellation);
                     updated.Add(existing);
                 }
             }
 
-            var failures = await Task.WhenAll(wave.Select(s => waiter.WaitAsync(s.Name, changedAt, convergeTimeout, nodeNames, cancellation)));
+            var failures = await Task.WhenAll(wave.Select(s => convergence.WaitAsync(s.Name, tasksBefore[s.Name], convergeTimeout, nodeNames, cancellation)));
             if (failures.FirstOrDefault(f => f is not null) is { } failure)
             {
-                await RollBack(updated, waiter, convergeTimeout, nodeNames);
+                await RollBack(updated, convergence, convergeTimeout, nodeNames);
                 throw new DeployFailedException(Describe(failure, updated.Select(u => u.Spec.Name).ToList()));
             }
             progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");
@@ -88,7 +99,7 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
         foreach (var network in desired.Networks.Where(n => plan.For("network", n.Name).Change == ChangeKind.Create))
         {
             progress($"creating network {network.Name}");
-            await docker.Networks.CreateNetworkAsync(network.Parameters, cancellation);
+            await swarm.CreateNetworkAsync(network.Parameters, cancellation);
         }
     }
 
@@ -98,11 +109,8 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
         foreach (var config in desired.Configs.Where(c => !ids.ContainsKey(c.Name)))
         {
             progress($"creating config {config.Name}");
-            var response = await docker.Configs.CreateConfigAsync(new SwarmCreateConfigParameters
-            {
-                Config = new SwarmConfigSpec { Name = config.Name, Data = config.Data, Labels = StackLabels.For(desired.Stack) },
-            }, cancellation);
-            ids[config.Name] = response.ID;
+            ids[config.Name] = await swarm.CreateConfigAsync(
+                new SwarmConfigSpec { Name = config.Name, Data = config.Data, Labels = StackLabels.For(desired.Stack) }, cancellation);
         }
         return ids;
     }
@@ -114,8 +122,8 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
         {
             var data = secret.Data ?? throw new InvalidStackException($"no value for secret {secret.Key}: the stack was not given the environment's passwords");
             progress($"creating secret {secret.Name}");
-            var response = await docker.Secrets.CreateAsync(new SwarmSecretSpec { Name = secret.Name, Data = data, Labels = StackLabels.For(desired.Stack) }, cancellation);
-            ids[secret.Name] = response.ID;
+            ids[secret.Name] = await swarm.CreateSecretAsync(
+                new SwarmSecretSpec { Name = secret.Name, Data = data, Labels = StackLabels.For(desired.Stack) }, cancellation);
         }
         return ids;
     }
@@ -129,11 +137,11 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
         return spec;
     }
 
-    private async Task RollBack(IReadOnlyList<SwarmService> updated, ConvergenceWaiter waiter, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames)
+    private async Task RollBack(IReadOnlyList<SwarmService> updated, ConvergenceWaiter convergence, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames)
     {
         foreach (var before in updated.Reverse())
         {
-            var current = await docker.Swarm.InspectServiceAsync(before.ID);
+            var current = await swarm.InspectServiceAsync(before.ID, CancellationToken.None);
             if (current.UpdateStatus?.State is "rollback_started" or "rollback_completed")
             {
                 progress($"Swarm is rolling {before.Spec.Name} back to its previous spec");
@@ -141,40 +149,32 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
                 continue;
             }
             progress($"rolling {before.Spec.Name} back to its previous spec");
-            var at = DateTime.UtcNow;
-            await UpdateService(before.ID, before.Spec, CancellationToken.None);
-            if (await waiter.WaitAsync(before.Spec.Name, at, timeout, nodeNames) is { } failure)
+            var tasksBefore = await UpdateService(before.ID, before.Spec, CancellationToken.None);
+            if (await convergence.WaitAsync(before.Spec.Name, tasksBefore, timeout, nodeNames) is { } failure)
                 progress($"rollback of {before.Spec.Name} did not converge either: {failure.Reason}");
         }
     }
 
     /// <summary>
     /// Sets a service's spec. The spec is absolute, so when Swarm changed the service since it was read (its own
-    /// rollback, a task restart) the update is sent again against the fresh version.
+    /// rollback, a task restart) the update is sent again against the fresh version. Returns the service's tasks
+    /// from before the update, which its convergence does not count.
     /// </summary>
-    private async Task UpdateService(string id, ServiceSpec spec, CancellationToken cancellation)
+    private async Task<IReadOnlySet<string>> UpdateService(string id, ServiceSpec spec, CancellationToken cancellation)
     {
-        for (var attempt = 1; ; attempt++)
+        var tasksBefore = (await swarm.ListTasksAsync(id, cancellation)).Select(t => t.ID).ToHashSet();
+        await waiter.RetryAsync(async token =>
         {
-            var version = (await docker.Swarm.InspectServiceAsync(id, cancellation)).Version.Index!.Value;
-            try
-            {
-                await docker.Swarm.UpdateServiceAsync(id, new ServiceUpdateParameters { Service = spec, Version = (long)version }, cancellation);
-                return;
-            }
-            catch (DockerApiException e) when (attempt < 5 && e.ResponseBody.Contains("out of sequence", StringComparison.Ordinal))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellation);
-            }
-        }
+            var version = (await swarm.InspectServiceAsync(id, token)).Version.Index!.Value;
+            await swarm.UpdateServiceAsync(id, spec, version, token);
+            return version;
+        }, OutOfSequence, cancellation);
+        return tasksBefore;
     }
 
-    private async Task WaitForSwarmRollback(string serviceId, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && (await docker.Swarm.InspectServiceAsync(serviceId)).UpdateStatus?.State == "rollback_started")
-            await Task.Delay(TimeSpan.FromSeconds(1));
-    }
+    private async Task WaitForSwarmRollback(string serviceId, TimeSpan timeout) =>
+        await waiter.PollAsync(async (_, token) => (await swarm.InspectServiceAsync(serviceId, token)).UpdateStatus?.State,
+            state => state != "rollback_started", new PollSchedule(timeout, RollbackPoll));
 
     private async Task<IReadOnlyList<string>> RemoveOrphans(DeployPlan plan, LiveStack live, CancellationToken cancellation)
     {
@@ -182,38 +182,28 @@ public sealed class SwarmDeployer(IDockerClient docker, Action<string> progress)
         foreach (var change in plan.Changes.Where(c => c.ObjectKind == "service" && c.Change == ChangeKind.Remove))
         {
             progress($"removing {change.Name} (--prune; its volume is kept)");
-            await docker.Swarm.RemoveServiceAsync(live.Service(change.Name)!.ID, cancellation);
+            await swarm.RemoveServiceAsync(live.Service(change.Name)!.ID, cancellation);
             removed.Add(change.Name);
             await WaitForTasksGone(change.Name, cancellation);
         }
         return removed;
     }
 
-    private async Task WaitForTasksGone(string service, CancellationToken cancellation)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var tasks = await docker.Tasks.ListAsync(new TasksListParameters
-            {
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [service] = true } },
-            }, cancellation);
-            if (tasks.All(t => t.Status.State is TaskState.Shutdown or TaskState.Complete or TaskState.Failed or TaskState.Rejected or TaskState.Orphaned or TaskState.Remove))
-                return;
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
-        }
-    }
+    private async Task WaitForTasksGone(string service, CancellationToken cancellation) =>
+        await waiter.PollAsync(async (_, token) => await swarm.ListTasksAsync(service, token),
+            tasks => tasks.All(t => t.Status.State is TaskState.Shutdown or TaskState.Complete or TaskState.Failed or TaskState.Rejected or TaskState.Orphaned or TaskState.Remove),
+            TasksGone, cancellation);
 
     /// <summary>Hash- and version-named configs and secrets that no service of the stack uses any more.</summary>
     private async Task PruneUnused(string stack, CancellationToken cancellation)
     {
-        var live = await LiveStack.ReadAsync(docker, stack, cancellation);
+        var live = await LiveStack.ReadAsync(swarm, stack, cancellation);
         var usedConfigs = live.Services.SelectMany(s => s.Spec.TaskTemplate.ContainerSpec.Configs ?? []).Select(c => c.ConfigName).ToHashSet();
         var usedSecrets = live.Services.SelectMany(s => s.Spec.TaskTemplate.ContainerSpec.Secrets ?? []).Select(c => c.SecretName).ToHashSet();
         foreach (var config in live.Configs.Where(c => !usedConfigs.Contains(c.Spec.Name) && IsStackOwned(c.Spec.Labels, stack)))
-            await Ignoring409(() => docker.Configs.RemoveConfigAsync(config.ID, cancellation), $"config {config.Spec.Name}");
+            await Ignoring409(() => swarm.RemoveConfigAsync(config.ID, cancellation), $"config {config.Spec.Name}");
         foreach (var secret in live.Secrets.Where(s => !usedSecrets.Contains(s.Spec.Name) && IsStackOwned(s.Spec.Labels, stack)))
-            await Ignoring409(() => docker.Secrets.DeleteAsync(secret.ID, cancellation), $"secret {secret.Spec.Name}");
+            await Ignoring409(() => swarm.RemoveSecretAsync(secret.ID, cancellation), $"secret {secret.Spec.Name}");
     }
 
     private static bool IsStackOwned(IDictionary<string, string>? labels, string stack) =>

@@ -40,5 +40,5 @@ public sealed class RenderedLab
             Desired.Networks.ToDictionary(n => "net-" + n.Name, n => n.Name));
     }
 
-    private DesiredStack Convert() => StackConverter.Convert(StackFile.Load(_stackYaml), Spec.Stack, _directory);
+    public DesiredStack Convert() => StackConverter.Convert(StackFile.Load(_stackYaml), Spec.Stack, _directory);
 }

@@ -1,4 +1,4 @@
-namespace SwarmPgGitOps.Tests.Image;
+namespace SwarmPgGitOps.Tests.ImageRecipe;
 
 /// <summary>The instructions of a Dockerfile: continuation lines joined, comments and blank lines dropped.</summary>
 public sealed record Dockerfile(IReadOnlyList<(string Keyword, string Arguments)> Instructions)

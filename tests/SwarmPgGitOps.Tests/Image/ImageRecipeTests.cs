@@ -3,7 +3,7 @@ using CliWrap;
 using CliWrap.Buffered;
 using SwarmPgGitOps.Tests.Support;
 
-namespace SwarmPgGitOps.Tests.Image;
+namespace SwarmPgGitOps.Tests.ImageRecipe;
 
 /// <summary>The lab build (build-rootfs.sh) and the production Dockerfile run one install script the same way.</summary>
 public partial class ImageRecipeTests

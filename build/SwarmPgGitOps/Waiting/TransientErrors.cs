@@ -1,0 +1,26 @@
+using System.Net.Sockets;
+using Docker.DotNet;
+using Npgsql;
+
+namespace SwarmPgGitOps.Waiting;
+
+/// <summary>
+/// The one list of errors worth another attempt: the network or a server that is not there yet, a manager that is
+/// briefly without a leader, a service changed by Swarm since it was read. Wrong passwords, refused requests and
+/// the caller's own cancellation are not.
+/// </summary>
+public static class TransientErrors
+{
+    public static bool IsTransient(Exception error) => error switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
+        NpgsqlException npgsql => npgsql.IsTransient,
+        DockerApiException docker => (int)docker.StatusCode >= 502 || IsOutOfSequence(docker),
+        OperationCanceledException canceled => canceled.InnerException is TimeoutException,
+        SocketException or TimeoutException or IOException or HttpRequestException => true,
+        _ => false,
+    };
+
+    /// <summary>Swarm refused an update sent against a version it has moved past (its own rollback, a task restart).</summary>
+    public static bool IsOutOfSequence(DockerApiException error) => error.ResponseBody?.Contains("out of sequence", StringComparison.Ordinal) == true;
+}

@@ -1,0 +1,117 @@
+using Docker.DotNet.Models;
+using SwarmPgGitOps.Swarm;
+using SwarmPgGitOps.Tests.Support;
+
+namespace SwarmPgGitOps.Tests.Swarm;
+
+public sealed class DeployLockTests
+{
+    private const string Stack = "pg-lab";
+    private static readonly string LockName = DeployLock.NameFor(Stack);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private static readonly DateTime OtherRunSince = new(2026, 11, 30, 11, 0, 0, DateTimeKind.Utc);
+
+    private readonly Deploying _deploying = new();
+
+    private FakeSwarm Swarm => _deploying.Swarm;
+
+    private Task<DeployLock> Acquire(bool breakLock = false) =>
+        DeployLock.AcquireAsync(Swarm, _deploying.Waiter, Stack, Wait, breakLock, _deploying.Report);
+
+    private IReadOnlyList<string> Locks() => Swarm.ConfigNames().Where(n => n == LockName).ToList();
+
+    [Fact]
+    public async Task A_free_lock_is_taken_at_once_and_released_on_dispose()
+    {
+        await using (await _deploying.Clock.Run(Acquire()))
+        {
+            Assert.Single(Locks());
+            Assert.Equal(TimeSpan.Zero, _deploying.Clock.Elapsed);
+        }
+
+        Assert.Empty(Locks());
+        Assert.Empty(_deploying.Progress);
+    }
+
+    [Fact]
+    public async Task A_lock_held_by_another_run_is_waited_for_and_then_fails_naming_the_holder()
+    {
+        Swarm.AddConfig(LockName, "GitHub Actions run 7", OtherRunSince);
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => _deploying.Clock.Run(Acquire()));
+
+        Assert.Equal("pg-lab is locked by GitHub Actions run 7 since 2026-11-30 11:00:00Z; waited 30 s. If that run is gone, run again with --break-lock", failure.Message);
+        Assert.Equal(["waiting for the deploy lock of pg-lab, held by GitHub Actions run 7 since 2026-11-30 11:00:00Z"], _deploying.Progress);
+        Assert.True(_deploying.Clock.Elapsed >= Wait);
+    }
+
+    [Fact]
+    public async Task Two_runs_of_one_process_exclude_each_other_and_the_second_takes_the_lock_once_the_first_releases_it()
+    {
+        var first = await _deploying.Clock.Run(Acquire());
+        var second = Acquire();
+
+        Assert.False(second.IsCompleted);
+        Assert.Equal([$"waiting for the deploy lock of pg-lab, held by {DeployLock.Holder()} since {TestClock.Start.UtcDateTime:u}"], _deploying.Progress);
+        await first.DisposeAsync();
+        await using (await _deploying.Clock.Run(second))
+            Assert.Single(Locks());
+        Assert.Empty(Locks());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_lock_created_by_another_run_between_our_look_and_our_create_counts_as_held(bool releasedLater)
+    {
+        SwarmConfig? theirs = null;
+        Swarm.BeforeCreateConfig = spec =>
+        {
+            Swarm.BeforeCreateConfig = null;
+            theirs = Swarm.AddConfig(spec.Name!, "GitHub Actions run 8", OtherRunSince);
+        };
+
+        var acquiring = Acquire();
+        Assert.NotNull(theirs);
+        Assert.False(acquiring.IsCompleted);
+        if (releasedLater)
+        {
+            await Swarm.RemoveConfigAsync(theirs.ID, CancellationToken.None);
+            await using (await _deploying.Clock.Run(acquiring))
+                Assert.Single(Locks());
+        }
+        else
+        {
+            var failure = await Assert.ThrowsAsync<DeployFailedException>(() => _deploying.Clock.Run(acquiring));
+            Assert.StartsWith("pg-lab is locked by GitHub Actions run 8 since 2026-11-30 11:00:00Z; waited 30 s", failure.Message);
+        }
+        Assert.Equal(["waiting for the deploy lock of pg-lab, held by GitHub Actions run 8 since 2026-11-30 11:00:00Z"], _deploying.Progress);
+    }
+
+    [Fact]
+    public async Task Break_lock_takes_over_a_lock_left_by_a_run_that_died()
+    {
+        Swarm.AddConfig(LockName, "GitHub Actions run 9", OtherRunSince);
+
+        await using (await _deploying.Clock.Run(Acquire(breakLock: true)))
+        {
+            Assert.Single(Locks());
+            Assert.Equal(TimeSpan.Zero, _deploying.Clock.Elapsed);
+        }
+
+        Assert.Equal(["breaking the lock held by GitHub Actions run 9 since 2026-11-30 11:00:00Z"], _deploying.Progress);
+        Assert.Empty(Locks());
+    }
+
+    [Fact]
+    public async Task A_lock_broken_by_another_run_is_released_without_error()
+    {
+        var held = await _deploying.Clock.Run(Acquire());
+        var breaker = await _deploying.Clock.Run(Acquire(breakLock: true));
+
+        await held.DisposeAsync();
+        Assert.Single(Locks());
+        await breaker.DisposeAsync();
+        Assert.Empty(Locks());
+    }
+}
