@@ -232,41 +232,42 @@ kill_cgroup_tree() {
   shopt -u nullglob
 }
 
-# Each task's bundle holds the shim's pid file (shim.pid) and its container's (init.pid).
-kill_shims() {
-  local n=$1 f pid
+# Each task's bundle in containerd's state names its container's pid (init.pid) and its shim's socket (address). The
+# container's parent is its shim.
+task_files() {
   shopt -s nullglob
-  for f in "$(node_run "$n")"/containerd/io.containerd.runtime.v2.task/*/*/{init,shim}.pid; do
-    read -r pid 2>/dev/null <"$f" || continue
-    if [[ $pid =~ ^[0-9]+$ ]]; then kill -KILL "$pid" 2>/dev/null || true; fi
-  done
+  local files=("$(node_run "$1")"/containerd/io.containerd.runtime.v2.task/*/*/"$2")
   shopt -u nullglob
+  ((${#files[@]} == 0)) || printf '%s\n' "${files[@]}"
 }
 
-# Shim sockets live in /run/containerd/s/<sha256(containerd address/namespace/id)>.
+kill_tasks() {
+  local f pid shim exe
+  while read -r f; do
+    read -r pid 2>/dev/null <"$f" || continue
+    if ! [[ $pid =~ ^[0-9]+$ ]] || ! pid_alive "$pid"; then continue; fi
+    shim=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || shim=""
+    exe=$(readlink "/proc/$shim/exe" 2>/dev/null) || exe=""
+    kill -KILL "$pid" 2>/dev/null || true
+    if [[ ${exe##*/} == containerd-shim* ]]; then kill -KILL "$shim" 2>/dev/null || true; fi
+  done < <(task_files "$1" init.pid)
+}
+
 remove_shim_sockets() {
-  local n=$1 addr dir ns id h
-  addr=$(node_ctrd_sock "$n")
-  dir="$(node_run "$n")/containerd/io.containerd.runtime.v2.task"
-  [[ -d $dir ]] || return 0
-  for ns in "$dir"/*/; do
-    [[ -d $ns ]] || continue
-    ns=$(basename "$ns")
-    for id in "$dir/$ns"/*/; do
-      [[ -d $id ]] || continue
-      id=$(basename "$id")
-      h=$(printf '%s' "$addr/$ns/$id" | sha256sum | cut -d' ' -f1)
-      rm -f "/run/containerd/s/$h"
-    done
-  done
+  local f address
+  while read -r f; do
+    read -r address 2>/dev/null <"$f" || continue
+    address=${address#unix://}
+    if [[ $address == /run/containerd/s/* ]]; then rm -f "$address"; fi
+  done < <(task_files "$1" address)
 }
 
-# After the daemons: what is left of each node (shims, containers, anything else in its namespace), its mounts, and the
-# shared directories the lab created.
+# After the daemons: what is left of each node (containers and their shims, anything else in its namespace or its
+# containers' cgroups), its mounts, and the shared directories the lab created.
 kill_leftovers() {
   local n p
   for n in "${NODES[@]}"; do
-    kill_shims "$n"
+    kill_tasks "$n"
     kill_cgroup_tree "$n"
     if [[ -e /var/run/netns/$(node_ns "$n") ]]; then
       for p in $(ip netns pids "$(node_ns "$n")" 2>/dev/null || true); do kill -KILL "$p" 2>/dev/null || true; done
