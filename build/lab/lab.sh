@@ -66,9 +66,11 @@ cmd_down() {
   stop_daemon containerd "$CONTAINERD_STOP_TIMEOUT" "${NODES[@]}"
   phase containerd
   kill_leftovers
+  phase leftovers
   network_down || failed=1
-  rm -rf --one-file-system "$DATA_BASE" "$RUN_BASE" "$LOG_BASE" "$LAB_DIR"
-  phase "clean-up"
+  phase network
+  remove_trees "$DATA_BASE" "$RUN_BASE" "$LOG_BASE" "$LAB_DIR"
+  phase files
   log "    ($phases)"
   if ((failed)); then
     die "the lab is half stopped: the parts above are still there." "Run again: $LAB_CMD down"

@@ -25,7 +25,8 @@ daemon_pidfile() {
 daemon_pid() {
   local file pid exe
   file=$(daemon_pidfile "$1" "$2")
-  [[ -s $file ]] && read -r pid 2>/dev/null <"$file" || return 1
+  [[ -s $file ]] || return 1
+  pid=$(cat "$file" 2>/dev/null) || return 1 # dockerd writes no newline after the pid
   [[ $pid =~ ^[0-9]+$ ]] && pid_alive "$pid" || return 1
   exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
   exe=${exe% (deleted)}
@@ -198,7 +199,8 @@ ensure_engines() {
   for n in "${NODES[@]}"; do wait_containerd "$n"; done
   for n in "${NODES[@]}"; do start_dockerd "$n"; done
   for n in "${NODES[@]}"; do wait_dockerd "$n"; done
-  tls_up || die "node1's engine does not answer on $(tls_endpoint) with the lab's client certificate." \
+  # dockerd serves its unix socket first and its TCP endpoint a moment later: wait for that too.
+  wait_until "$ENGINE_START_TIMEOUT" tls_up || die "node1's engine does not answer on $(tls_endpoint) with the lab's client certificate." \
     "Log: $(node_log node1). Fix the cause, then run: $LAB_CMD down && $LAB_CMD up"
   step_done "started: ${STARTED[*]:-nothing new}"
 }
@@ -244,7 +246,7 @@ task_files() {
 kill_tasks() {
   local f pid shim exe
   while read -r f; do
-    read -r pid 2>/dev/null <"$f" || continue
+    pid=$(cat "$f" 2>/dev/null) || continue
     if ! [[ $pid =~ ^[0-9]+$ ]] || ! pid_alive "$pid"; then continue; fi
     shim=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || shim=""
     exe=$(readlink "/proc/$shim/exe" 2>/dev/null) || exe=""
@@ -256,7 +258,7 @@ kill_tasks() {
 remove_shim_sockets() {
   local f address
   while read -r f; do
-    read -r address 2>/dev/null <"$f" || continue
+    address=$(cat "$f" 2>/dev/null) || continue
     address=${address#unix://}
     if [[ $address == /run/containerd/s/* ]]; then rm -f "$address"; fi
   done < <(task_files "$1" address)

@@ -8,6 +8,15 @@ LAB_LIB_NETWORK=1
 # The FORWARD rule carries a comment so that `down` removes exactly the rule `up` added.
 readonly FWD_RULE=(FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment swarm-pg-lab -j ACCEPT)
 
+# Fixed MAC addresses (02:00 + the IPv4 address): a node's eth0 made again, or the bridge after its ports changed, keeps its
+# MAC, so no neighbour table on the host or in a node holds a stale one. Otherwise the host would keep sending to a
+# node's old MAC for up to a minute after a half-stopped lab is completed, and node1's TLS endpoint would not answer.
+mac_of() {
+  local octets
+  IFS=. read -r -a octets <<<"$1"
+  printf '02:00:%02x:%02x:%02x:%02x' "${octets[@]}"
+}
+
 link_exists() { ip link show dev "$1" >/dev/null 2>&1; }
 link_is_up() { ip -o link show dev "$1" 2>/dev/null | grep -q '[<,]UP[,>]'; }
 link_gone() { ! link_exists "$1"; }
@@ -42,7 +51,7 @@ ensure_network() {
   STEP_T0=$(now_ms)
   mkdir -p "$RUN_BASE"
   if ! link_exists "$BRIDGE"; then
-    ip link add "$BRIDGE" type bridge
+    ip link add "$BRIDGE" address "$(mac_of "${BRIDGE_CIDR%/*}")" type bridge
     changed=1
   fi
   if ! bridge_ok; then
@@ -74,7 +83,7 @@ ensure_network() {
       # asynchronously), or a peer without its veth. Remove what is left, then create the pair.
       ip -n "$ns" link del eth0 2>/dev/null || true
       remove_link "$veth" || die "the old $veth is still there ${LINK_GONE_TIMEOUT}s after its removal." "Run: $LAB_CMD down && $LAB_CMD up"
-      ip link add "$veth" type veth peer name eth0 netns "$ns"
+      ip link add "$veth" type veth peer name eth0 address "$(mac_of "$addr")" netns "$ns"
       changed=1
     fi
     if ! ip -o link show dev "$veth" | grep -q "master $BRIDGE "; then

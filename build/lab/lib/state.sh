@@ -23,24 +23,25 @@ write_if_changed() {
 
 # Writes lab.json and lab.env from what the engines report; sets SUMMARY, one line per node.
 write_lab_files() {
-  local n id hostname role labels nodes=() env upper json
+  local n id hostname role labels rows=() env upper json
   env="DOCKER_HOST=unix://$(node_sock node1)"$'\n'"LAB_IMAGE=$IMAGE"$'\n'
   env+="LAB_DOCKER_TLS_HOST=$(tls_endpoint)"$'\n'"LAB_DOCKER_CERT_PATH=$CLIENT_TLS_DIR"$'\n'
   SUMMARY=()
   for n in "${NODES[@]}"; do
     id=$(node_id "$n")
     IFS='|' read -r hostname role labels < <(dk node1 node inspect "$id" --format '{{.Description.Hostname}}|{{.Spec.Role}}|{{json .Spec.Labels}}')
-    nodes+=("$(jq -nc --arg name "$n" --arg hostname "$hostname" --arg id "$id" --arg address "$(node_addr "$n")" \
-      --arg socket "unix://$(node_sock "$n")" --arg role "$role" --argjson labels "$labels" \
-      --arg imageId "$(dk "$n" image inspect "$IMAGE" --format '{{.Id}}')" \
-      '{name: $name, hostname: $hostname, id: $id, address: $address, socket: $socket, role: $role, labels: $labels, imageId: $imageId}')")
+    rows+=("$(printf '%s\t' "$n" "$hostname" "$id" "$(node_addr "$n")" "unix://$(node_sock "$n")" "$role" "$labels" \
+      "$(dk "$n" image inspect "$IMAGE" --format '{{.Id}}')")")
     upper=${n^^}
     env+="LAB_${upper}=$(node_addr "$n")"$'\n'"LAB_${upper}_SOCKET=unix://$(node_sock "$n")"$'\n'
     SUMMARY+=("$(printf '  %-6s %-14s %-8s %-14s %s' "$n" "$(node_addr "$n")" "$role" "$hostname" "$labels")")
   done
-  json=$(printf '%s\n' "${nodes[@]}" | jq -cs --arg endpoint "unix://$(node_sock node1)" --arg tlsEndpoint "$(tls_endpoint)" \
-    --arg tlsCertPath "$CLIENT_TLS_DIR" --arg image "$IMAGE" --arg imageContentId "$(image_content_id)" \
-    '{endpoint: $endpoint, tlsEndpoint: $tlsEndpoint, tlsCertPath: $tlsCertPath, image: $image, imageContentId: $imageContentId, nodes: .}')
+  # One row per node: name, hostname, id, address, socket, role, labels (JSON), imageId.
+  json=$(printf '%s\n' "${rows[@]}" | jq -cRn --arg endpoint "unix://$(node_sock node1)" --arg tlsEndpoint "$(tls_endpoint)" \
+    --arg tlsCertPath "$CLIENT_TLS_DIR" --arg image "$IMAGE" --arg imageContentId "$(image_content_id)" '
+      {endpoint: $endpoint, tlsEndpoint: $tlsEndpoint, tlsCertPath: $tlsCertPath, image: $image, imageContentId: $imageContentId,
+       nodes: [inputs | split("\t") | {name: .[0], hostname: .[1], id: .[2], address: .[3], socket: .[4], role: .[5],
+                                        labels: (.[6] | fromjson), imageId: .[7]}]}')
   mkdir -p "$LAB_DIR"
   write_if_changed "$LAB_JSON" "$json"$'\n'
   write_if_changed "$LAB_ENV" "$env"
