@@ -85,12 +85,20 @@ launch() {
   LAUNCHED=$!
 }
 
+# The daemons this run launched, by NODE-PROGRAM.
+declare -gA LAUNCHED_PIDS=()
+
+# daemon_running NODE containerd|dockerd — a pid file names it, or this run launched it and it has not exited. (Just
+# launched, it may not have reached the program yet, nor written its pid file.)
+daemon_running() { daemon_pid "$1" "$2" >/dev/null || pid_alive "${LAUNCHED_PIDS[$1-$2]:-}"; }
+
 start_containerd() {
   local n=$1 run
   run=$(node_run "$n")
   daemon_pid "$n" containerd >/dev/null && return 0 # starting; wait_containerd decides
   launch "$n" "$(node_ctrd_log "$n")" containerd --config "$run/containerd.toml"
   echo "$LAUNCHED" >"$run/containerd.pid"
+  LAUNCHED_PIDS[$n-containerd]=$LAUNCHED
   STARTED+=("$n-containerd")
 }
 
@@ -98,16 +106,15 @@ wait_containerd() {
   local n=$1 deadline
   deadline=$((SECONDS + CONTAINERD_START_TIMEOUT))
   while ! containerd_up "$n"; do
-    if ! daemon_pid "$n" containerd >/dev/null || ((SECONDS >= deadline)); then
+    if ! daemon_running "$n" containerd || ((SECONDS >= deadline)); then
       tail_log "$(node_ctrd_log "$n")"
-      die "containerd of $n did not come up within ${CONTAINERD_START_TIMEOUT}s$(daemon_pid "$n" containerd >/dev/null || echo ' (it exited)')." \
+      die "containerd of $n did not come up within ${CONTAINERD_START_TIMEOUT}s$(daemon_running "$n" containerd || echo ' (it exited)')." \
         "Log: $(node_ctrd_log "$n"). Fix the cause, then run: $LAB_CMD down && $LAB_CMD up"
     fi
     sleep 0.3
   done
 }
 
-declare -gA DOCKERD_LAUNCHED=()
 
 start_dockerd() {
   local n=$1 run
@@ -130,18 +137,16 @@ start_dockerd() {
     --cgroup-parent "/spglab-$n" \
     --shutdown-timeout 10 \
     --label "lab.node=$n"
-  DOCKERD_LAUNCHED[$n]=$LAUNCHED
+  LAUNCHED_PIDS[$n-dockerd]=$LAUNCHED
   STARTED+=("$n-dockerd")
 }
 
-# Until dockerd has written its pid file, the pid we launched is the one to watch.
-dockerd_running() { daemon_pid "$1" dockerd >/dev/null || pid_alive "${DOCKERD_LAUNCHED[$1]:-}"; }
 
 wait_dockerd() {
   local n=$1 deadline
   deadline=$((SECONDS + ENGINE_START_TIMEOUT))
   while ! engine_up "$n"; do
-    if ! dockerd_running "$n"; then
+    if ! daemon_running "$n" dockerd; then
       tail_log "$(node_log "$n")"
       die "dockerd of $n exited during start-up." \
         "Log: $(node_log "$n"). Fix the cause, then run: $LAB_CMD down && $LAB_CMD up"
