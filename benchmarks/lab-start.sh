@@ -12,11 +12,12 @@
 # It refuses to run while the lab's swarm has services, unless --force is given.
 # The lab is left up. Logs of each step: /tmp/swarm-pg-lab-bench/.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib/lab-guard.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/lab-guard.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAB="$ROOT/build/lab/lab.sh"
 LOGDIR=/tmp/swarm-pg-lab-bench
-SOCK=unix:///run/swarm-pg-lab/node1/docker.sock
 
 cold=0
 force=0
@@ -31,19 +32,7 @@ for arg in "$@"; do
   esac
 done
 
-if [[ $EUID -ne 0 ]]; then
-  echo "lab-start: needs root (the lab does)." >&2
-  exit 1
-fi
-
-if ((!force)) && [[ -S /run/swarm-pg-lab/node1/docker.sock ]]; then
-  services=$(timeout 10 docker -H "$SOCK" service ls --format '{{.Name}}' 2>/dev/null | tr '\n' ' ' || true)
-  if [[ -n ${services// /} ]]; then
-    echo "lab-start: the lab runs services ($services); this benchmark would destroy them." >&2
-    echo "           Remove them first, or pass --force." >&2
-    exit 1
-  fi
-fi
+lab_teardown_guard lab-start "$force"
 
 mkdir -p "$LOGDIR"
 rows=()

@@ -14,27 +14,6 @@ public sealed record LabInfo(
     [property: JsonPropertyName("image")] string Image,
     [property: JsonPropertyName("nodes")] IReadOnlyList<LabNode> Nodes)
 {
-    /// <summary>A quick look, well under a second: lab.json is there, the manager answers and every node is ready.</summary>
-    public static bool IsRunning(ProjectLayout layout)
-    {
-        if (!File.Exists(Path.Combine(layout.LabDirectory, "lab.json")))
-            return false;
-        try
-        {
-            var info = Read(layout);
-            if (string.IsNullOrEmpty(info.TlsEndpoint))
-                return false; // written by an older lab.sh, whose manager has no TLS endpoint yet
-            using var docker = new Docker.DotNet.DockerClientBuilder().WithEndpoint(new Uri(info.Endpoint)).WithTimeout(TimeSpan.FromSeconds(3)).Build();
-            var nodes = docker.Swarm.ListNodesAsync().GetAwaiter().GetResult();
-            return nodes.Count == info.Nodes.Count && nodes.All(n => n.Status?.State == "ready");
-        }
-        catch (Exception e) when (e is Docker.DotNet.DockerApiException or HttpRequestException or IOException or TimeoutException
-            or TaskCanceledException or System.Net.Sockets.SocketException or JsonException)
-        {
-            return false;
-        }
-    }
-
     public static LabInfo Read(ProjectLayout layout)
     {
         var path = Path.Combine(layout.LabDirectory, "lab.json");

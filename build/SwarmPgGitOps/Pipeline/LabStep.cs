@@ -10,10 +10,10 @@ public sealed class LabStep(ProjectLayout layout, IAnsiConsole console)
 
     public void Up() => StepFailures.Translate(console, () => Check(_script.Up(), "Lab"));
 
-    /// <summary>Before a deploy to the lab: nothing when the manager answers and every node is ready, else Up.</summary>
+    /// <summary>Before a deploy to the lab: nothing when lab.sh finds it up, else Up.</summary>
     public void EnsureUp()
     {
-        if (LabInfo.IsRunning(layout))
+        if (_script.IsUp())
             console.MarkupLine("lab is up");
         else
             Up();

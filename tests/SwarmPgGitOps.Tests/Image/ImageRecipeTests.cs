@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using CliWrap;
-using CliWrap.Buffered;
 using SwarmPgGitOps.Tests.Support;
 
 namespace SwarmPgGitOps.Tests.ImageRecipe;
@@ -84,20 +82,6 @@ public partial class ImageRecipeTests
     {
         Assert.Equal("postgres", Assert.Single(Production.All("USER")));
         Assert.Equal("[\"patroni\"]", Assert.Single(Production.All("ENTRYPOINT")));
-    }
-
-    public static TheoryData<string> Scripts() => new(
-        Directory.EnumerateFiles(ImageDirectory, "*.sh").Append(Path.Combine(Repo.Layout.Root, "benchmarks", "image-build.sh"))
-            .Select(Repo.Layout.Display).Order(StringComparer.Ordinal));
-
-    [Theory]
-    [MemberData(nameof(Scripts))]
-    public async Task Image_scripts_pass_shellcheck(string script)
-    {
-        var result = await Cli.Wrap("shellcheck").WithArguments([Path.Combine(Repo.Layout.Root, script)]).WithWorkingDirectory(Repo.Layout.Root)
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-
-        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
     }
 
     private static string[] Words(string command) => command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
