@@ -117,5 +117,15 @@ public class EnvironmentSequenceTests
         Assert.Contains("planned: none; failed: nosuch, other", _printed.ToString());
     }
 
+    [Fact]
+    public async Task Smoke_of_a_list_checks_every_environment_even_after_one_fails()
+    {
+        var failure = await Assert.ThrowsAsync<PipelineFailedException>(() =>
+            new SmokeStep(Repo.Scratch(), PlainTextConsole.Writing(_printed)).RunAsync("nosuch,other"));
+
+        Assert.Equal("nosuch: cannot load the environment or its secrets | other: cannot load the environment or its secrets", failure.Message);
+        Assert.Contains("passed: none; failed: nosuch, other", _printed.ToString());
+    }
+
     private EnvironmentSequence Sequence() => new(Repo.Layout, PlainTextConsole.Writing(_printed));
 }
