@@ -1,6 +1,5 @@
 using System.Text;
 using Docker.DotNet.Models;
-using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Secrets;
 
 namespace SwarmPgGitOps.Swarm;
@@ -24,8 +23,8 @@ public sealed record DesiredStack(
         {
             var value = s.Key switch
             {
-                ServiceSecrets.SuperuserPassword => values.SuperuserPassword,
-                ServiceSecrets.ReplicationPassword => values.ReplicationPassword,
+                "superuser_password" => values.SuperuserPassword,
+                "replication_password" => values.ReplicationPassword,
                 _ => throw new InvalidStackException($"the stack uses secret '{s.Key}', which the environment does not supply"),
             };
             return s with { Name = $"{s.Name}_{SecretFingerprint.Of(s.Name, value)[..12]}", Data = Encoding.UTF8.GetBytes(value) };
