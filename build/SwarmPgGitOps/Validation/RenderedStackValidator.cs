@@ -95,14 +95,17 @@ public static class RenderedStackValidator
         foreach (var item in mounted)
         {
             var mount = item as YamlMappingNode;
-            var key = mount is not null && mount.Children.TryGetValue("source", out var source) ? ((YamlScalarNode)source).Value ?? "" : (item as YamlScalarNode)?.Value ?? "";
+            var key = (mount is not null && mount.Children.TryGetValue("source", out var source) ? source as YamlScalarNode : item as YamlScalarNode)?.Value ?? "";
+            // A secret the environment does not supply at all is reported as such (Deploy cannot give it a value), not as a mount.
+            if (!ServiceSecrets.Keys.Contains(key))
+                continue;
             if (!expected.Remove(key, out var wanted))
             {
                 yield return At(file, item, $"service '{serviceName}' mounts secret '{key}', which the {role}'s entrypoint does not read",
                     "mount in each service only the secrets Rendering/ServiceSecrets gives its role (templates/stack.yml.sbn: for secret in service.secrets)");
                 continue;
             }
-            var mode = mount is not null && mount.Children.TryGetValue("mode", out var modeNode) ? (YamlScalarNode)modeNode : null;
+            var mode = mount is not null && mount.Children.TryGetValue("mode", out var modeNode) ? modeNode as YamlScalarNode : null;
             if (!OwnerOnly(mode?.Value))
                 yield return At(file, (YamlNode?)mode ?? item, $"service '{serviceName}' mounts secret '{key}' with mode {mode?.Value ?? "0444 (the default)"}, readable by others than its owner",
                     $"render mode: {wanted.Mode} (long syntax), as Rendering/ServiceSecrets says");
