@@ -30,13 +30,13 @@ Task("Plan")
     .Does(() => Run(() => new PlanStep(layout, console).RunAsync(env, deployOptions)));
 
 Task("LabForLocal")
-    .Description("Bring the lab up when the environment is the local lab (nothing for the others)")
-    .WithCriteria(() => env == "lab")
+    .Description("Bring the lab up when the environments include the local lab (nothing for the others)")
+    .WithCriteria(() => LabStep.IsNeededFor(layout, env))
     .Does(() => Run(() => new LabStep(layout, console).EnsureUp()));
 
 Task("Deploy")
     .IsDependentOn("LabForLocal")
-    .Description("Validate, apply artifacts/<env>/stack.yml to the swarm, then run the smoke checks (--prune, --break-lock)")
+    .Description("Validate, apply artifacts/<env>/stack.yml to the swarm, then run the smoke checks; a list in order, stopping at the first failure (--prune, --break-lock)")
     .Does(() => Run(() => new DeployStep(layout, console)
         .RunAsync(env, deployOptions, then: new SmokeStep(layout, console).RunAsync))); // Smoke on what Deploy loaded
 

@@ -24,11 +24,25 @@ public sealed record ProjectLayout(string Root)
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>`all` means every environment; otherwise a comma-separated list of names.</summary>
+    /// <summary>
+    /// The order `all` runs every task in: the promotion order of the deploy workflow, then every other environment
+    /// by name. A deploy of `all` deploys in this order and stops at the first failure.
+    /// </summary>
+    public static IReadOnlyList<string> PromotionOrder => Promotion;
+
+    private static readonly string[] Promotion = ["dev", "staging", "prod"];
+
+    /// <summary>
+    /// `all` means every environment, in <see cref="PromotionOrder"/>; otherwise a comma-separated list of names, in
+    /// the order given, each once.
+    /// </summary>
     public IReadOnlyList<string> SelectEnvironments(string selector) =>
-        selector == "all"
+        selector.Trim() == "all"
             ? EnvironmentNames()
-            : selector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                .OrderBy(name => Array.IndexOf(Promotion, name) is var rank and >= 0 ? rank : Promotion.Length)
+                .ThenBy(name => name, StringComparer.Ordinal)
+                .ToList()
+            : selector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
 
     public static ProjectLayout Discover(string startDirectory)
     {

@@ -12,8 +12,8 @@ public class AdoptionTests(StackDeployedByHand stack) : IClassFixture<StackDeplo
             await stack.Scalar<int>(primary, $"INSERT INTO public.swarm_pg_canary (token) VALUES ('{token}') RETURNING 1");
         var output = new StringWriter();
 
-        var outcome = await new SwarmPgGitOps.Pipeline.DeployStep(stack.Layout, LabStack.PlainConsole(output))
-            .RunAsync("lab", new SwarmPgGitOps.Swarm.DeployOptions());
+        var outcome = (await new SwarmPgGitOps.Pipeline.DeployStep(stack.Layout, LabStack.PlainConsole(output))
+            .RunAsync("lab", new SwarmPgGitOps.Swarm.DeployOptions())).Single();
 
         // The hand-made stack's secrets carry the names in stack.yml; Deploy names each value by its fingerprint, so
         // adopting the stack changes the services' secret references and nothing else.

@@ -126,6 +126,42 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
         Assert.DoesNotContain(values["replication_password"], stack.Output.ToString());
     }
 
+    [Fact]
+    public async Task A_changed_superuser_password_updates_the_primary_only_and_restarts_no_replica()
+    {
+        var file = Path.Combine(stack.Layout.SecretsDirectory, "lab.json");
+        var original = File.ReadAllText(file);
+        var values = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(original)!;
+        var replicaTasks = await ReplicaTaskIds();
+        try
+        {
+            values["superuser_password"] = Guid.NewGuid().ToString("N");
+            File.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(values));
+
+            var outcome = await stack.Deploy();
+
+            Assert.Equal(["pg-lab_primary"], outcome.Updated);
+            Assert.Equal("secrets", Assert.Single(outcome.Plan.For("service", "pg-lab_primary").Fields).Field);
+            Assert.Equal("postgres", await ConnectAs("postgres", values["superuser_password"]));
+            Assert.Equal(replicaTasks, await ReplicaTaskIds());
+            Assert.DoesNotContain(values["superuser_password"], stack.Output.ToString());
+        }
+        finally
+        {
+            File.WriteAllText(file, original);
+            await stack.Deploy();
+            await stack.WaitUntilHealthy();
+        }
+    }
+
+    private async Task<List<string>> ReplicaTaskIds()
+    {
+        var ids = new List<string>();
+        foreach (var replica in stack.Environment.Spec.Replicas)
+            ids.AddRange((await stack.RunningTasks(replica.Name)).Select(t => t.ID));
+        return ids;
+    }
+
     private async Task<string> ConnectAs(string user, string password)
     {
         var spec = stack.Environment.Spec.Primary;

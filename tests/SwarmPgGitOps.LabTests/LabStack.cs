@@ -144,8 +144,8 @@ public class StackDeployedByPipeline : LabStack
 
     public StringWriter Output { get; } = new();
 
-    public Task<DeployOutcome> Deploy(DeployOptions? options = null) =>
-        new DeployStep(Layout, PlainConsole(Output)).RunAsync("lab", options ?? new DeployOptions());
+    public async Task<DeployOutcome> Deploy(DeployOptions? options = null) =>
+        (await new DeployStep(Layout, PlainConsole(Output)).RunAsync("lab", options ?? new DeployOptions())).Single();
 
     /// <summary>Changes the scratch environment file; returns an action that puts the original back.</summary>
     public Action EditEnvironment(string find, string replace)

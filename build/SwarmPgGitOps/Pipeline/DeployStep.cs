@@ -6,15 +6,24 @@ using SwarmPgGitOps.Swarm;
 
 namespace SwarmPgGitOps.Pipeline;
 
-/// <summary>Deploy: validate, render, preflight, take the stack's lock, apply what changed, release the lock.</summary>
+/// <summary>
+/// Deploy: for each environment, in order (<see cref="EnvironmentSequence"/>), validate, render, preflight, take the
+/// stack's lock, apply what changed, release the lock. Stops at the first environment that fails.
+/// </summary>
 public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
 {
+    /// <param name="environments">A name, a comma-separated list, or `all`.</param>
     /// <param name="then">
     /// Runs once the lock is released, on the environment and passwords this deploy used (the Deploy task runs Smoke
-    /// with it, so nothing is loaded twice).
+    /// with it, so nothing is loaded twice); its failure is the environment's failure.
     /// </param>
-    public Task<DeployOutcome> RunAsync(string environment, DeployOptions options, Func<EnvironmentDocument, SecretValues, Task>? then = null,
-        CancellationToken cancellation = default) =>
+    public Task<IReadOnlyList<DeployOutcome>> RunAsync(string environments, DeployOptions options,
+        Func<EnvironmentDocument, SecretValues, Task>? then = null, CancellationToken cancellation = default) =>
+        new EnvironmentSequence(layout, console).RunAsync(environments, "deployed", stopAtFirstFailure: true,
+            environment => RunOneAsync(environment, options, then, cancellation));
+
+    private Task<DeployOutcome> RunOneAsync(string environment, DeployOptions options, Func<EnvironmentDocument, SecretValues, Task>? then,
+        CancellationToken cancellation) =>
         StepFailures.Translate(console, async () =>
         {
             var clock = Stopwatch.StartNew();

@@ -8,6 +8,13 @@ public sealed class LabStep(ProjectLayout layout, IAnsiConsole console)
 {
     private readonly LabScript _script = new(layout, new ProcessRunner(console));
 
+    /// <summary>The environment that deploys to the local lab.</summary>
+    public const string LabEnvironment = "lab";
+
+    /// <summary>Whether a `--env` selector (a name, a list, `all`) includes the lab, which a deploy then brings up first.</summary>
+    public static bool IsNeededFor(ProjectLayout layout, string environments) =>
+        layout.SelectEnvironments(environments).Contains(LabEnvironment, StringComparer.Ordinal);
+
     public void Up() => StepFailures.Translate(console, () => Check(_script.Up(), "Lab"));
 
     /// <summary>Before a deploy to the lab: nothing when lab.sh finds it up, else Up.</summary>

@@ -14,28 +14,18 @@ public sealed class SmokeStep(ProjectLayout layout, IAnsiConsole console, Connec
 {
     private readonly Func<string, string?> _variable = variable ?? Environment.GetEnvironmentVariable;
 
+    /// <param name="environments">A name, a comma-separated list, or `all`; each is checked, and the step fails after all when one failed.</param>
     public Task<IReadOnlyList<SmokeReport>> RunAsync(string environments) =>
-        StepFailures.Translate(console, async () =>
+        new EnvironmentSequence(layout, console).RunAsync(environments, "passed", stopAtFirstFailure: false, name =>
         {
-            var reports = new List<SmokeReport>();
-            var failed = new List<string>();
-            foreach (var name in layout.SelectEnvironments(environments))
+            var loaded = EnvironmentLoader.Load(layout, name);
+            var secrets = loaded.Value is { } document ? new SecretResolver(layout, _variable).Resolve(document) : null;
+            if (loaded.Value is null || secrets?.Value is null)
             {
-                var loaded = EnvironmentLoader.Load(layout, name);
-                var secrets = loaded.Value is { } document ? new SecretResolver(layout, _variable).Resolve(document) : null;
-                if (loaded.Value is null || secrets?.Value is null)
-                {
-                    DiagnosticPrinter.Print(console, secrets?.Diagnostics ?? loaded.Diagnostics);
-                    failed.Add($"{name}: cannot load the environment or its secrets");
-                    continue;
-                }
-                var report = await CheckAsync(loaded.Value, secrets.Value);
-                reports.Add(report);
-                if (!report.Passed)
-                    failed.Add(Failures(report));
+                DiagnosticPrinter.Print(console, secrets?.Diagnostics ?? loaded.Diagnostics);
+                throw new PipelineFailedException("cannot load the environment or its secrets");
             }
-            FailIfAny(failed);
-            return (IReadOnlyList<SmokeReport>)reports;
+            return RunAsync(loaded.Value, secrets.Value);
         });
 
     /// <summary>Smoke on an environment already loaded, with its passwords (after a deploy).</summary>
@@ -43,7 +33,8 @@ public sealed class SmokeStep(ProjectLayout layout, IAnsiConsole console, Connec
         StepFailures.Translate(console, async () =>
         {
             var report = await CheckAsync(environment, secrets);
-            FailIfAny(report.Passed ? [] : [Failures(report)]);
+            if (!report.Passed)
+                throw new PipelineFailedException($"smoke checks failed: {string.Join("; ", report.Failures.Select(f => f.Describe()))}");
             return report;
         });
 
@@ -52,15 +43,6 @@ public sealed class SmokeStep(ProjectLayout layout, IAnsiConsole console, Connec
         var report = await new SmokeRunner(retry, _variable).RunAsync(environment, secrets);
         await PublishAsync(report);
         return report;
-    }
-
-    private static string Failures(SmokeReport report) =>
-        $"{report.Environment}: {string.Join("; ", report.Failures.Select(f => f.Describe()))}";
-
-    private static void FailIfAny(IReadOnlyList<string> failed)
-    {
-        if (failed.Count > 0)
-            throw new PipelineFailedException($"smoke checks failed: {string.Join(" | ", failed)}");
     }
 
     private async Task PublishAsync(SmokeReport report)

@@ -42,11 +42,7 @@ public sealed record RenderModel(
                 .ToList(),
             Settings: PostgresSettings.For(spec),
             HbaRules: BuildHbaRules(spec),
-            Secrets:
-            [
-                new RenderSecret("superuser_password", SecretName(spec.Stack, "superuser_password")),
-                new RenderSecret("replication_password", SecretName(spec.Stack, "replication_password")),
-            ],
+            Secrets: ServiceSecrets.Keys.Select(key => new RenderSecret(key, SecretName(spec.Stack, key))).ToList(),
             ReplicationUser: spec.Access.Replication.User,
             StopGracePeriodSeconds: spec.Deploy.StopGracePeriodSeconds,
             HealthStartPeriodSeconds: spec.Deploy.HealthStartPeriodSeconds,
@@ -83,6 +79,9 @@ public sealed record RenderModel(
 public sealed record RenderService(string Name, string Role, int Port, string Slot, bool Synchronous, IReadOnlyList<string> PlacementConstraints)
 {
     public string VolumeName => $"{Name}_data";
+
+    /// <summary>The secrets this service mounts: only those its entrypoint reads (<see cref="ServiceSecrets"/>).</summary>
+    public IReadOnlyList<SecretMount> Secrets => ServiceSecrets.For(Role);
 }
 
 public sealed record RenderSetting(string Name, string Value);

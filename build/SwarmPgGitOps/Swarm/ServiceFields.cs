@@ -42,8 +42,8 @@ public static class ServiceFields
             ["image"] = keepImageDigest ? container.Image ?? "" : StripDigest(container.Image),
             ["args"] = Join(container.Args),
             ["env"] = Join(container.Env?.Order(StringComparer.Ordinal)),
-            ["configs"] = Join(container.Configs?.Select(c => $"{c.ConfigName}:{c.File?.Name}:{Octal(c.File?.Mode)}").Order(StringComparer.Ordinal)),
-            ["secrets"] = Join(container.Secrets?.Select(s => $"{s.SecretName}:{s.File?.Name}:{Octal(s.File?.Mode)}").Order(StringComparer.Ordinal)),
+            ["configs"] = Join(container.Configs?.Select(c => $"{c.ConfigName}:{c.File?.Name}:{Owner(c.File?.UID, c.File?.GID)}:{Octal(c.File?.Mode)}").Order(StringComparer.Ordinal)),
+            ["secrets"] = Join(container.Secrets?.Select(s => $"{s.SecretName}:{s.File?.Name}:{Owner(s.File?.UID, s.File?.GID)}:{Octal(s.File?.Mode)}").Order(StringComparer.Ordinal)),
             ["mounts"] = Join(container.Mounts?.Select(m => $"{m.Type}:{m.Source}:{m.Target}").Order(StringComparer.Ordinal)),
             ["stop_signal"] = container.StopSignal ?? "",
             ["stop_grace_period"] = Duration(container.StopGracePeriod),
@@ -73,6 +73,9 @@ public static class ServiceFields
     private static string StripDigest(string? image) => image is null ? "" : image.Split('@')[0];
 
     private static string Join(IEnumerable<string?>? values) => values is null ? "" : string.Join(", ", values);
+
+    /// <summary>uid:gid of a mounted config or secret file; an unset one is root's, as Swarm reads it.</summary>
+    private static string Owner(string? uid, string? gid) => $"{(string.IsNullOrEmpty(uid) ? "0" : uid)}:{(string.IsNullOrEmpty(gid) ? "0" : gid)}";
 
     private static string Octal(uint? mode) => mode is { } m ? System.Convert.ToString(m, 8).PadLeft(4, '0') : "";
 

@@ -90,12 +90,12 @@ public static class StackConverter
                     Configs = service.Configs.Select(c => new SwarmConfigReference
                     {
                         ConfigName = configNames[c.Source],
-                        File = new ConfigReferenceFileTarget { Name = c.Target, UID = "0", GID = "0", Mode = Mode(c.Mode) },
+                        File = new ConfigReferenceFileTarget { Name = c.Target, UID = c.Uid, GID = c.Gid, Mode = Mode(c.Mode) },
                     }).ToList(),
                     Secrets = service.Secrets.Select(s => new SecretReference
                     {
                         SecretName = secretNames[s.Source],
-                        File = new SecretReferenceFileTarget { Name = s.Target, UID = "0", GID = "0", Mode = Mode(s.Mode) },
+                        File = new SecretReferenceFileTarget { Name = s.Target, UID = s.Uid, GID = s.Gid, Mode = Mode(s.Mode) },
                     }).ToList(),
                 },
                 RestartPolicy = service.Deploy.RestartPolicy is { } r
@@ -144,6 +144,7 @@ public static class StackConverter
         };
     }
 
-    private static uint Mode(string mode) =>
+    /// <summary>A compose file mode: octal with a leading zero ("0400", as YAML 1.1 reads it), else decimal.</summary>
+    public static uint Mode(string mode) =>
         mode.StartsWith('0') && mode.Length > 1 ? System.Convert.ToUInt32(mode, 8) : uint.Parse(mode, CultureInfo.InvariantCulture);
 }

@@ -40,10 +40,13 @@ public sealed class ComposeService
     public ComposeDeploy Deploy { get; set; } = new();
 }
 
+/// <summary>A config or secret a service mounts; unset uid, gid and mode default as in `docker stack deploy`.</summary>
 public sealed class ComposeFileReference
 {
     public string Source { get; set; } = "";
     public string Target { get; set; } = "";
+    public string Uid { get; set; } = "0";
+    public string Gid { get; set; } = "0";
     public string Mode { get; set; } = "0444";
 }
 

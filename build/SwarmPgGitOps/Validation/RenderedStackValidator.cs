@@ -1,6 +1,7 @@
 using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Swarm;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -8,7 +9,8 @@ namespace SwarmPgGitOps.Validation;
 
 /// <summary>
 /// Checks the rendered stack.yml the way Swarm would see it: it parses, uses only the compose keys the deployer
-/// supports, and every config, secret, network and volume a service names is defined; placement labels are declared.
+/// supports, and every config, secret, network and volume a service names is defined; placement labels are declared;
+/// each service mounts exactly the secrets <see cref="ServiceSecrets"/> gives its role, readable by their owner only.
 /// </summary>
 public static class RenderedStackValidator
 {
@@ -72,6 +74,8 @@ public static class RenderedStackValidator
                 }
             }
 
+            errors.AddRange(SecretMounts(file, serviceName, service));
+
             foreach (var constraint in Constraints(service))
             {
                 if (constraint.Value is { } text && text.StartsWith("node.labels.", StringComparison.Ordinal) && !declaredLabels.Contains(text))
@@ -80,6 +84,56 @@ public static class RenderedStackValidator
         }
         return errors;
     }
+
+    private static IEnumerable<Diagnostic> SecretMounts(string file, string serviceName, YamlMappingNode service)
+    {
+        if (Role(service) is not { } role)
+            yield break;
+        var expected = ServiceSecrets.For(role).ToDictionary(m => m.Key);
+        var secretsKey = service.Children.Keys.OfType<YamlScalarNode>().FirstOrDefault(k => k.Value == "secrets");
+        var mounted = secretsKey is not null && service.Children[secretsKey] is YamlSequenceNode items ? items.Children : [];
+        foreach (var item in mounted)
+        {
+            var mount = item as YamlMappingNode;
+            var key = (mount is not null && mount.Children.TryGetValue("source", out var source) ? source as YamlScalarNode : item as YamlScalarNode)?.Value ?? "";
+            // A secret the environment does not supply at all is reported as such (Deploy cannot give it a value), not as a mount.
+            if (!ServiceSecrets.Keys.Contains(key))
+                continue;
+            if (!expected.Remove(key, out var wanted))
+            {
+                yield return At(file, item, $"service '{serviceName}' mounts secret '{key}', which the {role}'s entrypoint does not read",
+                    "mount in each service only the secrets Rendering/ServiceSecrets gives its role (templates/stack.yml.sbn: for secret in service.secrets)");
+                continue;
+            }
+            var mode = mount is not null && mount.Children.TryGetValue("mode", out var modeNode) ? modeNode as YamlScalarNode : null;
+            if (!OwnerOnly(mode?.Value))
+                yield return At(file, (YamlNode?)mode ?? item, $"service '{serviceName}' mounts secret '{key}' with mode {mode?.Value ?? "0444 (the default)"}, readable by others than its owner",
+                    $"render mode: {wanted.Mode} (long syntax), as Rendering/ServiceSecrets says");
+        }
+        foreach (var missing in expected.Keys)
+            yield return At(file, (YamlNode?)secretsKey ?? service, $"service '{serviceName}' does not mount secret '{missing}', which the {role}'s entrypoint reads",
+                "render service.secrets in templates/stack.yml.sbn");
+    }
+
+    /// <summary>No permission bits for group or others; unset is Swarm's default 0444.</summary>
+    private static bool OwnerOnly(string? mode)
+    {
+        try
+        {
+            return mode is not null && (StackConverter.Mode(mode) & 0b111_111) == 0;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string? Role(YamlMappingNode service) =>
+        service.Children.TryGetValue("deploy", out var deploy) && deploy is YamlMappingNode d
+        && d.Children.TryGetValue("labels", out var labels) && labels is YamlMappingNode l
+        && l.Children.TryGetValue("io.swarm-pg-gitops.role", out var role) && role is YamlScalarNode { Value: "primary" or "replica" } r
+            ? r.Value
+            : null;
 
     private static IEnumerable<YamlScalarNode> UnknownKeys(YamlMappingNode mapping, IReadOnlySet<string> allowed) =>
         mapping.Children.Keys.OfType<YamlScalarNode>().Where(k => !allowed.Contains(k.Value ?? ""));
