@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Environments;
 
 namespace SwarmPgGitOps.Rendering;
@@ -42,7 +43,7 @@ public sealed record RenderModel(
                 .ToList(),
             Settings: PostgresSettings.For(spec),
             HbaRules: BuildHbaRules(spec),
-            Secrets: ServiceSecrets.Keys.Select(key => new RenderSecret(key, SecretName(spec.Stack, key))).ToList(),
+            Secrets: SecretValues.Keys.Select(key => new RenderSecret(key, SecretName(spec.Stack, key))).ToList(),
             ReplicationUser: spec.Access.Replication.User,
             StopGracePeriodSeconds: spec.Deploy.StopGracePeriodSeconds,
             HealthStartPeriodSeconds: spec.Deploy.HealthStartPeriodSeconds,

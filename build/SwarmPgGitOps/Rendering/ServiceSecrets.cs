@@ -1,3 +1,5 @@
+using SwarmPgGitOps.Secrets;
+
 namespace SwarmPgGitOps.Rendering;
 
 /// <summary>
@@ -9,16 +11,10 @@ namespace SwarmPgGitOps.Rendering;
 /// </summary>
 public static class ServiceSecrets
 {
-    public const string SuperuserPassword = "superuser_password";
-    public const string ReplicationPassword = "replication_password";
-
-    /// <summary>Every secret of a stack, in the order stack.yml defines them.</summary>
-    public static IReadOnlyList<string> Keys { get; } = [SuperuserPassword, ReplicationPassword];
-
     public static IReadOnlyList<SecretMount> For(string role) => role switch
     {
-        "primary" => [RootOnly(SuperuserPassword), RootOnly(ReplicationPassword)],
-        "replica" => [RootOnly(ReplicationPassword)],
+        "primary" => [RootOnly(SecretValues.SuperuserPasswordKey), RootOnly(SecretValues.ReplicationPasswordKey)],
+        "replica" => [RootOnly(SecretValues.ReplicationPasswordKey)],
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "a service is the primary or a replica"),
     };
 

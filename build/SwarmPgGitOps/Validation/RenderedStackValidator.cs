@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Rendering;
@@ -97,7 +98,7 @@ public static class RenderedStackValidator
             var mount = item as YamlMappingNode;
             var key = (mount is not null && mount.Children.TryGetValue("source", out var source) ? source as YamlScalarNode : item as YamlScalarNode)?.Value ?? "";
             // A secret the environment does not supply at all is reported as such (Deploy cannot give it a value), not as a mount.
-            if (!ServiceSecrets.Keys.Contains(key))
+            if (!SecretValues.Keys.Contains(key))
                 continue;
             if (!expected.Remove(key, out var wanted))
             {

@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Swarm;
 using SwarmPgGitOps.Tests.Support;
@@ -12,8 +13,8 @@ public class ServiceSecretsTests
     [Fact]
     public void The_primary_gets_both_passwords_and_a_replica_only_the_replication_password()
     {
-        Assert.Equal([ServiceSecrets.SuperuserPassword, ServiceSecrets.ReplicationPassword], ServiceSecrets.For("primary").Select(m => m.Key));
-        Assert.Equal([ServiceSecrets.ReplicationPassword], ServiceSecrets.For("replica").Select(m => m.Key));
+        Assert.Equal([SecretValues.SuperuserPasswordKey, SecretValues.ReplicationPasswordKey], ServiceSecrets.For("primary").Select(m => m.Key));
+        Assert.Equal([SecretValues.ReplicationPasswordKey], ServiceSecrets.For("replica").Select(m => m.Key));
     }
 
     [Theory]
@@ -34,7 +35,7 @@ public class ServiceSecretsTests
             Assert.Equal(ServiceSecrets.For(role).Select(m => (m.Key, m.Key, m.Uid, m.Gid, m.Mode)),
                 service.Secrets.Select(s => (s.Source, s.Target, s.Uid, s.Gid, s.Mode)));
         }
-        Assert.DoesNotContain(stack.Services.Where(s => s.Key != "primary"), s => s.Value.Secrets.Any(m => m.Source == ServiceSecrets.SuperuserPassword));
+        Assert.DoesNotContain(stack.Services.Where(s => s.Key != "primary"), s => s.Value.Secrets.Any(m => m.Source == SecretValues.SuperuserPasswordKey));
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public class ServiceSecretsTests
         foreach (var role in new[] { "primary", "replica" })
         {
             var script = rendered.File($"{role}.sh").Content;
-            var read = ServiceSecrets.Keys.Where(key => script.Contains($"/run/secrets/{key}", StringComparison.Ordinal));
+            var read = SecretValues.Keys.Where(key => script.Contains($"/run/secrets/{key}", StringComparison.Ordinal));
             Assert.Equal(ServiceSecrets.For(role).Select(m => m.Key), read);
         }
     }

@@ -27,11 +27,12 @@ public sealed class Deploying
     public List<string> Progress { get; } = [];
 
     /// <summary>The lab stack as rendered, with its passwords, optionally changed service by service (keys: primary, replica1, replica2).</summary>
-    public static DesiredStack Desired(Action<Dictionary<string, ServiceSpec>>? change = null, string superuserPassword = "superuser-one")
+    public static DesiredStack Desired(Action<Dictionary<string, ServiceSpec>>? change = null, string superuserPassword = "superuser-one",
+        string replicationPassword = "replication-one")
     {
         var desired = Lab.Convert();
         change?.Invoke(desired.Services.ToDictionary(s => s.Key, s => s.Spec));
-        return desired.WithSecretValues(new SecretValues(superuserPassword, "replication-one"));
+        return desired.WithSecretValues(new SecretValues(superuserPassword, replicationPassword));
     }
 
     public static Action<Dictionary<string, ServiceSpec>> Image(string image, params string[] services) =>

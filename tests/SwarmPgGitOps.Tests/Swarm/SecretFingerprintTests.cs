@@ -35,7 +35,25 @@ public sealed class SecretFingerprintTests
     }
 
     [Fact]
-    public async Task A_rotated_password_is_a_new_secret_rolled_out_primary_first_then_replicas_one_at_a_time_and_the_old_one_pruned()
+    public async Task A_rotated_replication_password_is_a_new_secret_rolled_out_primary_first_then_replicas_one_at_a_time_and_the_old_one_pruned()
+    {
+        var deploying = await new Deploying().Deployed();
+        var old = Assert.Single(deploying.Swarm.SecretNames(), n => n.StartsWith("pg-lab_replication_password_", StringComparison.Ordinal));
+
+        await deploying.Deploy(Deploying.Desired(replicationPassword: "replication-two"));
+
+        var rotated = $"pg-lab_replication_password_{SecretFingerprint.Of("pg-lab_replication_password", "replication-two")[..12]}";
+        Assert.Equal(
+            [$"create secret {rotated}",
+             "update " + Deploying.Primary, "running " + Deploying.Primary, "update " + Deploying.Replica1, "running " + Deploying.Replica1,
+             "update " + Deploying.Replica2, "running " + Deploying.Replica2, $"remove secret {old}"],
+            deploying.Swarm.Journal);
+        Assert.Contains(rotated, deploying.Swarm.SecretNames());
+        Assert.DoesNotContain(old, deploying.Swarm.SecretNames());
+    }
+
+    [Fact]
+    public async Task A_rotated_superuser_password_updates_the_primary_alone()
     {
         var deploying = await new Deploying().Deployed();
         var old = Assert.Single(deploying.Swarm.SecretNames(), n => n.StartsWith("pg-lab_superuser_password_", StringComparison.Ordinal));
@@ -44,11 +62,7 @@ public sealed class SecretFingerprintTests
 
         var rotated = $"pg-lab_superuser_password_{SecretFingerprint.Of("pg-lab_superuser_password", "superuser-two")[..12]}";
         Assert.Equal(
-            [$"create secret {rotated}",
-             "update " + Deploying.Primary, "running " + Deploying.Primary, "update " + Deploying.Replica1, "running " + Deploying.Replica1,
-             "update " + Deploying.Replica2, "running " + Deploying.Replica2, $"remove secret {old}"],
+            [$"create secret {rotated}", "update " + Deploying.Primary, "running " + Deploying.Primary, $"remove secret {old}"],
             deploying.Swarm.Journal);
-        Assert.Contains(rotated, deploying.Swarm.SecretNames());
-        Assert.DoesNotContain(old, deploying.Swarm.SecretNames());
     }
 }
