@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Waiting;
 using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
@@ -19,7 +20,7 @@ namespace SwarmPgGitOps.LabTests;
 public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : IClassFixture<SmokeLabStack>
 {
     /// <summary>Fails fast when a service is down on purpose: two quick retries instead of the pipeline's patient ones.</summary>
-    private static readonly ConnectRetry QuickRetry = new(2, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
+    private static readonly RetrySchedule QuickRetry = new(2, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
 
     private LabStack Stack => smoke;
 
@@ -173,7 +174,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
             report.Targets.Select(t => (t.Name, t.Host, t.Port, t.Source)));
     }
 
-    private async Task<(IReadOnlyList<SmokeReport> Reports, string Printed)> RunSmoke(ConnectRetry? retry = null, Func<string, string?>? variable = null)
+    private async Task<(IReadOnlyList<SmokeReport> Reports, string Printed)> RunSmoke(RetrySchedule? retry = null, Func<string, string?>? variable = null)
     {
         var printed = new StringWriter();
         var console = LabStack.PlainConsole(printed);

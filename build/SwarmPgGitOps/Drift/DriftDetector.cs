@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Waiting;
 using Docker.DotNet;
 using Npgsql;
 using SwarmPgGitOps.Environments;
@@ -16,7 +17,7 @@ namespace SwarmPgGitOps.Drift;
 /// <see cref="HbaDrift"/>, and on the primary <see cref="ReplicationDrift"/>). Reads only. An unreachable replica is drift, and so is an unreachable primary whose
 /// service has drifted; an unreachable primary whose service is as git says is an error.
 /// </summary>
-public sealed class DriftDetector(Func<string, string?>? variable = null, ConnectRetry? retry = null)
+public sealed class DriftDetector(Func<string, string?>? variable = null, RetrySchedule? retry = null)
 {
     private readonly Func<string, string?> _variable = variable ?? Environment.GetEnvironmentVariable;
 
@@ -41,7 +42,7 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, Connec
         var expected = PostgresSettings.Expected(spec);
         var names = expected.Select(s => s.Name).ToList();
         var targets = await new TargetResolver(_variable).ResolveAsync(document, cancellation);
-        var connector = new PostgresConnector("drift", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? ConnectRetry.Default);
+        var connector = new PostgresConnector("drift", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? PostgresConnector.DefaultRetry);
         var states = await Task.WhenAll(targets.Select(t => Read(connector, t, names, cancellation)));
 
         var (primaryTarget, primary, primaryProblem) = states[0];

@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Waiting;
 using Spectre.Console;
 using SwarmPgGitOps.Drift;
 using SwarmPgGitOps.GitHub;
@@ -10,7 +11,7 @@ namespace SwarmPgGitOps.Pipeline;
 /// once the drift is gone). The environment file is read from the working tree, which CI checks out at the default branch.
 /// Exit codes as Drift: 2 while drifted (after the pull request is in step), 1 on errors.
 /// </summary>
-public sealed class DriftPrStep(ProjectLayout layout, IAnsiConsole console, GitHubSettings? github = null, Func<string, string?>? variable = null, ConnectRetry? retry = null)
+public sealed class DriftPrStep(ProjectLayout layout, IAnsiConsole console, GitHubSettings? github = null, Func<string, string?>? variable = null, RetrySchedule? retry = null)
 {
     public Task<IReadOnlyList<(DriftReport Report, DriftPullRequestResult PullRequest)>> RunAsync(string environments) =>
         StepFailures.Translate(console, async () =>

@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Waiting;
 using Spectre.Console;
 using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Drift;
@@ -10,7 +11,7 @@ namespace SwarmPgGitOps.Pipeline;
 /// Drift: compares the live cluster with what git renders, prints the differences and writes artifacts/&lt;env&gt;/drift.json.
 /// Exit code 0 in sync, 2 drifted, 1 when drift could not be checked. Changes nothing.
 /// </summary>
-public sealed class DriftStep(ProjectLayout layout, IAnsiConsole console, Func<string, string?>? variable = null, ConnectRetry? retry = null)
+public sealed class DriftStep(ProjectLayout layout, IAnsiConsole console, Func<string, string?>? variable = null, RetrySchedule? retry = null)
 {
     public const int DriftedExitCode = 2;
 

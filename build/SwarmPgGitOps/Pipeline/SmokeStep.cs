@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Waiting;
 using Spectre.Console;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Postgres;
@@ -10,7 +11,7 @@ namespace SwarmPgGitOps.Pipeline;
 /// Smoke: checks a deployed environment's replication end to end and writes artifacts/&lt;env&gt;/smoke.json (and the
 /// GitHub step summary when GITHUB_STEP_SUMMARY is set). Fails naming every failed check with its value.
 /// </summary>
-public sealed class SmokeStep(ProjectLayout layout, IAnsiConsole console, ConnectRetry? retry = null, Func<string, string?>? variable = null)
+public sealed class SmokeStep(ProjectLayout layout, IAnsiConsole console, RetrySchedule? retry = null, Func<string, string?>? variable = null)
 {
     private readonly Func<string, string?> _variable = variable ?? Environment.GetEnvironmentVariable;
 

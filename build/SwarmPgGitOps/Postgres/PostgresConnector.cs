@@ -15,12 +15,15 @@ public sealed class PostgresConnector
     private readonly int _connectTimeoutSeconds;
     private readonly RetrySchedule _retry;
 
-    public PostgresConnector(string purpose, string superuserPassword, int connectTimeoutSeconds, ConnectRetry retry)
+    /// <summary>How long to keep trying a connection by default: 5 retries, waits doubling from 250 ms up to 2 s.</summary>
+    public static RetrySchedule DefaultRetry { get; } = new(5, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
+
+    public PostgresConnector(string purpose, string superuserPassword, int connectTimeoutSeconds, RetrySchedule retry)
     {
         _applicationName = $"swarm-pg-gitops {purpose}";
         _password = superuserPassword;
         _connectTimeoutSeconds = connectTimeoutSeconds;
-        _retry = new RetrySchedule(retry.MaxRetries, retry.FirstDelay, retry.MaxDelay);
+        _retry = retry;
     }
 
     public async Task<NpgsqlConnection> OpenAsync(PostgresTarget target, CancellationToken cancellation)
@@ -52,13 +55,4 @@ public sealed class PostgresConnector
             }
         }, _retry, cancellation);
     }
-
-    /// <summary>Worth another attempt: the server is not up yet or the network is not there yet. Wrong passwords are not.</summary>
-    public static bool IsTransient(Exception e) => TransientErrors.IsTransient(e);
-}
-
-/// <summary>How long to keep trying a connection: retries after the first attempt, with delays doubling from FirstDelay up to MaxDelay.</summary>
-public sealed record ConnectRetry(int MaxRetries, TimeSpan FirstDelay, TimeSpan MaxDelay)
-{
-    public static ConnectRetry Default { get; } = new(5, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
 }

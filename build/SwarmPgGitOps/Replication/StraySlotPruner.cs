@@ -20,7 +20,7 @@ public sealed class StraySlotPruner(Func<string, string?>? variable = null)
         if (primary.Host is null)
             throw new PrimaryUnreachableException($"cannot reach the primary to prune slots: {primary.Problem}");
 
-        await using var connection = await new PostgresConnector("prune", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, ConnectRetry.Default)
+        await using var connection = await new PostgresConnector("prune", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, PostgresConnector.DefaultRetry)
             .OpenAsync(primary, cancellation);
         // A replica removed a moment ago may still hold its slot until its connection ends.
         var owned = spec.Replicas.Select(r => r.Slot).ToArray();

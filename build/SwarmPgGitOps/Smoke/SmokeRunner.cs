@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Waiting;
 using System.Diagnostics;
 using Npgsql;
 using SwarmPgGitOps.Environments;
@@ -10,7 +11,7 @@ namespace SwarmPgGitOps.Smoke;
 /// Runs the smoke checks against a deployed environment: connects to every service at once, reads the primary and the
 /// replicas in parallel, then sends the canary through. Only reading and the canary row touch the cluster.
 /// </summary>
-public sealed class SmokeRunner(ConnectRetry? retry = null, Func<string, string?>? variable = null)
+public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string?>? variable = null)
 {
     private readonly Func<string, string?> _variable = variable ?? Environment.GetEnvironmentVariable;
 
@@ -21,7 +22,7 @@ public sealed class SmokeRunner(ConnectRetry? retry = null, Func<string, string?
         var expected = SmokeExpectations.From(document);
         var spec = document.Spec;
         var targets = await new TargetResolver(_variable).ResolveAsync(document, cancellation);
-        var connector = new PostgresConnector("smoke", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? ConnectRetry.Default);
+        var connector = new PostgresConnector("smoke", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? PostgresConnector.DefaultRetry);
 
         var connections = await Task.WhenAll(targets.Select(t => Connect(connector, t, cancellation)));
         try

@@ -147,7 +147,7 @@ public sealed class MemberReaderTests(MemberReaderTests.Server server) : IClassF
     private Task<NpgsqlConnection> ConnectAsync() => Connect(server.Instance);
 
     private static Task<NpgsqlConnection> Connect(PostgresServer instance) =>
-        new PostgresConnector("test", "unused: the socket trusts", 10, ConnectRetry.Default)
+        new PostgresConnector("test", "unused: the socket trusts", 10, PostgresConnector.DefaultRetry)
             .OpenAsync(new PostgresTarget("primary", "test_primary", instance.SocketDirectory, instance.Port, "test"), CancellationToken.None);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

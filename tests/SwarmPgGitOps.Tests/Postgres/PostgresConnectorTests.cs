@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Waiting;
 using Npgsql;
 using SwarmPgGitOps.Postgres;
 
@@ -8,8 +9,8 @@ public class PostgresConnectorTests
     [Fact]
     public void Connection_problems_while_the_cluster_converges_are_retried_and_wrong_passwords_are_not()
     {
-        Assert.True(PostgresConnector.IsTransient(new NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException(111))));
-        Assert.True(PostgresConnector.IsTransient(new TimeoutException()));
-        Assert.False(PostgresConnector.IsTransient(new InvalidOperationException()));
+        Assert.True(TransientErrors.IsTransient(new NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException(111))));
+        Assert.True(TransientErrors.IsTransient(new TimeoutException()));
+        Assert.False(TransientErrors.IsTransient(new InvalidOperationException()));
     }
 }
