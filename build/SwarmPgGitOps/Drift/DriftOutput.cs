@@ -6,12 +6,6 @@ namespace SwarmPgGitOps.Drift;
 /// <summary>A drift report as a console table (object, field, git, live, adoptable) and as drift.json.</summary>
 public static class DriftOutput
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
-
     public static void Print(IAnsiConsole console, DriftReport report, string stack)
     {
         if (report.InSync)
@@ -48,7 +42,7 @@ public static class DriftOutput
             i.AdoptPath,
             i.AdoptValue,
         }),
-    }, Json);
+    }, ArtifactJson.Options);
 
     private static string Show(string value) => value.Length == 0 ? "(none)" : value;
 }

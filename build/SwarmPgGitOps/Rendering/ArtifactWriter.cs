@@ -1,18 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace SwarmPgGitOps.Rendering;
 
 /// <summary>Writes artifacts/&lt;env&gt;/ afresh: the rendered files and a manifest.json with their sha256.</summary>
 public sealed class ArtifactWriter(ProjectLayout layout)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public string Write(RenderedEnvironment rendered)
     {
         var directory = layout.ArtifactsFor(rendered.Environment);
@@ -30,7 +22,7 @@ public sealed class ArtifactWriter(ProjectLayout layout)
 
         var manifest = new Manifest(rendered.Environment, rendered.SourceFile, rendered.Stack,
             rendered.Files.Select(f => new ManifestFile(f.Name, f.Sha256, f.Content.Length)).ToList());
-        File.WriteAllText(Path.Combine(directory, "manifest.json"), JsonSerializer.Serialize(manifest, JsonOptions) + "\n");
+        File.WriteAllText(Path.Combine(directory, "manifest.json"), JsonSerializer.Serialize(manifest, ArtifactJson.Options) + "\n");
         return directory;
     }
 

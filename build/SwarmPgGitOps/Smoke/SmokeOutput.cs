@@ -8,12 +8,6 @@ namespace SwarmPgGitOps.Smoke;
 /// <summary>The three forms of a smoke report: a console table, smoke.json for machines, and a Markdown table for the GitHub step summary.</summary>
 public static class SmokeOutput
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
-
     public static void Print(IAnsiConsole console, SmokeReport report)
     {
         var table = new Table().Border(TableBorder.Simple)
@@ -55,7 +49,7 @@ public static class SmokeOutput
             ReplayAgeSeconds = a.ReplayAge?.TotalSeconds,
             a.Error,
         }),
-    }, Json);
+    }, ArtifactJson.Options);
 
     public static string ToMarkdown(SmokeReport report)
     {
