@@ -16,6 +16,9 @@ if [ ! -f "$library" ] || [ -n "$(find build/SwarmPgGitOps Directory.Build.props
   dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet >/dev/null \
     || { dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet; exit 1; }
   touch "$library"
+  # Cake caches the compiled build.cake by the script's own hash; a library whose API changed under an unchanged script
+  # would fail with "Method not found", so the cache goes with every library build.
+  rm -rf tools/cake-cache
 fi
 # Cake runs straight from its restored package when it is there: 0.3 s less per command than restore + tool run.
 cake_version=$(sed -n '/"cake.tool"/,/}/s/.*"version": *"\([^"]*\)".*/\1/p' .config/dotnet-tools.json)

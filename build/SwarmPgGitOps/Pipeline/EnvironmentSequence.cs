@@ -38,8 +38,9 @@ public sealed class EnvironmentSequence(ProjectLayout layout, IAnsiConsole conso
         var notAttempted = names.Except(succeeded).Except(failed.Select(f => f.Name)).ToList();
         if (names.Count > 1)
             console.MarkupLine(Markup.Escape(Summary(done, succeeded, failed.Select(f => f.Name).ToList(), notAttempted)));
-        if (failed.FirstOrDefault(f => f.Error is not PipelineFailedException) is { Error: { } unexpected })
-            ExceptionDispatchInfo.Throw(unexpected);
+        // One environment fails with its own error, as it always did; the message names the environment already.
+        if (failed.FirstOrDefault(f => f.Error is not PipelineFailedException || names.Count == 1) is { Error: { } own })
+            ExceptionDispatchInfo.Throw(own);
         if (failed.Count > 0)
         {
             var reasons = string.Join(" | ", failed.Select(f => $"{f.Name}: {f.Error.Message}"));
