@@ -51,7 +51,7 @@ public class DriftLabTests(DriftLabStack stack, ITestOutputHelper output) : ICla
             try
             {
                 await DockerCli("service", "update", "--detach=true", "--no-resolve-image", "--image", DriftImage, Service(primary));
-                await DockerCli("service", "update", "--detach=true", "--env-add", $"PGPASSWORD={HandAddedSecret}", Service(replica));
+                await DockerCli("service", "update", "--detach=true", "--env-add", $"APP_API_TOKEN={HandAddedSecret}", Service(replica));
                 await stack.WaitUntilHealthy();
                 await Sql("ALTER SYSTEM SET work_mem = '8MB'", "SELECT pg_reload_conf()");
 
@@ -61,7 +61,7 @@ public class DriftLabTests(DriftLabStack stack, ITestOutputHelper output) : ICla
                 Assert.Equal(
                 [
                     new DriftItem($"service {Service(primary)}", "image", LabImage, DriftImage, "postgres.image", DriftImage),
-                    new DriftItem($"service {Service(replica)}", "env", "(hidden)", "differs: PGPASSWORD added"),
+                    new DriftItem($"service {Service(replica)}", "env", "(hidden)", "differs: APP_API_TOKEN added"),
                     new DriftItem("database primary", "settings.work_mem", "(default) 4MB", "8MB (ALTER SYSTEM)", "postgres.settings.extra.work_mem", "8MB"),
                 ], ReadDriftItems());
 
@@ -107,7 +107,7 @@ public class DriftLabTests(DriftLabStack stack, ITestOutputHelper output) : ICla
         await Sql("ALTER SYSTEM RESET work_mem", "SELECT pg_reload_conf()");
     }
 
-    /// <summary>A password added by hand as an env var: drift says it was added, and never prints it.</summary>
+    /// <summary>A token added by hand as an env var (not PGPASSWORD: libpq would prefer it to the replica's passfile): drift says it was added, and never prints it.</summary>
     private const string HandAddedSecret = "hand-added-Secret-4711";
 
     private Dictionary<string, string> LabFileOnMain() => new() { ["environments/lab.yml"] = File.ReadAllText(stack.Layout.EnvironmentFile("lab")) };
