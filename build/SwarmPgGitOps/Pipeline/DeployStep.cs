@@ -39,10 +39,10 @@ public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
         var deploy = target.Environment.Spec.Deploy;
         void Progress(string line) => console.MarkupLine($"[grey]{clock.Elapsed.TotalSeconds,6:0.0}s[/] {Markup.Escape(line)}");
 
-        await using var stackLock = await DeployLock.AcquireAsync(target.Docker, target.Desired.Stack,
+        var stackLock = await DeployLock.AcquireAsync(target.Docker, target.Desired.Stack,
             TimeSpan.FromSeconds(deploy.LockTimeoutSeconds), options.BreakLock, Progress, cancellation);
-        var outcome = await new SwarmDeployer(target.Docker, Progress)
-            .DeployAsync(target.Desired, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation);
+        var outcome = await stackLock.HoldWhileAsync(() => new SwarmDeployer(target.Docker, Progress)
+            .DeployAsync(target.Desired, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation));
 
         if (options.Prune)
         {

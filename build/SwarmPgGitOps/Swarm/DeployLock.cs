@@ -90,15 +90,50 @@ public sealed class DeployLock : IAsyncDisposable
         return $"{holder} since {config.CreatedAt:u}";
     }
 
+    /// <summary>
+    /// Runs the work holding the lock, then releases it. When the work failed and the release fails too, the message is
+    /// the work's, with the release failure added: the first cause is never replaced.
+    /// </summary>
+    public async Task<T> HoldWhileAsync<T>(Func<Task<T>> work)
+    {
+        T result;
+        try
+        {
+            result = await work();
+        }
+        catch (Exception cause)
+        {
+            var released = await TryReleaseAsync();
+            if (released is null)
+                throw;
+            throw new DeployFailedException($"{cause.Message}\n  {released}");
+        }
+        if (await TryReleaseAsync() is { } notReleased)
+            throw new DeployFailedException(notReleased);
+        return result;
+    }
+
     public async ValueTask DisposeAsync()
+    {
+        if (await TryReleaseAsync() is { } notReleased)
+            throw new DeployFailedException(notReleased);
+    }
+
+    /// <summary>Releases the lock; null when done, else why not.</summary>
+    private async Task<string?> TryReleaseAsync()
     {
         try
         {
             await _swarm.RemoveConfigAsync(_id, CancellationToken.None);
+            return null;
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
-            // broken by another run with --break-lock
+            return null; // broken by another run with --break-lock
+        }
+        catch (Exception e)
+        {
+            return $"the deploy lock could not be released ({SwarmErrors.Describe(e)}); it names this run as holder, and the next deploy takes it with --break-lock";
         }
     }
 }

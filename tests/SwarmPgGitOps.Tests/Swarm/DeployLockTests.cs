@@ -114,4 +114,28 @@ public sealed class DeployLockTests
         await breaker.DisposeAsync();
         Assert.Empty(Locks());
     }
+
+    [Fact]
+    public async Task A_release_that_fails_after_a_failed_deploy_is_added_to_the_deploys_cause()
+    {
+        var held = await _deploying.Clock.Run(Acquire());
+        Swarm.Refuse = change => change == "remove config " + LockName
+            ? new Docker.DotNet.DockerApiException(System.Net.HttpStatusCode.ServiceUnavailable, """{"message":"manager unreachable"}""") : null;
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() =>
+            held.HoldWhileAsync<bool>(() => throw new DeployFailedException("deploy failed: updating pg-lab_primary: 400 invalid mount config")));
+
+        Assert.Equal("deploy failed: updating pg-lab_primary: 400 invalid mount config\n  the deploy lock could not be released (503 manager unreachable); "
+            + "it names this run as holder, and the next deploy takes it with --break-lock", failure.Message);
+        Assert.Single(Locks());
+    }
+
+    [Fact]
+    public async Task A_deploy_that_succeeds_releases_the_lock_and_returns_its_outcome()
+    {
+        var held = await _deploying.Clock.Run(Acquire());
+
+        Assert.Equal(42, await held.HoldWhileAsync(() => Task.FromResult(42)));
+        Assert.Empty(Locks());
+    }
 }

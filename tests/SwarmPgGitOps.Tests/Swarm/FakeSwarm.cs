@@ -60,6 +60,12 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     /// <summary>Called before a config is created, as if another runner acted in between.</summary>
     public Action<SwarmConfigSpec>? BeforeCreateConfig { get; set; }
 
+    /// <summary>
+    /// Asked before each service create, update and remove and each config remove, with what it would journal ("update
+    /// pg-lab_primary", "remove config pg-lab_deploy_lock"): an error it returns is the engine's answer, and nothing changes.
+    /// </summary>
+    public Func<string, Exception?> Refuse { get; set; } = _ => null;
+
     /// <summary>So many next updates are refused as out of sequence, each after Swarm itself changed the service.</summary>
     public int OutOfSequenceUpdates { get; set; }
 
@@ -146,7 +152,11 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     public Task RemoveConfigAsync(string id, CancellationToken cancellation)
     {
         lock (_gate)
+        {
+            if (_configs.FirstOrDefault(c => c.ID == id) is { } config && Refuse($"remove config {config.Spec.Name}") is { } refused)
+                return Task.FromException(refused);
             return _configs.RemoveAll(c => c.ID == id) == 0 ? Task.FromException(NotFound(id)) : Task.CompletedTask;
+        }
     }
 
     public Task<IReadOnlyList<Secret>> ListSecretsAsync(CancellationToken cancellation)
@@ -205,6 +215,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     {
         lock (_gate)
         {
+            if (Refuse($"create {spec.Name}") is { } refused)
+                return Task.FromException(refused);
             var service = new FakeService(NewId("svc"), spec, ManagerNow);
             _services[service.Id] = service;
             Touch(service);
@@ -220,6 +232,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         {
             UpdateAttempts++;
             var service = _services[id];
+            if (Refuse($"update {spec.Name}") is { } refused)
+                return Task.FromException(refused);
             if (OutOfSequenceUpdates > 0)
             {
                 OutOfSequenceUpdates--;
@@ -243,6 +257,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     {
         lock (_gate)
         {
+            if (Refuse($"remove {_services[id].Spec.Name}") is { } refused)
+                return Task.FromException(refused);
             Journal.Add($"remove {_services[id].Spec.Name}");
             _services.Remove(id);
             foreach (var task in _tasks.Where(t => t.ServiceId == id))
