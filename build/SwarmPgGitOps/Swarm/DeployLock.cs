@@ -15,11 +15,13 @@ public sealed class DeployLock : IAsyncDisposable
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
 
     private readonly ISwarmApi _swarm;
+    private readonly string _stack;
     private readonly string _id;
 
-    private DeployLock(ISwarmApi swarm, string id)
+    private DeployLock(ISwarmApi swarm, string stack, string id)
     {
         _swarm = swarm;
+        _stack = stack;
         _id = id;
     }
 
@@ -73,7 +75,7 @@ public sealed class DeployLock : IAsyncDisposable
 
         var taken = await waiter.PollAsync(TryTake, a => a.Id is not null, new PollSchedule(wait, Poll), cancellation);
         return taken.Last.Id is { } id
-            ? new DeployLock(swarm, id)
+            ? new DeployLock(swarm, stack, id)
             : throw new DeployFailedException($"{stack} is locked by {Describe(taken.Last.Holder)}; waited {wait.TotalSeconds:0} s. If that run is gone, run again with --break-lock");
     }
 
@@ -88,6 +90,17 @@ public sealed class DeployLock : IAsyncDisposable
             return "another run";
         var holder = config.Spec.Labels is { } labels && labels.TryGetValue(StackLabels.Lock, out var h) ? h : "an unknown holder";
         return $"{holder} since {config.CreatedAt:u}";
+    }
+
+    /// <summary>
+    /// Throws <see cref="DeployLockLostException"/> when the lock on the swarm is no longer this one (another run took
+    /// it): asked before every change, so a run that lost its lock changes nothing more.
+    /// </summary>
+    public async Task EnsureHeldAsync(CancellationToken cancellation)
+    {
+        var current = await Find(_swarm, NameFor(_stack), cancellation);
+        if (current?.ID != _id)
+            throw new DeployLockLostException($"this run lost the deploy lock of {_stack} to {(current is null ? "nobody (it was removed)" : Describe(current))}");
     }
 
     /// <summary>

@@ -27,8 +27,14 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
     {
     }
 
-    public async Task<DeployOutcome> DeployAsync(DesiredStack desired, TimeSpan convergeTimeout, DeployOptions options, CancellationToken cancellation = default)
+    /// <param name="beforeEachChange">
+    /// Asked before every service change; throws <see cref="DeployLockLostException"/> when the run no longer holds the
+    /// stack's lock. Then nothing more is changed, not even rolled back: the stack is the new holder's.
+    /// </param>
+    public async Task<DeployOutcome> DeployAsync(DesiredStack desired, TimeSpan convergeTimeout, DeployOptions options, CancellationToken cancellation = default,
+        Func<CancellationToken, Task>? beforeEachChange = null)
     {
+        beforeEachChange ??= _ => Task.CompletedTask;
         var live = await LiveStack.ReadAsync(swarm, desired.Stack, cancellation);
         var plan = DeployPlan.Compute(desired, live, options.Prune);
 
@@ -53,6 +59,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                     if (change.Change == ChangeKind.Create)
                     {
                         doing = $"creating {service.Name}";
+                        await beforeEachChange(cancellation);
                         progress(doing);
                         await swarm.CreateServiceAsync(spec, cancellation);
                         tasksBefore[service.Name] = new HashSet<string>();
@@ -62,6 +69,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                     {
                         var existing = live.Service(service.Name)!;
                         doing = $"updating {service.Name}";
+                        await beforeEachChange(cancellation);
                         progress($"{doing}: {string.Join(", ", change.Fields.Select(f => f.Field))}");
                         tasksBefore[service.Name] = await UpdateService(existing.ID, spec, cancellation);
                         updated.Add(existing);
@@ -75,13 +83,19 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");
             }
         }
+        catch (DeployLockLostException lost)
+        {
+            var changed = updated.Select(u => $"updated {u.Spec.Name}").Concat(created.Select(c => $"created {c}")).ToList();
+            throw new DeployLockLostException($"deploy stopped before {doing}: {lost.Message}; "
+                + (changed.Count > 0 ? $"what this run changed is left to the new holder ({string.Join(", ", changed)})" : "this run changed no service"));
+        }
         catch (Exception cause)
         {
             var rollback = await RollBack(created, updated, convergence, convergeTimeout, nodeNames);
             throw new DeployFailedException(Describe(cause, doing, rollback));
         }
 
-        var removed = options.Prune ? await RemoveOrphans(plan, live, cancellation) : [];
+        var removed = options.Prune ? await RemoveOrphans(plan, live, beforeEachChange, cancellation) : [];
         await PruneUnused(desired.Stack, cancellation);
         return new DeployOutcome(plan, created, updated.Select(u => u.Spec.Name).ToList(), removed);
     }
@@ -227,11 +241,13 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         await waiter.PollAsync(async (_, token) => (await swarm.InspectServiceAsync(serviceId, token)).UpdateStatus?.State,
             state => state != "rollback_started", new PollSchedule(timeout, RollbackPoll));
 
-    private async Task<IReadOnlyList<string>> RemoveOrphans(DeployPlan plan, LiveStack live, CancellationToken cancellation)
+    private async Task<IReadOnlyList<string>> RemoveOrphans(DeployPlan plan, LiveStack live, Func<CancellationToken, Task> beforeEachChange,
+        CancellationToken cancellation)
     {
         var removed = new List<string>();
         foreach (var change in plan.Changes.Where(c => c.ObjectKind == "service" && c.Change == ChangeKind.Remove))
         {
+            await beforeEachChange(cancellation);
             progress($"removing {change.Name} (--prune; its volume is kept)");
             await swarm.RemoveServiceAsync(live.Service(change.Name)!.ID, cancellation);
             removed.Add(change.Name);

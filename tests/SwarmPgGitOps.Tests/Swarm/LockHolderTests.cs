@@ -1,0 +1,61 @@
+using SwarmPgGitOps.Swarm;
+using static SwarmPgGitOps.Tests.Swarm.Deploying;
+
+namespace SwarmPgGitOps.Tests.Swarm;
+
+/// <summary>A deploy holding its stack's lock: it stops when the lock is taken from it, and a cancel rolls back and releases.</summary>
+public sealed class LockHolderTests
+{
+    private const string Next = "swarm-pg/postgres:15-next";
+    private static readonly string LockName = DeployLock.NameFor("pg-lab");
+
+    private readonly Deploying _deploying = new();
+
+    /// <summary>Deploys the lab stack holding the lock, doing <paramref name="onProgress"/> at each progress line, as DeployStep does.</summary>
+    private async Task<DeployOutcome> DeployHoldingTheLock(DesiredStack desired, Action<string> onProgress, CancellationToken cancellation = default)
+    {
+        var held = await _deploying.Clock.Run(DeployLock.AcquireAsync(_deploying.Swarm, _deploying.Waiter, "pg-lab", TimeSpan.FromSeconds(30), false, _deploying.Report));
+        return await _deploying.Clock.Run(held.HoldWhileAsync(() => new SwarmDeployer(_deploying.Swarm, _deploying.Waiter, line =>
+        {
+            _deploying.Report(line);
+            onProgress(line);
+        }).DeployAsync(desired, ConvergeTimeout, new DeployOptions(), cancellation, held.EnsureHeldAsync)));
+    }
+
+    [Fact]
+    public async Task A_run_whose_lock_was_taken_stops_before_its_next_change_and_changes_nothing_more()
+    {
+        await _deploying.Deployed();
+        void BreakLockOnce(string line)
+        {
+            if (line != $"{Primary} converged")
+                return;
+            var ours = _deploying.Swarm.ListConfigsAsync(CancellationToken.None).Result.Single(c => c.Spec.Name == LockName);
+            _deploying.Swarm.RemoveConfigAsync(ours.ID, CancellationToken.None).Wait();
+            _deploying.Swarm.AddConfig(LockName, "GitHub Actions run 10", Support.TestClock.Start.UtcDateTime);
+        }
+
+        var failure = await Assert.ThrowsAsync<DeployLockLostException>(() => DeployHoldingTheLock(Desired(Image(Next, "primary", "replica1", "replica2")), BreakLockOnce));
+
+        Assert.Equal($"deploy stopped before updating {Replica1}: this run lost the deploy lock of pg-lab to GitHub Actions run 10 since 2026-11-30 12:00:00Z; "
+            + $"what this run changed is left to the new holder (updated {Primary})", failure.Message);
+        Assert.Equal(["update " + Primary, "running " + Primary], _deploying.ServiceJournal());
+        Assert.Single(_deploying.Swarm.ConfigNames(), LockName);
+    }
+
+    [Fact]
+    public async Task A_cancel_mid_deploy_rolls_back_what_the_run_changed_and_releases_the_lock()
+    {
+        await _deploying.Deployed();
+        var before = ImageOf(_deploying.Swarm.SpecOf(Primary));
+        using var cancel = new CancellationTokenSource();
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => DeployHoldingTheLock(Desired(Image(Next, "primary", "replica1", "replica2")),
+            line => { if (line == $"{Primary} converged") cancel.Cancel(); }, cancel.Token));
+
+        Assert.Equal($"deploy failed: updating {Replica1}: cancelled\n  rolled back: {Primary}", failure.Message);
+        Assert.Equal(["update " + Primary, "running " + Primary, "update " + Primary, "running " + Primary], _deploying.ServiceJournal());
+        Assert.Equal(before, ImageOf(_deploying.Swarm.SpecOf(Primary)));
+        Assert.DoesNotContain(LockName, _deploying.Swarm.ConfigNames());
+    }
+}
