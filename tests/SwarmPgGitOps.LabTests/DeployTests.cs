@@ -80,7 +80,7 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
     }
 
     [Fact]
-    public async Task A_deploy_waits_for_the_lock_and_fails_naming_its_holder_then_break_lock_takes_it()
+    public async Task A_deploy_waits_for_the_lock_and_fails_naming_its_holder_and_break_lock_does_not_take_a_live_lease()
     {
         var restore = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 240\n  lock_timeout_seconds: 3\n");
         try
@@ -89,10 +89,11 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
             {
                 var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
                 Assert.StartsWith($"pg-lab is locked by {DeployLock.Holder()} since", failure.Message);
-                Assert.EndsWith("If that run is gone, run again with --break-lock", failure.Message);
+                Assert.EndsWith("If that run is gone, its lease runs out after its term and the next deploy takes it over", failure.Message);
 
-                var broken = await stack.Deploy(new DeployOptions(BreakLock: true));
-                Assert.False(broken.Plan.HasChanges);
+                var notBroken = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy(new DeployOptions(BreakLock: true)));
+                Assert.StartsWith($"pg-lab: {DeployLock.Holder()} since", notBroken.Message);
+                Assert.Contains("holds a live lease", notBroken.Message);
             }
             Assert.DoesNotContain(await stack.Lab.Docker.Configs.ListConfigsAsync(), c => c.Spec.Name == DeployLock.NameFor(stack.Stack));
         }

@@ -54,7 +54,7 @@ public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
         cancellation = stopped.Token;
 
         var stackLock = await DeployLock.AcquireAsync(target.Docker, target.Desired.Stack,
-            TimeSpan.FromSeconds(deploy.LockTimeoutSeconds), options.BreakLock, Progress, cancellation);
+            TimeSpan.FromSeconds(deploy.LockTimeoutSeconds), options.BreakLock, Progress, cancellation, TimeSpan.FromSeconds(deploy.LockLeaseSeconds));
         var outcome = await stackLock.HoldWhileAsync(() => new SwarmDeployer(target.Docker, Progress)
             .DeployAsync(target.Desired, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation, stackLock.EnsureHeldAsync));
 

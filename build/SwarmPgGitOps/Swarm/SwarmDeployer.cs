@@ -91,7 +91,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         }
         catch (Exception cause)
         {
-            var rollback = await RollBack(created, updated, convergence, convergeTimeout, nodeNames);
+            var rollback = await RollBack(created, updated, convergence, convergeTimeout, nodeNames, beforeEachChange);
             throw new DeployFailedException(Describe(cause, doing, rollback));
         }
 
@@ -166,10 +166,11 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
     /// <summary>
     /// Puts back what this run changed, last change first: an updated service gets its previous spec, a service this run
     /// created is removed again (its volume is kept), so the stack is as it was before the run. A step that fails is
-    /// reported and the others are still done. Runs to its end even when the deploy was cancelled.
+    /// reported and the others are still done. Runs to its end even when the deploy was cancelled, but stops when the
+    /// run lost its lock: the stack is then the new holder's.
     /// </summary>
     private async Task<Rollback> RollBack(IReadOnlyList<string> created, IReadOnlyList<SwarmService> updated, ConvergenceWaiter convergence,
-        TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames)
+        TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames, Func<CancellationToken, Task> beforeEachChange)
     {
         var failures = new List<string>();
         var rolledBack = new List<string>();
@@ -178,8 +179,14 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         {
             try
             {
+                await beforeEachChange(CancellationToken.None);
                 await RollBackUpdate(before, convergence, timeout, nodeNames);
                 rolledBack.Add(before.Spec.Name);
+            }
+            catch (DeployLockLostException lost)
+            {
+                failures.Add($"stopped before {before.Spec.Name}: {lost.Message}");
+                return Finished();
             }
             catch (Exception e)
             {
@@ -190,19 +197,25 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         {
             try
             {
+                await beforeEachChange(CancellationToken.None);
                 progress($"removing {name} again: this run created it (its volume is kept)");
                 await swarm.RemoveServiceAsync((await swarm.InspectServiceAsync(name, CancellationToken.None)).ID, CancellationToken.None);
                 await WaitForTasksGone(name, CancellationToken.None);
                 removed.Add(name);
+            }
+            catch (DeployLockLostException lost)
+            {
+                failures.Add($"stopped before {name}: {lost.Message}");
+                return Finished();
             }
             catch (Exception e)
             {
                 failures.Add($"{name}: {SwarmErrors.Describe(e)}");
             }
         }
-        rolledBack.Reverse();
-        removed.Reverse();
-        return new Rollback(rolledBack, removed, failures);
+        return Finished();
+
+        Rollback Finished() => new(Enumerable.Reverse(rolledBack).ToList(), Enumerable.Reverse(removed).ToList(), failures);
     }
 
     private async Task RollBackUpdate(SwarmService before, ConvergenceWaiter convergence, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames)

@@ -61,7 +61,7 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     public Action<SwarmConfigSpec>? BeforeCreateConfig { get; set; }
 
     /// <summary>
-    /// Asked before each service create, update and remove and each config remove, with what it would journal ("update
+    /// Asked before each service create, update and remove and each config create and remove, with what it would journal ("update
     /// pg-lab_primary", "remove config pg-lab_deploy_lock"): an error it returns is the engine's answer, and nothing changes.
     /// </summary>
     public Func<string, Exception?> Refuse { get; set; } = _ => null;
@@ -81,16 +81,15 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         Status = new NodeStatus { State = "ready" },
     };
 
-    public SwarmConfig AddConfig(string name, string holderLabel, DateTime createdAt)
+    /// <summary>A deploy lock made by another run: with a lease term, or without one (made before leases).</summary>
+    public SwarmConfig AddConfig(string name, string holderLabel, DateTime createdAt, int? leaseSeconds = null)
     {
         lock (_gate)
         {
-            var config = new SwarmConfig
-            {
-                ID = NewId("cfg"),
-                CreatedAt = createdAt,
-                Spec = new SwarmConfigSpec { Name = name, Labels = new Dictionary<string, string> { [StackLabels.Lock] = holderLabel } },
-            };
+            var labels = new Dictionary<string, string> { [StackLabels.Lock] = holderLabel };
+            if (leaseSeconds is { } seconds)
+                labels[StackLabels.LeaseSeconds] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var config = new SwarmConfig { ID = NewId("cfg"), CreatedAt = createdAt, Spec = new SwarmConfigSpec { Name = name, Labels = labels } };
             _configs.Add(config);
             return config;
         }
@@ -110,6 +109,7 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     public Task<SystemInfoResponse> GetSystemInfoAsync(CancellationToken cancellation) => Task.FromResult(new SystemInfoResponse
     {
         Swarm = new Info { ControlAvailable = IsManager, LocalNodeState = IsManager ? "active" : "inactive" },
+        SystemTime = ManagerNow.ToString("O"),
     });
 
     public Task<IReadOnlyList<NodeListResponse>> ListNodesAsync(CancellationToken cancellation) => Task.FromResult<IReadOnlyList<NodeListResponse>>(Nodes.ToList());
@@ -141,6 +141,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         BeforeCreateConfig?.Invoke(config);
         lock (_gate)
         {
+            if (Refuse($"create config {config.Name}") is { } refused)
+                return Task.FromException<string>(refused);
             if (_configs.Any(c => c.Spec.Name == config.Name))
                 return Task.FromException<string>(new DockerApiException(HttpStatusCode.Conflict, $"rpc error: code = AlreadyExists desc = config {config.Name} already exists"));
             var created = new SwarmConfig { ID = NewId("cfg"), CreatedAt = ManagerNow, Spec = config };

@@ -28,11 +28,8 @@ public sealed class LockHolderTests
         await _deploying.Deployed();
         void BreakLockOnce(string line)
         {
-            if (line != $"{Primary} converged")
-                return;
-            var ours = _deploying.Swarm.ListConfigsAsync(CancellationToken.None).Result.Single(c => c.Spec.Name == LockName);
-            _deploying.Swarm.RemoveConfigAsync(ours.ID, CancellationToken.None).Wait();
-            _deploying.Swarm.AddConfig(LockName, "GitHub Actions run 10", Support.TestClock.Start.UtcDateTime);
+            if (line == $"{Primary} converged")
+                TakeTheLock();
         }
 
         var failure = await Assert.ThrowsAsync<DeployLockLostException>(() => DeployHoldingTheLock(Desired(Image(Next, "primary", "replica1", "replica2")), BreakLockOnce));
@@ -41,6 +38,30 @@ public sealed class LockHolderTests
             + $"what this run changed is left to the new holder (updated {Primary})", failure.Message);
         Assert.Equal(["update " + Primary, "running " + Primary], _deploying.ServiceJournal());
         Assert.Single(_deploying.Swarm.ConfigNames(), LockName);
+    }
+
+    [Fact]
+    public async Task A_rollback_stops_when_the_lock_was_taken_meanwhile()
+    {
+        await _deploying.Deployed();
+        _deploying.Swarm.Fate = (service, spec) => service == Replica1 && IsNext(spec) ? TaskFate.Fails : TaskFate.Runs;
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => DeployHoldingTheLock(Desired(Image(Next, "primary", "replica1")), line =>
+        {
+            if (line == $"rolling {Replica1} back to its previous spec")
+                TakeTheLock();
+        }));
+
+        Assert.StartsWith($"deploy failed: {Replica1}: 3 tasks failed\n  task error: task: non-zero exit (1)\n  rolled back: {Replica1}\n"
+            + $"  rollback failed: stopped before {Primary}: this run lost the deploy lock of pg-lab to GitHub Actions run 10 since 2026-11-30 12:00:00Z\n", failure.Message);
+        Assert.True(IsNext(_deploying.Swarm.SpecOf(Primary)));
+    }
+
+    private void TakeTheLock()
+    {
+        var ours = _deploying.Swarm.ListConfigsAsync(CancellationToken.None).Result.Single(c => c.Spec.Name == LockName);
+        _deploying.Swarm.RemoveConfigAsync(ours.ID, CancellationToken.None).Wait();
+        _deploying.Swarm.AddConfig(LockName, "GitHub Actions run 10", Support.TestClock.Start.UtcDateTime);
     }
 
     [Fact]
