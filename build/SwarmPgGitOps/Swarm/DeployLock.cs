@@ -163,13 +163,9 @@ public sealed class DeployLock : IAsyncDisposable
         await _renewals.DisposeAsync();
         try
         {
-            await _swarm.RemoveConfigAsync(_id, CancellationToken.None);
+            await Lease.RemoveConfigIfThere(_swarm, _id, CancellationToken.None); // gone when another run took it over
             await _renewals.RemoveRenewalsAsync();
             return null;
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null; // taken over by another run
         }
         catch (Exception e)
         {
