@@ -38,17 +38,19 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         var live = await LiveStack.ReadAsync(swarm, desired.Stack, cancellation);
         var plan = DeployPlan.Compute(desired, live, options.Prune);
 
-        await CreateNetworks(desired, plan, cancellation);
-        var configIds = await CreateConfigs(desired, live, cancellation);
-        var secretIds = await CreateSecrets(desired, live, cancellation);
         var nodeNames = (await swarm.ListNodesAsync(cancellation)).ToDictionary(n => n.ID, n => n.Description.Hostname);
         var convergence = new ConvergenceWaiter(swarm, waiter, progress);
 
         var created = new List<string>();
         var updated = new List<SwarmService>();
-        var doing = "preparing";
+        var doing = "creating networks, configs and secrets";
         try
         {
+            // Only added, never changed in place (configs and secrets are named by content): nothing to roll back.
+            await beforeEachChange(cancellation);
+            await CreateNetworks(desired, plan, cancellation);
+            var configIds = await CreateConfigs(desired, live, cancellation);
+            var secretIds = await CreateSecrets(desired, live, cancellation);
             foreach (var wave in Waves(desired, plan))
             {
                 var tasksBefore = new Dictionary<string, IReadOnlySet<string>>();
