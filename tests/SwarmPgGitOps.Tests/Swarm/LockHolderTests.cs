@@ -12,14 +12,15 @@ public sealed class LockHolderTests
     private readonly Deploying _deploying = new();
 
     /// <summary>Deploys the lab stack holding the lock, doing <paramref name="onProgress"/> at each progress line, as DeployStep does.</summary>
-    private async Task<DeployOutcome> DeployHoldingTheLock(DesiredStack desired, Action<string> onProgress, CancellationToken cancellation = default)
+    private async Task<DeployOutcome> DeployHoldingTheLock(DesiredStack desired, Action<string> onProgress, CancellationToken cancellation = default,
+        TimeSpan? convergeTimeout = null)
     {
         var held = await _deploying.Clock.Run(DeployLock.AcquireAsync(_deploying.Swarm, _deploying.Waiter, "pg-lab", TimeSpan.FromSeconds(30), false, _deploying.Report));
         return await _deploying.Clock.Run(held.HoldWhileAsync(() => new SwarmDeployer(_deploying.Swarm, _deploying.Waiter, line =>
         {
             _deploying.Report(line);
             onProgress(line);
-        }).DeployAsync(desired, ConvergeTimeout, new DeployOptions(), cancellation, held.EnsureHeldAsync)));
+        }).DeployAsync(desired, convergeTimeout ?? ConvergeTimeout, new DeployOptions(), cancellation, held.EnsureHeldAsync)));
     }
 
     [Fact]
@@ -55,6 +56,30 @@ public sealed class LockHolderTests
         Assert.StartsWith($"deploy failed: {Replica1}: 3 tasks failed\n  task error: task: non-zero exit (1)\n  rolled back: {Replica1}\n"
             + $"  rollback failed: stopped before {Primary}: this run lost the deploy lock of pg-lab to GitHub Actions run 10 since 2026-11-30 12:00:00Z\n", failure.Message);
         Assert.True(IsNext(_deploying.Swarm.SpecOf(Primary)));
+    }
+
+    [Fact]
+    public async Task A_run_that_cannot_renew_its_lease_loses_it_to_a_waiting_run_after_its_term_and_changes_nothing_more()
+    {
+        await _deploying.Deployed();
+        Task<DeployLock>? waiting = null;
+        // the first run is cut off from the swarm for its renewals until the waiting run has taken over
+        _deploying.Swarm.Refuse = change => change.StartsWith("create config pg-lab_deploy_t", StringComparison.Ordinal) && waiting?.IsCompleted != true
+            ? new Docker.DotNet.DockerApiException(System.Net.HttpStatusCode.BadRequest, """{"message":"runner cut off"}""") : null;
+        _deploying.Swarm.Fate = (service, spec) => service == Replica1 && IsNext(spec) ? TaskFate.Hangs : TaskFate.Runs;
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => DeployHoldingTheLock(Desired(Image(Next, "primary", "replica1")), line =>
+        {
+            if (line == $"{Primary} converged")
+                waiting = DeployLock.AcquireAsync(_deploying.Swarm, _deploying.Waiter, "pg-lab", TimeSpan.FromMinutes(5), false, _deploying.Report);
+        }, convergeTimeout: TimeSpan.FromSeconds(120)));
+
+        Assert.StartsWith($"deploy failed: {Replica1}: not converged after 120 s (0/1 running)\n  rollback failed: stopped before {Replica1}: "
+            + $"this run lost the deploy lock of pg-lab to {DeployLock.Holder()} since ", failure.Message);
+        Assert.Contains(_deploying.Progress, p => p.StartsWith($"taking over the lease of {DeployLock.Holder()} since 2026-11-30 12:00:00Z: not renewed for ", StringComparison.Ordinal));
+        Assert.Equal(["update " + Primary, "running " + Primary, "update " + Replica1], _deploying.ServiceJournal());
+        await using var taker = await _deploying.Clock.Run(waiting!);
+        await taker.EnsureHeldAsync(CancellationToken.None);
     }
 
     private void TakeTheLock()
