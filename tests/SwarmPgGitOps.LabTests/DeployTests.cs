@@ -80,7 +80,31 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
     }
 
     [Fact]
-    public async Task A_deploy_waits_for_the_lock_and_fails_naming_its_holder_then_break_lock_takes_it()
+    public async Task A_spec_the_engine_rejects_mid_deploy_rolls_back_every_service_the_run_updated()
+    {
+        using var target = await SwarmTarget.PrepareAsync(stack.Layout, LabStack.PlainConsole(stack.Output), "lab");
+        var desired = target.Desired;
+        foreach (var service in desired.Services)
+            service.Spec.TaskTemplate.ContainerSpec.Env = [.. service.Spec.TaskTemplate.ContainerSpec.Env ?? [], "SWARM_PG_REJECT_TEST=1"];
+        desired.Services.Single(s => s.Name == $"{stack.Stack}_replica2").Spec.TaskTemplate.ContainerSpec.Image = "";
+        var progress = new List<string>();
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() =>
+            new SwarmDeployer(target.Docker, progress.Add).DeployAsync(desired, TimeSpan.FromSeconds(240), new DeployOptions()));
+
+        Assert.StartsWith($"deploy failed: updating {stack.Stack}_replica2: 400 ", failure.Message);
+        Assert.Contains($"rolled back: {stack.Stack}_primary, {stack.Stack}_replica1", failure.Message);
+        foreach (var name in new[] { "primary", "replica1", "replica2" })
+        {
+            var service = await stack.Lab.Docker.Swarm.InspectServiceAsync($"{stack.Stack}_{name}");
+            Assert.DoesNotContain("SWARM_PG_REJECT_TEST=1", service.Spec.TaskTemplate.ContainerSpec.Env ?? []);
+        }
+        Assert.False((await stack.Deploy()).Plan.HasChanges, "the rejected deploy left a change behind");
+        await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(120), "replicas streaming after the rollback");
+    }
+
+    [Fact]
+    public async Task A_deploy_waits_for_the_lock_and_fails_naming_its_holder_and_break_lock_does_not_take_a_live_lease()
     {
         var restore = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 240\n  lock_timeout_seconds: 3\n");
         try
@@ -89,10 +113,11 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
             {
                 var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
                 Assert.StartsWith($"pg-lab is locked by {DeployLock.Holder()} since", failure.Message);
-                Assert.EndsWith("If that run is gone, run again with --break-lock", failure.Message);
+                Assert.EndsWith("If that run is gone, its lease runs out after its term and the next deploy takes it over", failure.Message);
 
-                var broken = await stack.Deploy(new DeployOptions(BreakLock: true));
-                Assert.False(broken.Plan.HasChanges);
+                var notBroken = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy(new DeployOptions(BreakLock: true)));
+                Assert.StartsWith($"pg-lab: {DeployLock.Holder()} since", notBroken.Message);
+                Assert.Contains("holds a live lease", notBroken.Message);
             }
             Assert.DoesNotContain(await stack.Lab.Docker.Configs.ListConfigsAsync(), c => c.Spec.Name == DeployLock.NameFor(stack.Stack));
         }

@@ -123,30 +123,63 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
 
     [Fact]
     [Trait("Fault", "deploy process killed halfway")]
-    public async Task A_deploy_process_killed_halfway_leaves_a_lock_that_break_lock_takes_and_the_next_deploy_converges()
+    public async Task A_deploy_process_killed_halfway_leaves_a_lease_that_the_next_deploy_takes_over_after_its_term_and_converges()
     {
         await stack.WaitUntilHealthy();
         var rows = await stack.WriteCanaries(3);
         var restore = stack.EditEnvironment("      log_connections: \"on\"\n", "      log_connections: \"on\"\n      work_mem: 6MB\n");
+        var lease = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 240\n  lock_lease_seconds: 20\n");
         try
         {
             await KillDeployWhenItPrints($"updating {stack.Stack}_primary");
 
             var locks = await stack.Lab.Docker.Configs.ListConfigsAsync();
             Assert.Contains(locks, c => c.Spec.Name == DeployLock.NameFor(stack.Stack));
-            var outcome = await stack.Deploy(new DeployOptions(BreakLock: true));
+            var live = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy(new DeployOptions(BreakLock: true)));
+            Assert.Contains("holds a live lease", live.Message);
 
+            await Task.Delay(TimeSpan.FromSeconds(21)); // the killed run's lease term runs out (the manager's clock decides)
+            var outcome = await stack.Deploy();
+
+            Assert.Contains("taking over the lease of", stack.Output.ToString());
             Assert.Contains("pg-fault_replica1", outcome.Updated);
-            Assert.DoesNotContain(await stack.Lab.Docker.Configs.ListConfigsAsync(), c => c.Spec.Name == DeployLock.NameFor(stack.Stack));
+            Assert.DoesNotContain(await stack.Lab.Docker.Configs.ListConfigsAsync(), c => c.Spec.Name.StartsWith($"{stack.Stack}_deploy_", StringComparison.Ordinal));
+            await stack.WaitUntilHealthy();
+            await stack.AssertCanaries(rows);
+        }
+        finally
+        {
+            lease();
+            restore();
+            foreach (var leftover in (await stack.Lab.Docker.Configs.ListConfigsAsync()).Where(c => c.Spec.Name.StartsWith($"{stack.Stack}_deploy_", StringComparison.Ordinal)))
+                await stack.Lab.Docker.Configs.RemoveConfigAsync(leftover.ID);
+        }
+    }
+
+    [Fact]
+    [Trait("Fault", "deploy cancelled halfway (SIGTERM)")]
+    public async Task A_deploy_cancelled_halfway_rolls_back_what_it_changed_and_releases_its_lease()
+    {
+        await stack.WaitUntilHealthy();
+        var rows = await stack.WriteCanaries(3);
+        var restore = stack.EditEnvironment("      log_connections: \"on\"\n", "      log_connections: \"on\"\n      work_mem: 5MB\n");
+        try
+        {
+            await KillDeployWhenItPrints($"updating {stack.Stack}_primary", "TERM");
+            await Waits.Until(async () => (await stack.Lab.Docker.Configs.ListConfigsAsync()).All(c => c.Spec.Name != DeployLock.NameFor(stack.Stack)),
+                TimeSpan.FromSeconds(300), "the cancelled deploy to roll back and release its lease");
+            restore();
+
+            var next = await stack.Deploy();
+
+            Assert.False(next.Plan.HasChanges, "the cancelled deploy left a change behind");
+            Assert.DoesNotContain(await stack.Lab.Docker.Configs.ListConfigsAsync(), c => c.Spec.Name.StartsWith($"{stack.Stack}_deploy_", StringComparison.Ordinal));
             await stack.WaitUntilHealthy();
             await stack.AssertCanaries(rows);
         }
         finally
         {
             restore();
-            var leftover = (await stack.Lab.Docker.Configs.ListConfigsAsync()).FirstOrDefault(c => c.Spec.Name == DeployLock.NameFor(stack.Stack));
-            if (leftover is not null)
-                await stack.Lab.Docker.Configs.RemoveConfigAsync(leftover.ID);
         }
     }
 
@@ -264,7 +297,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     /// hard, once it prints the given line. The scratch project gets the environment under another name, so that the
     /// task does not try to bring the lab up from the scratch folder.
     /// </summary>
-    private async Task KillDeployWhenItPrints(string line)
+    private async Task KillDeployWhenItPrints(string line, string signal = "KILL")
     {
         var root = stack.Layout.Root;
         File.Copy(stack.Layout.EnvironmentFile("lab"), stack.Layout.EnvironmentFile("fault"), overwrite: true);
@@ -294,7 +327,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
         var running = command.ExecuteAsync();
         var first = await Task.WhenAny(seen.Task, running.Task, Task.Delay(TimeSpan.FromSeconds(180)));
         if (first == seen.Task)
-            Process.Start("kill", ["-KILL", "--", $"-{running.ProcessId}"])!.WaitForExit();
+            Process.Start("kill", [$"-{signal}", "--", $"-{running.ProcessId}"])!.WaitForExit();
         await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(seen.Task.IsCompleted, $"the deploy process never printed '{line}':\n{printed}");
     }

@@ -143,4 +143,6 @@ public sealed class DeploySpec
     /// <summary>How long Swarm watches a new task for failure before it counts an update as done (and rolls back if it fails).</summary>
     public int UpdateMonitorSeconds { get; init; } = 10;
     public int LockTimeoutSeconds { get; init; } = 600;
+    /// <summary>The deploy lock's lease: renewed every third of it; a lease not renewed for this long is taken over by the next run.</summary>
+    public int LockLeaseSeconds { get; init; } = 60;
 }

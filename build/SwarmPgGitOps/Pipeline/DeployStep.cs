@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Secrets;
@@ -39,10 +40,23 @@ public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
         var deploy = target.Environment.Spec.Deploy;
         void Progress(string line) => console.MarkupLine($"[grey]{clock.Elapsed.TotalSeconds,6:0.0}s[/] {Markup.Escape(line)}");
 
-        await using var stackLock = await DeployLock.AcquireAsync(target.Docker, target.Desired.Stack,
-            TimeSpan.FromSeconds(deploy.LockTimeoutSeconds), options.BreakLock, Progress, cancellation);
-        var outcome = await new SwarmDeployer(target.Docker, Progress)
-            .DeployAsync(target.Desired, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation);
+        // A CI cancel (SIGTERM) or Ctrl-C (SIGINT) cancels the deploy instead of killing the process: what this run
+        // changed is rolled back and the lock released before the process ends.
+        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopDeploying);
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopDeploying);
+        void StopDeploying(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            Progress($"{signal.Signal}: cancelling the deploy, rolling back what it changed and releasing the lock");
+            stopped.Cancel();
+        }
+        cancellation = stopped.Token;
+
+        var stackLock = await DeployLock.AcquireAsync(target.Docker, target.Desired.Stack,
+            TimeSpan.FromSeconds(deploy.LockTimeoutSeconds), options.BreakLock, Progress, cancellation, TimeSpan.FromSeconds(deploy.LockLeaseSeconds));
+        var outcome = await stackLock.HoldWhileAsync(() => new SwarmDeployer(target.Docker, Progress)
+            .DeployAsync(target.Desired, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation, stackLock.EnsureHeldAsync));
 
         if (options.Prune)
         {

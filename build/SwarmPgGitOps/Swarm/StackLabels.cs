@@ -6,6 +6,8 @@ public static class StackLabels
     public const string Namespace = "com.docker.stack.namespace";
     public const string Image = "com.docker.stack.image";
     public const string Lock = "io.swarm-pg-gitops.lock";
+    public const string LeaseSeconds = "io.swarm-pg-gitops.lease-seconds";
+    public const string LeaseOf = "io.swarm-pg-gitops.lease-of";
 
     public static Dictionary<string, string> For(string stack) => new() { [Namespace] = stack };
 

@@ -12,8 +12,9 @@ public sealed record DeployOutcome(DeployPlan Plan, IReadOnlyList<string> Create
 
 /// <summary>
 /// Applies a desired stack to the swarm: networks, configs and secrets first, then the primary, then each replica in
-/// turn, waiting for each to converge. Touches only what differs. On failure the services this run updated go back to
-/// their previous spec. Never removes a volume; removes services only with --prune.
+/// turn, waiting for each to converge. Touches only what differs. On any failure after the first service change (and on
+/// cancellation) what this run changed is put back: updated services get their previous spec, created ones are removed.
+/// Never removes a volume; removes services only with --prune.
 /// </summary>
 public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string> progress)
 {
@@ -26,52 +27,77 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
     {
     }
 
-    public async Task<DeployOutcome> DeployAsync(DesiredStack desired, TimeSpan convergeTimeout, DeployOptions options, CancellationToken cancellation = default)
+    /// <param name="beforeEachChange">
+    /// Asked before every service change; throws <see cref="DeployLockLostException"/> when the run no longer holds the
+    /// stack's lock. Then nothing more is changed, not even rolled back: the stack is the new holder's.
+    /// </param>
+    public async Task<DeployOutcome> DeployAsync(DesiredStack desired, TimeSpan convergeTimeout, DeployOptions options, CancellationToken cancellation = default,
+        Func<CancellationToken, Task>? beforeEachChange = null)
     {
+        beforeEachChange ??= _ => Task.CompletedTask;
         var live = await LiveStack.ReadAsync(swarm, desired.Stack, cancellation);
         var plan = DeployPlan.Compute(desired, live, options.Prune);
 
-        await CreateNetworks(desired, plan, cancellation);
-        var configIds = await CreateConfigs(desired, live, cancellation);
-        var secretIds = await CreateSecrets(desired, live, cancellation);
         var nodeNames = (await swarm.ListNodesAsync(cancellation)).ToDictionary(n => n.ID, n => n.Description.Hostname);
         var convergence = new ConvergenceWaiter(swarm, waiter, progress);
 
         var created = new List<string>();
         var updated = new List<SwarmService>();
-        foreach (var wave in Waves(desired, plan))
+        var doing = "creating networks, configs and secrets";
+        try
         {
-            var tasksBefore = new Dictionary<string, IReadOnlySet<string>>();
-            foreach (var service in wave)
+            // Only added, never changed in place (configs and secrets are named by content): nothing to roll back.
+            await beforeEachChange(cancellation);
+            await CreateNetworks(desired, plan, cancellation);
+            var configIds = await CreateConfigs(desired, live, cancellation);
+            var secretIds = await CreateSecrets(desired, live, cancellation);
+            foreach (var wave in Waves(desired, plan))
             {
-                var change = plan.For("service", service.Name);
-                var spec = WithIds(service.Spec, configIds, secretIds);
-                if (change.Change == ChangeKind.Create)
+                var tasksBefore = new Dictionary<string, IReadOnlySet<string>>();
+                foreach (var service in wave)
                 {
-                    progress($"creating {service.Name}");
-                    await swarm.CreateServiceAsync(spec, cancellation);
-                    tasksBefore[service.Name] = new HashSet<string>();
-                    created.Add(service.Name);
+                    var change = plan.For("service", service.Name);
+                    var spec = WithIds(service.Spec, configIds, secretIds);
+                    if (change.Change == ChangeKind.Create)
+                    {
+                        doing = $"creating {service.Name}";
+                        await beforeEachChange(cancellation);
+                        progress(doing);
+                        await swarm.CreateServiceAsync(spec, cancellation);
+                        tasksBefore[service.Name] = new HashSet<string>();
+                        created.Add(service.Name);
+                    }
+                    else
+                    {
+                        var existing = live.Service(service.Name)!;
+                        doing = $"updating {service.Name}";
+                        await beforeEachChange(cancellation);
+                        progress($"{doing}: {string.Join(", ", change.Fields.Select(f => f.Field))}");
+                        tasksBefore[service.Name] = await UpdateService(existing.ID, spec, cancellation);
+                        updated.Add(existing);
+                    }
                 }
-                else
-                {
-                    var existing = live.Service(service.Name)!;
-                    progress($"updating {service.Name}: {string.Join(", ", change.Fields.Select(f => f.Field))}");
-                    tasksBefore[service.Name] = await UpdateService(existing.ID, spec, cancellation);
-                    updated.Add(existing);
-                }
-            }
 
-            var failures = await Task.WhenAll(wave.Select(s => convergence.WaitAsync(s.Name, tasksBefore[s.Name], convergeTimeout, nodeNames, cancellation)));
-            if (failures.FirstOrDefault(f => f is not null) is { } failure)
-            {
-                await RollBack(updated, convergence, convergeTimeout, nodeNames);
-                throw new DeployFailedException(Describe(failure, updated.Select(u => u.Spec.Name).ToList()));
+                doing = $"waiting for {string.Join(", ", wave.Select(s => s.Name))}";
+                var failures = await Task.WhenAll(wave.Select(s => convergence.WaitAsync(s.Name, tasksBefore[s.Name], convergeTimeout, nodeNames, cancellation)));
+                if (failures.FirstOrDefault(f => f is not null) is { } failure)
+                    throw new ConvergenceFailedException(failure);
+                progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");
             }
-            progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");
+        }
+        catch (DeployLockLostException lost)
+        {
+            var changed = updated.Select(u => $"updated {u.Spec.Name}").Concat(created.Select(c => $"created {c}")).ToList();
+            throw new DeployLockLostException($"deploy stopped before {doing}: {lost.Message}; "
+                + (changed.Count > 0 ? $"what this run changed is left to the new holder ({string.Join(", ", changed)})" : "this run changed no service"));
+        }
+        catch (Exception cause)
+        {
+            var rollback = await RollBack(created, updated, convergence, convergeTimeout, nodeNames, beforeEachChange);
+            throw new DeployFailedException(Describe(cause, doing, rollback));
         }
 
-        var removed = options.Prune ? await RemoveOrphans(plan, live, cancellation) : [];
+        var removed = options.Prune ? await RemoveOrphans(plan, live, beforeEachChange, cancellation) : [];
         await PruneUnused(desired.Stack, cancellation);
         return new DeployOutcome(plan, created, updated.Select(u => u.Spec.Name).ToList(), removed);
     }
@@ -137,22 +163,76 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         return spec;
     }
 
-    private async Task RollBack(IReadOnlyList<SwarmService> updated, ConvergenceWaiter convergence, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames)
+    private sealed record Rollback(IReadOnlyList<string> RolledBack, IReadOnlyList<string> Removed, IReadOnlyList<string> Failures);
+
+    /// <summary>
+    /// Puts back what this run changed, last change first: an updated service gets its previous spec, a service this run
+    /// created is removed again (its volume is kept), so the stack is as it was before the run. A step that fails is
+    /// reported and the others are still done. Runs to its end even when the deploy was cancelled, but stops when the
+    /// run lost its lock: the stack is then the new holder's.
+    /// </summary>
+    private async Task<Rollback> RollBack(IReadOnlyList<string> created, IReadOnlyList<SwarmService> updated, ConvergenceWaiter convergence,
+        TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames, Func<CancellationToken, Task> beforeEachChange)
     {
+        var failures = new List<string>();
+        var rolledBack = new List<string>();
+        var removed = new List<string>();
         foreach (var before in updated.Reverse())
         {
-            var current = await swarm.InspectServiceAsync(before.ID, CancellationToken.None);
-            if (current.UpdateStatus?.State is "rollback_started" or "rollback_completed")
+            try
             {
-                progress($"Swarm is rolling {before.Spec.Name} back to its previous spec");
-                await WaitForSwarmRollback(before.ID, timeout);
-                continue;
+                await beforeEachChange(CancellationToken.None);
+                await RollBackUpdate(before, convergence, timeout, nodeNames);
+                rolledBack.Add(before.Spec.Name);
             }
-            progress($"rolling {before.Spec.Name} back to its previous spec");
-            var tasksBefore = await UpdateService(before.ID, before.Spec, CancellationToken.None);
-            if (await convergence.WaitAsync(before.Spec.Name, tasksBefore, timeout, nodeNames) is { } failure)
-                progress($"rollback of {before.Spec.Name} did not converge either: {failure.Reason}");
+            catch (DeployLockLostException lost)
+            {
+                failures.Add($"stopped before {before.Spec.Name}: {lost.Message}");
+                return Finished();
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{before.Spec.Name}: {SwarmErrors.Describe(e)}");
+            }
         }
+        foreach (var name in created.Reverse())
+        {
+            try
+            {
+                await beforeEachChange(CancellationToken.None);
+                progress($"removing {name} again: this run created it (its volume is kept)");
+                await swarm.RemoveServiceAsync((await swarm.InspectServiceAsync(name, CancellationToken.None)).ID, CancellationToken.None);
+                await WaitForTasksGone(name, CancellationToken.None);
+                removed.Add(name);
+            }
+            catch (DeployLockLostException lost)
+            {
+                failures.Add($"stopped before {name}: {lost.Message}");
+                return Finished();
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{name}: {SwarmErrors.Describe(e)}");
+            }
+        }
+        return Finished();
+
+        Rollback Finished() => new(Enumerable.Reverse(rolledBack).ToList(), Enumerable.Reverse(removed).ToList(), failures);
+    }
+
+    private async Task RollBackUpdate(SwarmService before, ConvergenceWaiter convergence, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames)
+    {
+        var current = await swarm.InspectServiceAsync(before.ID, CancellationToken.None);
+        if (current.UpdateStatus?.State is "rollback_started" or "rollback_completed")
+        {
+            progress($"Swarm is rolling {before.Spec.Name} back to its previous spec");
+            await WaitForSwarmRollback(before.ID, timeout);
+            return;
+        }
+        progress($"rolling {before.Spec.Name} back to its previous spec");
+        var tasksBefore = await UpdateService(before.ID, before.Spec, CancellationToken.None);
+        if (await convergence.WaitAsync(before.Spec.Name, tasksBefore, timeout, nodeNames) is { } failure)
+            progress($"rollback of {before.Spec.Name} did not converge either: {failure.Reason}");
     }
 
     /// <summary>
@@ -176,11 +256,13 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         await waiter.PollAsync(async (_, token) => (await swarm.InspectServiceAsync(serviceId, token)).UpdateStatus?.State,
             state => state != "rollback_started", new PollSchedule(timeout, RollbackPoll));
 
-    private async Task<IReadOnlyList<string>> RemoveOrphans(DeployPlan plan, LiveStack live, CancellationToken cancellation)
+    private async Task<IReadOnlyList<string>> RemoveOrphans(DeployPlan plan, LiveStack live, Func<CancellationToken, Task> beforeEachChange,
+        CancellationToken cancellation)
     {
         var removed = new List<string>();
         foreach (var change in plan.Changes.Where(c => c.ObjectKind == "service" && c.Change == ChangeKind.Remove))
         {
+            await beforeEachChange(cancellation);
             progress($"removing {change.Name} (--prune; its volume is kept)");
             await swarm.RemoveServiceAsync(live.Service(change.Name)!.ID, cancellation);
             removed.Add(change.Name);
@@ -222,15 +304,31 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         }
     }
 
-    private static string Describe(ConvergenceFailure failure, IReadOnlyList<string> rolledBack)
+    /// <summary>The first cause first, whatever the rollback did after it.</summary>
+    private static string Describe(Exception cause, string doing, Rollback rollback)
     {
+        var failure = cause switch
+        {
+            ConvergenceFailedException converging => converging.Failure,
+            OperationCanceledException => new ConvergenceFailure(doing, "cancelled", null, null),
+            _ => new ConvergenceFailure(doing, SwarmErrors.Describe(cause), null, null),
+        };
         var text = new StringBuilder($"deploy failed: {failure.Service}: {failure.Reason}");
         if (failure.TaskError is { Length: > 0 } error)
             text.Append($"\n  task error: {error}");
-        if (rolledBack.Count > 0)
-            text.Append($"\n  rolled back: {string.Join(", ", rolledBack)}");
+        if (rollback.RolledBack.Count > 0)
+            text.Append($"\n  rolled back: {string.Join(", ", rollback.RolledBack)}");
+        if (rollback.Removed.Count > 0)
+            text.Append($"\n  removed again (created by this run; volumes kept): {string.Join(", ", rollback.Removed)}");
+        foreach (var rollbackFailure in rollback.Failures)
+            text.Append($"\n  rollback failed: {rollbackFailure}");
         if (failure.LastLogLines is { Length: > 0 } logs)
             text.Append("\n  last log lines:\n    ").Append(logs.Replace("\n", "\n    ", StringComparison.Ordinal));
         return text.ToString();
+    }
+
+    private sealed class ConvergenceFailedException(ConvergenceFailure failure) : Exception(failure.Reason)
+    {
+        public ConvergenceFailure Failure { get; } = failure;
     }
 }

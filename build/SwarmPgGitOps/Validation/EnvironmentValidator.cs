@@ -241,6 +241,7 @@ public static partial class EnvironmentValidator
         Positive("deploy.stop_grace_period_seconds", spec.Deploy.StopGracePeriodSeconds);
         Positive("deploy.health_start_period_seconds", spec.Deploy.HealthStartPeriodSeconds);
         Positive("deploy.lock_timeout_seconds", spec.Deploy.LockTimeoutSeconds);
+        Positive("deploy.lock_lease_seconds", spec.Deploy.LockLeaseSeconds);
         Positive("deploy.update_monitor_seconds", spec.Deploy.UpdateMonitorSeconds);
 
         void Positive(string path, long value)

@@ -60,6 +60,12 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     /// <summary>Called before a config is created, as if another runner acted in between.</summary>
     public Action<SwarmConfigSpec>? BeforeCreateConfig { get; set; }
 
+    /// <summary>
+    /// Asked before each service create, update and remove and each config create and remove, with what it would journal ("update
+    /// pg-lab_primary", "remove config pg-lab_deploy_lock"): an error it returns is the engine's answer, and nothing changes.
+    /// </summary>
+    public Func<string, Exception?> Refuse { get; set; } = _ => null;
+
     /// <summary>So many next updates are refused as out of sequence, each after Swarm itself changed the service.</summary>
     public int OutOfSequenceUpdates { get; set; }
 
@@ -75,16 +81,15 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         Status = new NodeStatus { State = "ready" },
     };
 
-    public SwarmConfig AddConfig(string name, string holderLabel, DateTime createdAt)
+    /// <summary>A deploy lock made by another run: with a lease term, or without one (made before leases).</summary>
+    public SwarmConfig AddConfig(string name, string holderLabel, DateTime createdAt, int? leaseSeconds = null)
     {
         lock (_gate)
         {
-            var config = new SwarmConfig
-            {
-                ID = NewId("cfg"),
-                CreatedAt = createdAt,
-                Spec = new SwarmConfigSpec { Name = name, Labels = new Dictionary<string, string> { [StackLabels.Lock] = holderLabel } },
-            };
+            var labels = new Dictionary<string, string> { [StackLabels.Lock] = holderLabel };
+            if (leaseSeconds is { } seconds)
+                labels[StackLabels.LeaseSeconds] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var config = new SwarmConfig { ID = NewId("cfg"), CreatedAt = createdAt, Spec = new SwarmConfigSpec { Name = name, Labels = labels } };
             _configs.Add(config);
             return config;
         }
@@ -104,6 +109,7 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     public Task<SystemInfoResponse> GetSystemInfoAsync(CancellationToken cancellation) => Task.FromResult(new SystemInfoResponse
     {
         Swarm = new Info { ControlAvailable = IsManager, LocalNodeState = IsManager ? "active" : "inactive" },
+        SystemTime = ManagerNow.ToString("O"),
     });
 
     public Task<IReadOnlyList<NodeListResponse>> ListNodesAsync(CancellationToken cancellation) => Task.FromResult<IReadOnlyList<NodeListResponse>>(Nodes.ToList());
@@ -135,6 +141,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         BeforeCreateConfig?.Invoke(config);
         lock (_gate)
         {
+            if (Refuse($"create config {config.Name}") is { } refused)
+                return Task.FromException<string>(refused);
             if (_configs.Any(c => c.Spec.Name == config.Name))
                 return Task.FromException<string>(new DockerApiException(HttpStatusCode.Conflict, $"rpc error: code = AlreadyExists desc = config {config.Name} already exists"));
             var created = new SwarmConfig { ID = NewId("cfg"), CreatedAt = ManagerNow, Spec = config };
@@ -146,7 +154,11 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     public Task RemoveConfigAsync(string id, CancellationToken cancellation)
     {
         lock (_gate)
+        {
+            if (_configs.FirstOrDefault(c => c.ID == id) is { } config && Refuse($"remove config {config.Spec.Name}") is { } refused)
+                return Task.FromException(refused);
             return _configs.RemoveAll(c => c.ID == id) == 0 ? Task.FromException(NotFound(id)) : Task.CompletedTask;
+        }
     }
 
     public Task<IReadOnlyList<Secret>> ListSecretsAsync(CancellationToken cancellation)
@@ -205,6 +217,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     {
         lock (_gate)
         {
+            if (Refuse($"create {spec.Name}") is { } refused)
+                return Task.FromException(refused);
             var service = new FakeService(NewId("svc"), spec, ManagerNow);
             _services[service.Id] = service;
             Touch(service);
@@ -220,6 +234,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         {
             UpdateAttempts++;
             var service = _services[id];
+            if (Refuse($"update {spec.Name}") is { } refused)
+                return Task.FromException(refused);
             if (OutOfSequenceUpdates > 0)
             {
                 OutOfSequenceUpdates--;
@@ -243,6 +259,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     {
         lock (_gate)
         {
+            if (Refuse($"remove {_services[id].Spec.Name}") is { } refused)
+                return Task.FromException(refused);
             Journal.Add($"remove {_services[id].Spec.Name}");
             _services.Remove(id);
             foreach (var task in _tasks.Where(t => t.ServiceId == id))

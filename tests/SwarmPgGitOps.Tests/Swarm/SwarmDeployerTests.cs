@@ -114,8 +114,8 @@ public sealed class SwarmDeployerTests
         }
         else
         {
-            var refused = await Assert.ThrowsAsync<DockerApiException>(() => deploy);
-            Assert.Contains("update out of sequence", refused.ResponseBody);
+            var refused = await Assert.ThrowsAsync<DeployFailedException>(() => deploy);
+            Assert.Equal($"deploy failed: updating {Primary}: 500 rpc error: code = Unknown desc = update out of sequence", refused.Message);
             Assert.Empty(deploying.ServiceJournal());
         }
         Assert.Equal(Math.Min(refusals + 1, 5), deploying.Swarm.UpdateAttempts);
