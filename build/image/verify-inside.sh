@@ -45,6 +45,7 @@ as postgres pg_ctl -D /tmp/initdb -m fast stop >/dev/null
 as etcd etcd --name e1 --data-dir /var/lib/etcd/verify --listen-client-urls http://127.0.0.1:2379 \
   --advertise-client-urls http://127.0.0.1:2379 --listen-peer-urls http://127.0.0.1:2380 \
   --initial-advertise-peer-urls http://127.0.0.1:2380 --initial-cluster e1=http://127.0.0.1:2380 >/tmp/etcd.log 2>&1 &
+password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n') # a throwaway for this run, never printed
 cat >/etc/patroni/verify.yml <<YAML
 scope: verify
 name: pg1
@@ -59,8 +60,8 @@ postgresql:
   data_dir: /var/lib/postgresql/data
   pgpass: /tmp/pgpass
   authentication:
-    superuser: {username: postgres, password: verify}
-    replication: {username: replicator, password: verify}
+    superuser: {username: postgres, password: $password}
+    replication: {username: replicator, password: $password}
   pg_hba: [local all all trust, host all all 127.0.0.1/32 scram-sha-256]
 YAML
 chown postgres /etc/patroni/verify.yml
