@@ -15,16 +15,7 @@ set -euo pipefail
 LAB_CMD=$0
 # shellcheck source=lib/packages.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/packages.sh"
-# shellcheck source=lib/network.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib/network.sh"
-# shellcheck source=lib/engines.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib/engines.sh"
-# shellcheck source=lib/swarm.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib/swarm.sh"
-# shellcheck source=lib/image.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib/image.sh"
-# shellcheck source=lib/state.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib/state.sh"
+# status.sh brings the rest: network, engines, tls, swarm, image, state (each part loads what it uses).
 # shellcheck source=lib/status.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/status.sh"
 

@@ -37,12 +37,8 @@ public sealed class SecretFingerprintTests
     [Fact]
     public async Task A_rotated_replication_password_is_a_new_secret_rolled_out_primary_first_then_replicas_one_at_a_time_and_the_old_one_pruned()
     {
-        var deploying = await new Deploying().Deployed();
-        var old = Assert.Single(deploying.Swarm.SecretNames(), n => n.StartsWith("pg-lab_replication_password_", StringComparison.Ordinal));
+        var (deploying, old, rotated) = await Rotate("pg-lab_replication_password", "replication-two", Deploying.Desired(replicationPassword: "replication-two"));
 
-        await deploying.Deploy(Deploying.Desired(replicationPassword: "replication-two"));
-
-        var rotated = $"pg-lab_replication_password_{SecretFingerprint.Of("pg-lab_replication_password", "replication-two")[..12]}";
         Assert.Equal(
             [$"create secret {rotated}",
              "update " + Deploying.Primary, "running " + Deploying.Primary, "update " + Deploying.Replica1, "running " + Deploying.Replica1,
@@ -55,14 +51,19 @@ public sealed class SecretFingerprintTests
     [Fact]
     public async Task A_rotated_superuser_password_updates_the_primary_alone()
     {
-        var deploying = await new Deploying().Deployed();
-        var old = Assert.Single(deploying.Swarm.SecretNames(), n => n.StartsWith("pg-lab_superuser_password_", StringComparison.Ordinal));
+        var (deploying, old, rotated) = await Rotate("pg-lab_superuser_password", "superuser-two", Deploying.Desired(superuserPassword: "superuser-two"));
 
-        await deploying.Deploy(Deploying.Desired(superuserPassword: "superuser-two"));
-
-        var rotated = $"pg-lab_superuser_password_{SecretFingerprint.Of("pg-lab_superuser_password", "superuser-two")[..12]}";
         Assert.Equal(
             [$"create secret {rotated}", "update " + Deploying.Primary, "running " + Deploying.Primary, $"remove secret {old}"],
             deploying.Swarm.Journal);
+    }
+
+    /// <summary>Deploys the lab stack, then <paramref name="desired"/> with <paramref name="secret"/>'s new value; the secret's old and new names.</summary>
+    private static async Task<(Deploying Deploying, string Old, string Rotated)> Rotate(string secret, string value, DesiredStack desired)
+    {
+        var deploying = await new Deploying().Deployed();
+        var old = Assert.Single(deploying.Swarm.SecretNames(), n => n.StartsWith(secret + "_", StringComparison.Ordinal));
+        await deploying.Deploy(desired);
+        return (deploying, old, $"{secret}_{SecretFingerprint.Of(secret, value)[..12]}");
     }
 }
