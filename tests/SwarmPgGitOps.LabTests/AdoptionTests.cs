@@ -19,10 +19,10 @@ public class AdoptionTests(StackDeployedByHand stack) : IClassFixture<StackDeplo
         // adopting the stack changes the services' secret references and nothing else.
         Assert.Empty(outcome.Created);
         Assert.All(outcome.Plan.Changes.Where(c => c.Change == SwarmPgGitOps.Swarm.ChangeKind.Update), c => Assert.Equal("secrets", Assert.Single(c.Fields).Field));
-        await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(120), "replicas streaming");
+        await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Classic().Replicas.Count, TimeSpan.FromSeconds(120), "replicas streaming");
         await using var after = stack.ConnectPrimary();
         Assert.Equal(1L, await stack.Scalar<long>(after, $"SELECT count(*) FROM public.swarm_pg_canary WHERE token = '{token}'"));
-        foreach (var replica in stack.Environment.Spec.Replicas)
+        foreach (var replica in stack.Environment.Spec.Classic().Replicas)
         {
             await using var connection = stack.ConnectReplica(replica);
             Assert.Equal(1L, await stack.Scalar<long>(connection, $"SELECT count(*) FROM public.swarm_pg_canary WHERE token = '{token}'"));

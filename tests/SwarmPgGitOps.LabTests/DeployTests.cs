@@ -14,9 +14,9 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
         Assert.Equal(["pg-lab_primary", "pg-lab_replica1", "pg-lab_replica2"], stack.FirstDeploy.Created);
         var nodes = (await stack.Lab.Docker.Swarm.ListNodesAsync()).ToDictionary(n => n.ID);
         Assert.Equal("master", nodes[Assert.Single(await stack.RunningTasks("primary")).NodeID].Spec.Labels["purpose"]);
-        foreach (var replica in stack.Environment.Spec.Replicas)
+        foreach (var replica in stack.Environment.Spec.Classic().Replicas)
             Assert.Equal("worker", nodes[Assert.Single(await stack.RunningTasks(replica.Name)).NodeID].Spec.Labels["purpose"]);
-        Assert.Equal(stack.Environment.Spec.Replicas.Count, await stack.StreamingReplicas());
+        Assert.Equal(stack.Environment.Spec.Classic().Replicas.Count, await stack.StreamingReplicas());
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
             Assert.Equal(["pg-lab_primary", "pg-lab_replica1", "pg-lab_replica2"], outcome.Updated);
             Assert.All(outcome.Plan.Changes.Where(c => c.Change == ChangeKind.Update), c => Assert.Equal("configs", Assert.Single(c.Fields).Field));
             Assert.Equal("reporting", await ConnectAs("reporting", "reporting-pw"));
-            Assert.Equal(stack.Environment.Spec.Replicas.Count, await stack.StreamingReplicas());
+            Assert.Equal(stack.Environment.Spec.Classic().Replicas.Count, await stack.StreamingReplicas());
         }
         finally
         {
@@ -71,7 +71,7 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
             Assert.Equal(goodImage, primary.Spec.TaskTemplate.ContainerSpec.Image);
             var replica = await stack.Lab.Docker.Swarm.InspectServiceAsync("pg-lab_replica1");
             Assert.Equal(goodImage, replica.Spec.TaskTemplate.ContainerSpec.Image);
-            await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(120), "replicas streaming after the rollback");
+            await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Classic().Replicas.Count, TimeSpan.FromSeconds(120), "replicas streaming after the rollback");
         }
         finally
         {
@@ -100,7 +100,7 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
             Assert.DoesNotContain("SWARM_PG_REJECT_TEST=1", service.Spec.TaskTemplate.ContainerSpec.Env ?? []);
         }
         Assert.False((await stack.Deploy()).Plan.HasChanges, "the rejected deploy left a change behind");
-        await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(120), "replicas streaming after the rollback");
+        await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Classic().Replicas.Count, TimeSpan.FromSeconds(120), "replicas streaming after the rollback");
     }
 
     [Fact]
@@ -182,14 +182,14 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
     private async Task<List<string>> ReplicaTaskIds()
     {
         var ids = new List<string>();
-        foreach (var replica in stack.Environment.Spec.Replicas)
+        foreach (var replica in stack.Environment.Spec.Classic().Replicas)
             ids.AddRange((await stack.RunningTasks(replica.Name)).Select(t => t.ID));
         return ids;
     }
 
     private async Task<string> ConnectAs(string user, string password)
     {
-        var spec = stack.Environment.Spec.Primary;
+        var spec = stack.Environment.Spec.Classic().Primary;
         await using var connection = new NpgsqlConnection($"Host={spec.ConnectHost};Port={spec.Port};Username={user};Password={password};Database=postgres;Timeout=5;Pooling=false");
         return await stack.Scalar<string>(connection, "SELECT current_user::text");
     }

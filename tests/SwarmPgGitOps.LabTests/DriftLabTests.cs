@@ -43,8 +43,8 @@ public class DriftLabTests(DriftLabStack stack, ITestOutputHelper output) : ICla
     {
         await stack.WaitUntilHealthy();
         await using var github = await GitHubDouble.Start(LabFileOnMain());
-        var primary = stack.Environment.Spec.Primary.Name;
-        var replica = stack.Environment.Spec.Replicas[0].Name;
+        var primary = stack.Environment.Spec.Classic().Primary.Name;
+        var replica = stack.Environment.Spec.Classic().Replicas[0].Name;
         try
         {
             await TagOnEveryNode(LabImage, DriftImage);

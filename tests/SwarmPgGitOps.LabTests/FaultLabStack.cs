@@ -25,7 +25,7 @@ public sealed class FaultLabStack : StackDeployedByPipeline
         var sql = $"SELECT count(*) FROM public.fault_canary WHERE token IN ({list})";
         await using (var primary = ConnectPrimary())
             Assert.Equal(tokens.Count, await Scalar<long>(primary, sql));
-        foreach (var replica in Environment.Spec.Replicas)
+        foreach (var replica in Environment.Spec.Classic().Replicas)
         {
             await Waits.Until(async () =>
             {

@@ -228,7 +228,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     public async Task A_slot_left_by_a_removed_replica_is_reported_by_smoke_and_dropped_by_deploy_prune()
     {
         await stack.WaitUntilHealthy();
-        var replica2 = stack.Environment.Spec.Replicas[1];
+        var replica2 = stack.Environment.Spec.Classic().Replicas[1];
         var (_, node) = await stack.RunningContainer(replica2.Name);
         var file = stack.Layout.EnvironmentFile("lab");
         var original = File.ReadAllText(file);

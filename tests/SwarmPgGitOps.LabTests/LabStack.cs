@@ -44,12 +44,12 @@ public abstract class LabStack : IAsyncLifetime
     public async Task WaitUntilHealthy()
     {
         // Streaming starts a few seconds before Swarm's healthcheck reports the replica's task as running.
-        foreach (var service in Environment.Spec.Replicas.Select(r => r.Name).Prepend(Environment.Spec.Primary.Name))
+        foreach (var service in Environment.Spec.Classic().Replicas.Select(r => r.Name).Prepend(Environment.Spec.Classic().Primary.Name))
         {
             await Waits.Until(async () => (await Lab.Docker.Swarm.InspectServiceAsync($"{Stack}_{service}")).UpdateStatus?.State is null or "completed" or "rollback_completed"
                 && (await RunningTasks(service)).Count == 1, TimeSpan.FromSeconds(180), $"{service} updated, running and healthy");
         }
-        await Waits.Until(async () => await StreamingReplicas() == Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(240), "every replica streaming through its slot");
+        await Waits.Until(async () => await StreamingReplicas() == Environment.Spec.Classic().Replicas.Count, TimeSpan.FromSeconds(240), "every replica streaming through its slot");
     }
 
     protected abstract Task DeployAsync();
@@ -76,7 +76,7 @@ public abstract class LabStack : IAsyncLifetime
         Pooling = false,
     }.ConnectionString);
 
-    public NpgsqlConnection ConnectPrimary() => Connect(Environment.Spec.Primary.ConnectHost!, Environment.Spec.Primary.Port);
+    public NpgsqlConnection ConnectPrimary() => Connect(Environment.Spec.Classic().Primary.ConnectHost!, Environment.Spec.Classic().Primary.Port);
 
     public NpgsqlConnection ConnectReplica(ReplicaSpec replica) => Connect(replica.ConnectHost!, replica.Port);
 

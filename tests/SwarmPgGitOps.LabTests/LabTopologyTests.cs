@@ -39,6 +39,6 @@ public class LabTopologyTests(LabFixture lab)
         Assert.Equal(lab.Info.Endpoint, spec.Swarm.Endpoint);
         Assert.Equal(lab.Info.Image, spec.Postgres.Image);
         Assert.True(info.Swarm.ControlAvailable);
-        Assert.Equal(spec.Primary.ConnectHost, lab.Info.Nodes.Single(n => n.Labels["purpose"] == "master").Address);
+        Assert.Equal(spec.Classic().Primary.ConnectHost, lab.Info.Nodes.Single(n => n.Labels["purpose"] == "master").Address);
     }
 }

@@ -13,7 +13,7 @@ public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<Stack
 
         var primary = Assert.Single(await stack.RunningTasks("primary"));
         Assert.Equal("master", nodes[primary.NodeID].Spec.Labels["purpose"]);
-        foreach (var replica in stack.Environment.Spec.Replicas)
+        foreach (var replica in stack.Environment.Spec.Classic().Replicas)
         {
             var task = Assert.Single(await stack.RunningTasks(replica.Name));
             Assert.Equal(replica.Placement["lab.node"], nodes[task.NodeID].Spec.Labels["lab.node"]);
@@ -33,7 +33,7 @@ public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<Stack
         while (await reader.ReadAsync())
             rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)));
 
-        Assert.Equal(stack.Environment.Spec.Replicas.Select(r => (r.Slot, "streaming", r.Slot, true)), rows);
+        Assert.Equal(stack.Environment.Spec.Classic().Replicas.Select(r => (r.Slot, "streaming", r.Slot, true)), rows);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<Stack
     {
         await using var primary = stack.ConnectPrimary();
         Assert.False(await stack.Scalar<bool>(primary, "SELECT pg_is_in_recovery()"));
-        foreach (var replica in stack.Environment.Spec.Replicas)
+        foreach (var replica in stack.Environment.Spec.Classic().Replicas)
         {
             await using var connection = stack.ConnectReplica(replica);
             Assert.True(await stack.Scalar<bool>(connection, "SELECT pg_is_in_recovery()"));
@@ -57,7 +57,7 @@ public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<Stack
         await using (var primary = stack.ConnectPrimary())
             await stack.Scalar<int>(primary, $"INSERT INTO public.swarm_pg_canary (token) VALUES ('{token}') RETURNING 1");
 
-        foreach (var replica in stack.Environment.Spec.Replicas)
+        foreach (var replica in stack.Environment.Spec.Classic().Replicas)
         {
             await Waits.Until(async () =>
             {
@@ -70,7 +70,7 @@ public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<Stack
     [Fact]
     public async Task Replicas_refuse_writes()
     {
-        var replica = stack.Environment.Spec.Replicas[0];
+        var replica = stack.Environment.Spec.Classic().Replicas[0];
         await using var connection = stack.ConnectReplica(replica);
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => stack.Scalar<int>(connection, "INSERT INTO public.swarm_pg_canary (token) VALUES ('x') RETURNING 1"));
@@ -83,7 +83,7 @@ public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<Stack
     {
         await using var primary = stack.ConnectPrimary();
         var hash = await stack.Scalar<string>(primary, $"SELECT rolpassword FROM pg_authid WHERE rolname = '{stack.Environment.Spec.Access.Replication.User}'");
-        await using var replica = stack.ConnectReplica(stack.Environment.Spec.Replicas[0]);
+        await using var replica = stack.ConnectReplica(stack.Environment.Spec.Classic().Replicas[0]);
         var conninfo = await stack.Scalar<string>(replica, "SHOW primary_conninfo");
 
         Assert.StartsWith("SCRAM-SHA-256$", hash);
@@ -95,14 +95,14 @@ public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<Stack
     [Fact]
     public async Task A_restarted_replica_keeps_its_data_and_streams_again_without_a_new_base_backup()
     {
-        var replica = stack.Environment.Spec.Replicas[0];
+        var replica = stack.Environment.Spec.Classic().Replicas[0];
         var canary = Guid.NewGuid().ToString("N");
         await using (var primary = stack.ConnectPrimary())
             await stack.Scalar<int>(primary, $"INSERT INTO public.swarm_pg_canary (token) VALUES ('{canary}') RETURNING 1");
 
         await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "update", "--force", "--detach=true", $"{stack.Stack}_{replica.Name}"]);
-        await Waits.Until(async () => await stack.StreamingReplicas() < stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(60), "the replica to stop");
-        await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Replicas.Count, TimeSpan.FromSeconds(180), "the replica to stream again");
+        await Waits.Until(async () => await stack.StreamingReplicas() < stack.Environment.Spec.Classic().Replicas.Count, TimeSpan.FromSeconds(60), "the replica to stop");
+        await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Classic().Replicas.Count, TimeSpan.FromSeconds(180), "the replica to stream again");
         await Waits.Until(async () => (await stack.RunningTasks(replica.Name)).Count == 1, TimeSpan.FromSeconds(60), "the replica's task to be healthy");
 
         var logs = await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "logs", "--raw", $"{stack.Stack}_{replica.Name}"]);

@@ -48,7 +48,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
         var checks = root.GetProperty("checks").EnumerateArray().ToList();
         Assert.All(checks, c => Assert.True(c.GetProperty("passed").GetBoolean(), c.ToString()));
         var names = checks.Select(c => (c.GetProperty("name").GetString(), c.GetProperty("target").GetString())).ToHashSet();
-        foreach (var replica in smoke.Environment.Spec.Replicas)
+        foreach (var replica in smoke.Environment.Spec.Classic().Replicas)
         {
             foreach (var name in new[] { "replication.streaming", "replication.sync_state", "replication.replay_lag_bytes", "replication.replay_lag_time", "slot" })
                 Assert.Contains((name, $"primary→{replica.Name}"), names);
@@ -60,7 +60,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
                      "hba.errors", "hba.network_methods", "hba.any_address", "hba.replication_rule", "role.replication_password", "canary.write" })
             Assert.Contains((name, "primary"), names);
         var canary = root.GetProperty("canary").EnumerateArray().ToList();
-        Assert.Equal(smoke.Environment.Spec.Replicas.Select(r => r.Name), canary.Select(c => c.GetProperty("replica").GetString()));
+        Assert.Equal(smoke.Environment.Spec.Classic().Replicas.Select(r => r.Name), canary.Select(c => c.GetProperty("replica").GetString()));
         Assert.All(canary, c => Assert.InRange(c.GetProperty("round_trip_ms").GetDouble(), 0.01, smoke.Environment.Spec.Smoke.CanaryTimeoutSeconds * 1000.0));
 
         await using (var primary = Stack.ConnectPrimary())
@@ -75,12 +75,12 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
     public async Task A_stopped_replica_fails_the_streaming_check_naming_it()
     {
         await Stack.WaitUntilHealthy();
-        var replica = smoke.Environment.Spec.Replicas[^1];
+        var replica = smoke.Environment.Spec.Classic().Replicas[^1];
         var service = $"{Stack.Stack}_{replica.Name}";
         try
         {
             await LabFixture.DockerCli(Stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=0"]);
-            await Waits.Until(async () => (await Stack.RunningTasks(replica.Name)).Count == 0 && await Stack.StreamingReplicas() < smoke.Environment.Spec.Replicas.Count,
+            await Waits.Until(async () => (await Stack.RunningTasks(replica.Name)).Count == 0 && await Stack.StreamingReplicas() < smoke.Environment.Spec.Classic().Replicas.Count,
                 TimeSpan.FromSeconds(90), $"{service} to stop");
 
             var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => RunSmoke(QuickRetry));
@@ -89,7 +89,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
             Assert.Contains($"connect on {replica.Name}", failure.Message);
             var failed = FailedChecks();
             Assert.Contains(("slot", $"primary→{replica.Name}"), failed);
-            Assert.DoesNotContain(failed, f => f.Target.Contains(smoke.Environment.Spec.Replicas[0].Name, StringComparison.Ordinal));
+            Assert.DoesNotContain(failed, f => f.Target.Contains(smoke.Environment.Spec.Classic().Replicas[0].Name, StringComparison.Ordinal));
         }
         finally
         {
@@ -122,7 +122,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
     public async Task A_dropped_slot_fails_the_slot_check_of_its_replica()
     {
         await Stack.WaitUntilHealthy();
-        var replica = smoke.Environment.Spec.Replicas[0];
+        var replica = smoke.Environment.Spec.Classic().Replicas[0];
         await using var primary = Stack.ConnectPrimary();
         try
         {
@@ -164,7 +164,7 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
         await Stack.WaitUntilHealthy();
         var text = string.Join('\n', File.ReadAllLines(smoke.Layout.EnvironmentFile("lab")).Where(l => !l.TrimStart().StartsWith("connect_host:", StringComparison.Ordinal)));
         var document = EnvironmentLoader.Parse(text, "environments/lab.yml", "lab").Unwrap();
-        Assert.Null(document.Spec.Primary.ConnectHost);
+        Assert.Null(document.Spec.Classic().Primary.ConnectHost);
 
         var report = await new SmokeRunner().RunAsync(document, new SecretResolver(smoke.Layout).Resolve(document).Unwrap());
 

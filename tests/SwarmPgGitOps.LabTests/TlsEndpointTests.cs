@@ -10,7 +10,7 @@ public class TlsEndpointTests(TlsLabStack stack) : IClassFixture<TlsLabStack>
     public async Task A_deploy_through_the_tls_endpoint_converges_and_the_next_one_changes_nothing()
     {
         Assert.Equal(["pg-tls_primary", "pg-tls_replica1", "pg-tls_replica2"], stack.FirstDeploy.Created);
-        Assert.Equal(stack.Environment.Spec.Replicas.Count, await stack.StreamingReplicas());
+        Assert.Equal(stack.Environment.Spec.Classic().Replicas.Count, await stack.StreamingReplicas());
         Assert.StartsWith("tcp://", stack.Environment.Spec.Swarm.Endpoint);
 
         var again = await stack.Deploy();

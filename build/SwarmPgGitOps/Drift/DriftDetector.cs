@@ -28,7 +28,7 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, RetryS
     {
         var live = await LiveStack.ReadAsync(docker, desired.Stack, cancellation);
         var items = new List<DriftItem>(SwarmDrift.Find(desired, live, document.Spec));
-        var primaryService = DriftObjects.Service(StackLabels.Scoped(desired.Stack, document.Spec.Primary.Name));
+        var primaryService = DriftObjects.Service(StackLabels.Scoped(desired.Stack, document.Spec.Classic().Primary.Name));
         var primaryDrifted = items.Any(i => i.Object == primaryService);
         items.AddRange(await DatabaseItems(document, secrets, PgHbaParser.Parse(renderedHba, "pg_hba.conf"), primaryDrifted, cancellation));
         return new DriftReport(document.Name, environmentFile, items);
@@ -51,7 +51,7 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, RetryS
 
         var items = new List<DriftItem>();
         if (primary is not null)
-            items.AddRange(ReplicationDrift.Find(primaryTarget.Name, spec.Replicas, primary.Slots, primary.Replication));
+            items.AddRange(ReplicationDrift.Find(primaryTarget.Name, spec.Classic().Replicas, primary.Slots, primary.Replication));
         foreach (var (target, state, problem) in states)
         {
             if (state is null)

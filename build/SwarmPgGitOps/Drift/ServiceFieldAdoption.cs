@@ -30,9 +30,10 @@ public static partial class ServiceFieldAdoption
     /// <summary>"primary" or "replicas[i]" for a service key of the environment.</summary>
     public static string? InstancePath(string serviceKey, EnvironmentSpec spec)
     {
-        if (serviceKey == spec.Primary.Name)
+        var (primary, replicas) = spec.Classic();
+        if (serviceKey == primary.Name)
             return "primary";
-        var index = spec.Replicas.FindIndex(r => r.Name == serviceKey);
+        var index = replicas.FindIndex(r => r.Name == serviceKey);
         return index < 0 ? null : $"replicas[{index}]";
     }
 

@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Rendering;
 
@@ -13,7 +14,7 @@ public static class SettingAdoption
     public static (string Path, string Value)? For(LiveSetting setting) => PostgresSettings.EnvironmentKey(setting.Name) switch
     {
         null => null,
-        var path when PostgresSettings.IsManaged(setting.Name) && setting.Row.VarType == "bool" => (path, Bool(setting.Row.Setting)),
+        var path when PostgresSettings.IsManaged(setting.Name, EnvironmentLayout.Classic) && setting.Row.VarType == "bool" => (path, Bool(setting.Row.Setting)),
         var path => (path, setting.Row.Display),
     };
 

@@ -2,6 +2,8 @@ namespace SwarmPgGitOps.Environments;
 
 // The shape of environments/<name>.yml. Keys are snake_case in YAML (stop_grace_period_seconds).
 // `required` members must be present; the others have the defaults written here.
+// A file has one of two layouts (EnvironmentLayouts decides which, and says at file:line:col when it has neither or both):
+// classic (`primary` + `replicas`) or Patroni (`patroni` + `members` + `dcs`).
 
 public sealed class EnvironmentSpec
 {
@@ -11,14 +13,33 @@ public sealed class EnvironmentSpec
     public required SwarmSpec Swarm { get; init; }
     public required List<NodeSpec> Nodes { get; init; }
     public required PostgresSpec Postgres { get; init; }
-    public required PrimarySpec Primary { get; init; }
-    public required List<ReplicaSpec> Replicas { get; init; }
+    public PrimarySpec? Primary { get; init; }
+    public List<ReplicaSpec>? Replicas { get; init; }
+    public PatroniSpec? Patroni { get; init; }
+    public List<MemberSpec>? Members { get; init; }
+    public DcsSpec? Dcs { get; init; }
     public required AccessSpec Access { get; init; }
     public required SecretsSpec Secrets { get; init; }
     public NetworkSpec Network { get; init; } = new();
     public SmokeSpec Smoke { get; init; } = new();
     public DeploySpec Deploy { get; init; } = new();
+
+    /// <summary>The classic layout's services; throws when the file has the Patroni layout (or none).</summary>
+    public ClassicTopology Classic() =>
+        EnvironmentLayouts.Of(this) == EnvironmentLayout.Classic && Primary is { } primary && Replicas is { } replicas
+            ? new ClassicTopology(primary, replicas)
+            : throw new LayoutNotSupportedException(EnvironmentLayout.Classic, EnvironmentLayouts.Of(this));
+
+    /// <summary>The Patroni layout's members and DCS; throws when the file has the classic layout (or none).</summary>
+    public PatroniTopology PatroniCluster() =>
+        EnvironmentLayouts.Of(this) == EnvironmentLayout.Patroni && Patroni is { } patroni && Members is { } members && Dcs is { } dcs
+            ? new PatroniTopology(patroni, members, dcs)
+            : throw new LayoutNotSupportedException(EnvironmentLayout.Patroni, EnvironmentLayouts.Of(this));
 }
+
+public sealed record ClassicTopology(PrimarySpec Primary, List<ReplicaSpec> Replicas);
+
+public sealed record PatroniTopology(PatroniSpec Patroni, List<MemberSpec> Members, DcsSpec Dcs);
 
 public sealed class SwarmSpec
 {
@@ -81,6 +102,48 @@ public sealed class ReplicaSpec
     public string? ConnectHost { get; init; }
 }
 
+/// <summary>Patroni's cluster-wide settings; they become its dynamic configuration (bootstrap.dcs).</summary>
+public sealed class PatroniSpec
+{
+    /// <summary>The Patroni cluster name (its etcd key prefix); the stack name when absent.</summary>
+    public string? Scope { get; init; }
+    /// <summary>The member git wants as leader; Deploy switches over to it.</summary>
+    public required string PreferredLeader { get; init; }
+    public int Ttl { get; init; } = 30;
+    public int LoopWait { get; init; } = 10;
+    public int RetryTimeout { get; init; } = 10;
+    /// <summary>Bytes a replica may lag and still be promoted.</summary>
+    public long MaximumLagOnFailover { get; init; } = 1048576;
+    /// <summary>off, on or strict. A text, so that YAML's plain off and on stay words.</summary>
+    public string Synchronous { get; init; } = "off";
+    public int SynchronousNodeCount { get; init; } = 1;
+}
+
+/// <summary>One PostgreSQL member: a service of its own, pinned to a node; Patroni decides at run time which member leads.</summary>
+public sealed class MemberSpec
+{
+    public required string Name { get; init; }
+    public required Dictionary<string, string> Placement { get; init; }
+    public required int Port { get; init; }
+    public string? ConnectHost { get; init; }
+    /// <summary>An existing volume to adopt (a classic primary's data); &lt;name&gt;_data when absent.</summary>
+    public string? Volume { get; init; }
+}
+
+/// <summary>Patroni's consensus store: etcd members as services of this stack, or external etcd client endpoints.</summary>
+public sealed class DcsSpec
+{
+    public List<EtcdMemberSpec> Members { get; init; } = [];
+    /// <summary>host:port of external etcd members.</summary>
+    public List<string> Endpoints { get; init; } = [];
+}
+
+public sealed class EtcdMemberSpec
+{
+    public required string Name { get; init; }
+    public required Dictionary<string, string> Placement { get; init; }
+}
+
 public sealed class AccessSpec
 {
     /// <summary>Allows 0.0.0.0/0 and ::/0 rules; an error in a production environment.</summary>
@@ -110,6 +173,8 @@ public sealed class SecretsSpec
 {
     public required SecretSourceSpec SuperuserPassword { get; init; }
     public required SecretSourceSpec ReplicationPassword { get; init; }
+    /// <summary>Patroni's REST API password (user `patroni`); required in the Patroni layout.</summary>
+    public SecretSourceSpec? RestApiPassword { get; init; }
 }
 
 /// <summary>Where a secret's value comes from: exactly one of env, file or generate. Never the value itself.</summary>

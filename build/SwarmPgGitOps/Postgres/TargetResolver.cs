@@ -14,9 +14,9 @@ public sealed class TargetResolver(Func<string, string?> variable)
 
     public async Task<IReadOnlyList<PostgresTarget>> ResolveAsync(EnvironmentDocument document, CancellationToken cancellation)
     {
-        var spec = document.Spec;
-        var wanted = new List<(string Name, int Port, string? Host)> { (spec.Primary.Name, spec.Primary.Port, spec.Primary.ConnectHost) };
-        wanted.AddRange(spec.Replicas.Select(r => (r.Name, r.Port, r.ConnectHost)));
+        var (primary, replicas) = document.Spec.Classic();
+        var wanted = new List<(string Name, int Port, string? Host)> { (primary.Name, primary.Port, primary.ConnectHost) };
+        wanted.AddRange(replicas.Select(r => (r.Name, r.Port, r.ConnectHost)));
 
         DockerClient? docker = null;
         string? dockerProblem = null;
@@ -32,7 +32,7 @@ public sealed class TargetResolver(Func<string, string?> variable)
             var targets = new List<PostgresTarget>();
             foreach (var (name, port, host) in wanted)
             {
-                var service = $"{spec.Stack}_{name}";
+                var service = $"{document.Spec.Stack}_{name}";
                 if (host is not null)
                     targets.Add(new PostgresTarget(name, service, host, port, "environment"));
                 else if (docker is null)

@@ -19,6 +19,14 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
 
     public Result<RenderedEnvironment> Render(EnvironmentDocument document)
     {
+        var layout = EnvironmentLayouts.Check(document);
+        if (layout.Count > 0)
+            return Result<RenderedEnvironment>.Fail(layout);
+        return EnvironmentLayouts.Of(document.Spec) == EnvironmentLayout.Patroni ? RenderPatroni(document) : RenderClassic(document);
+    }
+
+    private Result<RenderedEnvironment> RenderClassic(EnvironmentDocument document)
+    {
         var model = RenderModel.From(document);
         var files = new List<RenderedFile>();
         var errors = new List<Diagnostic>();
@@ -37,6 +45,44 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
             return Result<RenderedEnvironment>.Fail(errors);
 
         var stack = _templates.Render("stack.yml.sbn", "stack.yml", model with { Configs = configs });
+        if (stack.Value is null)
+            return Result<RenderedEnvironment>.Fail(stack.Diagnostics);
+        files.Insert(0, stack.Value);
+
+        return Result<RenderedEnvironment>.Ok(new RenderedEnvironment(document.Name, document.File, model.Stack, files));
+    }
+
+    /// <summary>
+    /// The Patroni layout: pg_hba.conf, member.sh and one patroni-&lt;member&gt;.yml per member become Swarm configs;
+    /// patroni-dynamic.yml is for Deploy and Drift, mounted nowhere (every patroni.yml embeds it as bootstrap.dcs).
+    /// </summary>
+    private Result<RenderedEnvironment> RenderPatroni(EnvironmentDocument document)
+    {
+        var dynamic = new RenderedFile(PatroniDynamicConfig.FileName, PatroniDynamicConfig.Render(document.Spec));
+        var model = PatroniRenderModel.From(document, dynamic.Content);
+        var files = new List<RenderedFile>();
+        var errors = new List<Diagnostic>();
+        var configs = new List<RenderConfig>();
+
+        void Add(string key, string template, string output, PatroniRenderModel with)
+        {
+            var rendered = _templates.Render(template, output, with);
+            errors.AddRange(rendered.Diagnostics);
+            if (rendered.Value is not { } file)
+                return;
+            files.Add(file);
+            configs.Add(new RenderConfig(key, $"{model.Stack}_{key}_{ContentHash.Short(file.Content)}", output));
+        }
+
+        Add("pg_hba_conf", "pg_hba.conf.sbn", "pg_hba.conf", model);
+        Add("member_sh", "member.sh.sbn", "member.sh", model);
+        files.Add(dynamic);
+        foreach (var member in model.Members)
+            Add(member.ConfigKey, "patroni.yml.sbn", member.ConfigFile, model with { Member = member });
+        if (errors.Count > 0)
+            return Result<RenderedEnvironment>.Fail(errors);
+
+        var stack = _templates.Render("patroni-stack.yml.sbn", "stack.yml", model with { Configs = configs });
         if (stack.Value is null)
             return Result<RenderedEnvironment>.Fail(stack.Diagnostics);
         files.Insert(0, stack.Value);

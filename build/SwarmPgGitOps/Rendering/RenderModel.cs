@@ -29,6 +29,11 @@ public sealed record RenderModel(
     public static RenderModel From(EnvironmentDocument document)
     {
         var spec = document.Spec;
+        var (primary, replicas) = spec.Classic();
+        var services = replicas
+            .Select(r => new RenderService(r.Name, "replica", r.Port, r.Slot, r.Synchronous, Constraints(r.Placement)))
+            .Prepend(new RenderService(primary.Name, "primary", primary.Port, "", false, Constraints(primary.Placement)))
+            .ToList();
         return new RenderModel(
             Environment: document.Name,
             SourceFile: document.File,
@@ -37,13 +42,11 @@ public sealed record RenderModel(
             Major: spec.Postgres.Major,
             NetworkName: spec.Network.Name,
             NetworkSubnet: spec.Network.Subnet,
-            Primary: new RenderService(spec.Primary.Name, "primary", spec.Primary.Port, "", false, Constraints(spec.Primary.Placement)),
-            Replicas: spec.Replicas
-                .Select(r => new RenderService(r.Name, "replica", r.Port, r.Slot, r.Synchronous, Constraints(r.Placement)))
-                .ToList(),
+            Primary: services[0],
+            Replicas: services[1..],
             Settings: PostgresSettings.For(spec),
             HbaRules: BuildHbaRules(spec),
-            Secrets: SecretValues.Keys.Select(key => new RenderSecret(key, SecretName(spec.Stack, key))).ToList(),
+            Secrets: StackSecrets(spec.Stack, services.Select(s => s.Role)),
             ReplicationUser: spec.Access.Replication.User,
             StopGracePeriodSeconds: spec.Deploy.StopGracePeriodSeconds,
             HealthStartPeriodSeconds: spec.Deploy.HealthStartPeriodSeconds,
@@ -56,18 +59,31 @@ public sealed record RenderModel(
     /// </summary>
     public static string SecretName(string stack, string key) => $"{stack}_{key}";
 
-    private static IReadOnlyList<string> Constraints(Dictionary<string, string> placement) =>
+    /// <summary>The secrets the stack defines: those its services mount, in <see cref="SecretValues.Keys"/> order.</summary>
+    internal static IReadOnlyList<RenderSecret> StackSecrets(string stack, IEnumerable<string> roles)
+    {
+        var mounted = roles.SelectMany(ServiceSecrets.For).Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
+        return SecretValues.Keys.Where(mounted.Contains).Select(key => new RenderSecret(key, SecretName(stack, key))).ToList();
+    }
+
+    internal static IReadOnlyList<string> Constraints(Dictionary<string, string> placement) =>
         placement.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"node.labels.{p.Key} == {p.Value}").ToList();
 
-    private static IReadOnlyList<RenderHbaRule> BuildHbaRules(EnvironmentSpec spec)
+    /// <summary>pg_hba.conf: the built-in lines each layout needs, then the access rules.</summary>
+    internal static IReadOnlyList<RenderHbaRule> BuildHbaRules(EnvironmentSpec spec)
     {
         var superuser = "postgres";
+        var patroni = EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni;
         var rules = new List<RenderHbaRule>
         {
-            new("local", "all", superuser, "", "peer", "", "built in: the entrypoint scripts, as the postgres system user"),
+            patroni
+                ? new("local", "all", superuser, "", "peer", "", "built in: Patroni, as the postgres system user")
+                : new("local", "all", superuser, "", "peer", "", "built in: the entrypoint scripts, as the postgres system user"),
             new("host", "replication", spec.Access.Replication.User, spec.Access.Replication.Address ?? spec.Network.Subnet,
-                "scram-sha-256", "", "access.replication: replicas, over the stack's overlay network"),
+                "scram-sha-256", "", patroni ? "access.replication: members, over the stack's overlay network" : "access.replication: replicas, over the stack's overlay network"),
         };
+        if (patroni)
+            rules.Add(new("host", "all", superuser, spec.Network.Subnet, "scram-sha-256", "", "built in: pg_rewind and Patroni's checks between members, over the stack's overlay network"));
         rules.AddRange(spec.Access.Rules.Select((r, i) => new RenderHbaRule(
             r.Type, r.Database, r.User, r.Address ?? "", r.Method,
             string.Join(" ", r.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={PgHba.HbaQuoting.RenderBare(o.Value)}")),

@@ -8,17 +8,29 @@ namespace SwarmPgGitOps.Rendering;
 /// password updates the primary alone. Both entrypoints read the files as root, before they drop to postgres with
 /// setpriv (primary.sh: initdb's pwfile and the ALTER ROLE literals; replica.sh: the passfile it writes and hands to
 /// postgres), so every file is root's and readable by root only.
+/// In the Patroni layout a member's entrypoint hands all three passwords to Patroni (its superuser, replication and REST
+/// API credentials); the files belong to the image's postgres user (fixed id in build/image/install.sh), readable by it
+/// only. etcd reads none.
 /// </summary>
 public static class ServiceSecrets
 {
+    /// <summary>The postgres user's uid and gid in the project's image (build/image/install.sh).</summary>
+    private const string PostgresId = "999";
+
+    public static readonly IReadOnlySet<string> Roles = new HashSet<string> { "primary", "replica", "member", "etcd" };
+
     public static IReadOnlyList<SecretMount> For(string role) => role switch
     {
         "primary" => [RootOnly(SecretValues.SuperuserPasswordKey), RootOnly(SecretValues.ReplicationPasswordKey)],
         "replica" => [RootOnly(SecretValues.ReplicationPasswordKey)],
-        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "a service is the primary or a replica"),
+        "member" => [PostgresOnly(SecretValues.SuperuserPasswordKey), PostgresOnly(SecretValues.ReplicationPasswordKey), PostgresOnly(SecretValues.RestApiPasswordKey)],
+        "etcd" => [],
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "a service is the primary, a replica, a Patroni member or an etcd member"),
     };
 
     private static SecretMount RootOnly(string key) => new(key, Uid: "0", Gid: "0", Mode: "0400");
+
+    private static SecretMount PostgresOnly(string key) => new(key, Uid: PostgresId, Gid: PostgresId, Mode: "0400");
 }
 
 /// <summary>A secret mounted as /run/secrets/&lt;key&gt;; uid, gid and mode as the compose long syntax writes them.</summary>

@@ -23,7 +23,7 @@ public sealed class StraySlotPruner(Func<string, string?>? variable = null)
         await using var connection = await new PostgresConnector("prune", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, PostgresConnector.DefaultRetry)
             .OpenAsync(primary, cancellation);
         // A replica removed a moment ago may still hold its slot until its connection ends.
-        var owned = spec.Replicas.Select(r => r.Slot).ToArray();
+        var owned = spec.Classic().Replicas.Select(r => r.Slot).ToArray();
         await Waiter.System.PollAsync((_, token) => new ValueTask<long>(ReplicationSlots.CountActiveUnownedAsync(connection, owned, token)), active => active == 0,
             new PollSchedule(TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(500)), cancellation);
 

@@ -20,7 +20,8 @@ public sealed class SecretResolver(ProjectLayout layout, Func<string, string?>? 
         var errors = new List<Diagnostic>();
         var superuser = Read(document, "superuser_password", secrets.SuperuserPassword, errors);
         var replication = Read(document, "replication_password", secrets.ReplicationPassword, errors);
-        return errors.Count > 0 ? Result<SecretValues>.Fail(errors) : Result<SecretValues>.Ok(new SecretValues(superuser!, replication!));
+        var restApi = secrets.RestApiPassword is { } source ? Read(document, "rest_api_password", source, errors) : null;
+        return errors.Count > 0 ? Result<SecretValues>.Fail(errors) : Result<SecretValues>.Ok(new SecretValues(superuser!, replication!, restApi));
     }
 
     private string? Read(EnvironmentDocument document, string key, SecretSourceSpec source, List<Diagnostic> errors)

@@ -21,7 +21,7 @@ public sealed record SmokeExpectations(
         return new SmokeExpectations(
             document.Name,
             spec.Stack,
-            spec.Replicas.Select(r => new ExpectedReplica(r.Name, r.Slot, r.Synchronous)).ToList(),
+            spec.Classic().Replicas.Select(r => new ExpectedReplica(r.Name, r.Slot, r.Synchronous)).ToList(),
             spec.Smoke,
             PostgresSettings.Expected(spec),
             spec.Access.Replication.User,

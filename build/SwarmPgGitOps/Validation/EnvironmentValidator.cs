@@ -17,12 +17,18 @@ public static partial class EnvironmentValidator
         var spec = document.Spec;
         var map = document.Map;
 
+        errors.AddRange(EnvironmentLayouts.Check(document));
+        var layout = EnvironmentLayouts.Of(spec);
+
         CheckNames(spec, map, errors);
+        if (layout == EnvironmentLayout.Classic)
+            CheckClassicServices(spec, map, errors);
+        else if (layout == EnvironmentLayout.Patroni)
+            errors.AddRange(PatroniValidator.Validate(document));
         CheckSwarm(document, errors);
         CheckImage(spec.Postgres, map, errors);
-        CheckSettings(document, errors);
-        CheckPlacementAndPorts(spec, map, errors);
-        CheckSecrets(document, errors);
+        CheckSettings(document, layout ?? EnvironmentLayout.Classic, errors);
+        CheckSecrets(document, layout, errors);
         CheckNetwork(spec, map, errors);
         CheckAccess(document, errors);
         CheckLimits(spec, map, errors);
@@ -34,22 +40,6 @@ public static partial class EnvironmentValidator
         if (!StackName().IsMatch(spec.Stack))
             errors.Add(map.Error("stack", $"stack name {Quote("stack", spec.Stack)} is not valid", "use lowercase letters, digits, '-' and '_', starting with a letter or digit"));
 
-        var services = new Dictionary<string, string>(StringComparer.Ordinal);
-        AddService(spec.Primary.Name, "primary.name");
-        for (var i = 0; i < spec.Replicas.Count; i++)
-            AddService(spec.Replicas[i].Name, $"replicas[{i}].name");
-
-        var slots = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < spec.Replicas.Count; i++)
-        {
-            var slot = spec.Replicas[i].Slot;
-            var path = $"replicas[{i}].slot";
-            if (!SlotName().IsMatch(slot))
-                errors.Add(map.Error(path, $"{path} {Quote(path, slot)} is not a valid replication slot name", "use 1 to 63 lowercase letters, digits and '_'"));
-            else if (!slots.TryAdd(slot, path))
-                errors.Add(map.Error(path, $"{path} {Quote(path, slot)} is used twice", $"{slots[slot]} uses it already: give every replica its own slot"));
-        }
-
         var nodes = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < spec.Nodes.Count; i++)
         {
@@ -57,18 +47,53 @@ public static partial class EnvironmentValidator
             if (!nodes.TryAdd(spec.Nodes[i].Name, path))
                 errors.Add(map.Error(path, $"{path} {Quote(path, spec.Nodes[i].Name)} is used twice", $"{nodes[spec.Nodes[i].Name]} uses it already: list every node once, with all its labels"));
         }
+    }
 
-        if (spec.Replicas.Count == 0)
+    /// <summary>The classic layout: the primary's and replicas' names and slots, placements, ports and the WAL senders and slots they need.</summary>
+    private static void CheckClassicServices(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
+    {
+        var (primary, replicas) = spec.Classic();
+        var services = new ServiceNames(map, errors);
+        services.Add(primary.Name, "primary.name");
+        for (var i = 0; i < replicas.Count; i++)
+            services.Add(replicas[i].Name, $"replicas[{i}].name");
+
+        var slots = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < replicas.Count; i++)
+        {
+            var slot = replicas[i].Slot;
+            var path = $"replicas[{i}].slot";
+            if (!SlotName().IsMatch(slot))
+                errors.Add(map.Error(path, $"{path} {Quote(path, slot)} is not a valid replication slot name", "use 1 to 63 lowercase letters, digits and '_'"));
+            else if (!slots.TryAdd(slot, path))
+                errors.Add(map.Error(path, $"{path} {Quote(path, slot)} is used twice", $"{slots[slot]} uses it already: give every replica its own slot"));
+        }
+
+        if (replicas.Count == 0)
             errors.Add(map.Error("replicas", "replicas is empty", "a streaming-replication cluster needs at least one replica"));
 
-        void AddService(string name, string path)
+        var placed = new List<PlacedService> { new("primary", primary.Name, primary.Placement, primary.Port) };
+        placed.AddRange(replicas.Select((r, i) => new PlacedService($"replicas[{i}]", r.Name, r.Placement, r.Port)));
+        CheckPlacementAndPorts(placed, spec, map, errors);
+        CheckStreamingLimits(spec, map, errors, replicas.Count);
+    }
+
+    /// <summary>The names of the stack's services: valid DNS labels, each used once.</summary>
+    internal sealed class ServiceNames(SourceMap map, List<Diagnostic> errors)
+    {
+        private readonly Dictionary<string, string> _services = new(StringComparer.Ordinal);
+
+        public void Add(string name, string path)
         {
             if (!ServiceName().IsMatch(name))
                 errors.Add(map.Error(path, $"{path} {Quote(path, name)} is not a valid service name", "use lowercase letters, digits and '-', starting with a letter and not ending with '-' (it becomes a DNS name)"));
-            else if (!services.TryAdd(name, path))
-                errors.Add(map.Error(path, $"{path} {Quote(path, name)} is used twice", $"{services[name]} uses it already: service names must be unique"));
+            else if (!_services.TryAdd(name, path))
+                errors.Add(map.Error(path, $"{path} {Quote(path, name)} is used twice", $"{_services[name]} uses it already: service names must be unique"));
         }
     }
+
+    /// <summary>A service placed by node labels; Port is its published host-mode port, if it has one.</summary>
+    internal sealed record PlacedService(string Path, string Name, Dictionary<string, string> Placement, int? Port);
 
     private static void CheckSwarm(EnvironmentDocument document, List<Diagnostic> errors)
     {
@@ -112,7 +137,7 @@ public static partial class EnvironmentValidator
             errors.Add(map.Error("postgres.major", $"postgres.major {postgres.Major} does not match the image tag '{tag}'", "set major to the image's PostgreSQL version: the scripts use /usr/lib/postgresql/<major>/bin"));
     }
 
-    private static void CheckSettings(EnvironmentDocument document, List<Diagnostic> errors)
+    private static void CheckSettings(EnvironmentDocument document, EnvironmentLayout layout, List<Diagnostic> errors)
     {
         var settings = document.Spec.Postgres.Settings;
         var map = document.Map;
@@ -140,23 +165,19 @@ public static partial class EnvironmentValidator
         {
             var path = $"{at}.extra.{key}";
             // An `extra` entry for a setting the pipeline sets itself would silently fight the pipeline.
-            if (PostgresSettings.IsManaged(key))
-                errors.Add(map.Error(path, $"'{key}' cannot be set in extra", "the pipeline sets it; use the matching key under postgres.settings, or the topology keys"));
+            if (PostgresSettings.IsManaged(key, layout))
+                errors.Add(map.Error(path, $"'{key}' cannot be set in extra", layout == EnvironmentLayout.Patroni
+                    ? "Patroni or the pipeline sets it; use the matching key under postgres.settings, patroni or members"
+                    : "the pipeline sets it; use the matching key under postgres.settings, or the topology keys"));
             else if (!SettingName().IsMatch(key))
                 errors.Add(map.Error(path, $"{Quote(path, key)} is not a PostgreSQL setting name", "use lowercase letters, digits, '_' and '.'"));
         }
     }
 
-    private static void CheckPlacementAndPorts(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
+    internal static void CheckPlacementAndPorts(IReadOnlyList<PlacedService> services, EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
     {
-        var services = new List<(string Path, string Name, Dictionary<string, string> Placement, int Port)>
-        {
-            ("primary", spec.Primary.Name, spec.Primary.Placement, spec.Primary.Port),
-        };
-        services.AddRange(spec.Replicas.Select((r, i) => ($"replicas[{i}]", r.Name, r.Placement, r.Port)));
-
         var declared = spec.Nodes.SelectMany(n => n.Labels).ToHashSet();
-        foreach (var (path, name, placement, port) in services)
+        foreach (var (path, _, placement, port) in services)
         {
             if (port is < 1 or > 65535)
                 errors.Add(map.Error($"{path}.port", $"{path}.port {port} is not a TCP port", "use 1 to 65535"));
@@ -171,20 +192,23 @@ public static partial class EnvironmentValidator
         foreach (var node in spec.Nodes)
         {
             var used = new Dictionary<int, string>();
-            foreach (var (path, name, placement, port) in services.Where(s => Matches(node, s.Placement)))
+            foreach (var (path, name, placement, port) in services.Where(s => s.Port is not null && Matches(node, s.Placement)))
             {
-                if (!used.TryAdd(port, name))
-                    errors.Add(map.Error($"{path}.port", $"{path}.port {port} is also published by '{used[port]}' on node {node.Name}",
+                if (!used.TryAdd(port!.Value, name))
+                    errors.Add(map.Error($"{path}.port", $"{path}.port {port} is also published by '{used[port.Value]}' on node {node.Name}",
                         "host-mode ports must be unique per node: give one of them another port, or placements that exclude each other"));
             }
         }
     }
 
-    private static void CheckSecrets(EnvironmentDocument document, List<Diagnostic> errors)
+    private static void CheckSecrets(EnvironmentDocument document, EnvironmentLayout? layout, List<Diagnostic> errors)
     {
         var secrets = document.Spec.Secrets;
         var map = document.Map;
-        foreach (var (key, source) in new[] { ("superuser_password", secrets.SuperuserPassword), ("replication_password", secrets.ReplicationPassword) })
+        var sources = new List<(string Key, SecretSourceSpec Source)> { ("superuser_password", secrets.SuperuserPassword), ("replication_password", secrets.ReplicationPassword) };
+        if (secrets.RestApiPassword is { } restApi)
+            sources.Add(("rest_api_password", restApi));
+        foreach (var (key, source) in sources)
         {
             var path = $"secrets.{key}";
             var kinds = (source.Env is null ? 0 : 1) + (source.File is null ? 0 : 1) + (source.Generate ? 1 : 0);
@@ -198,6 +222,16 @@ public static partial class EnvironmentValidator
         if (secrets.SuperuserPassword.Env is { } a && a == secrets.ReplicationPassword.Env)
             errors.Add(map.Error("secrets.replication_password.env", "secrets.replication_password.env names the same variable as secrets.superuser_password.env",
                 "the replication role must not share the superuser's password: give each password its own variable"));
+        if (secrets.RestApiPassword?.Env is { } r && sources.Take(2).FirstOrDefault(s => s.Source.Env == r) is { Key: { } shared })
+            errors.Add(map.Error("secrets.rest_api_password.env", $"secrets.rest_api_password.env names the same variable as secrets.{shared}.env",
+                "the REST API must not share a database password: give each password its own variable"));
+
+        if (layout == EnvironmentLayout.Patroni && secrets.RestApiPassword is null)
+            errors.Add(map.Error("secrets", "'secrets' is missing required key 'rest_api_password'",
+                "the Patroni layout protects Patroni's REST API with a password: add rest_api_password: { env: ... } (or { generate: true } for a local environment)"));
+        else if (layout == EnvironmentLayout.Classic && secrets.RestApiPassword is not null)
+            errors.Add(map.Warning("secrets.rest_api_password", "secrets.rest_api_password is used by the Patroni layout only; the classic layout ignores it",
+                "remove it, or move the file to the Patroni layout (members, patroni, dcs)"));
     }
 
     private static void CheckNetwork(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
@@ -221,10 +255,10 @@ public static partial class EnvironmentValidator
             errors.Add(map.Error("access.replication.user", $"access.replication.user {Quote("access.replication.user", access.Replication.User)} is not a plain role name", "use lowercase letters, digits and '_'"));
     }
 
-    private static void CheckLimits(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
+    /// <summary>WAL senders and slots for <paramref name="replicas"/> streaming replicas (in the Patroni layout: every member but the leader).</summary>
+    internal static void CheckStreamingLimits(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors, int replicas)
     {
         var settings = spec.Postgres.Settings;
-        var replicas = spec.Replicas.Count;
         // A replica's first pg_basebackup -X stream holds two WAL senders while the others stream.
         if (settings.MaxWalSenders < replicas + 1)
             errors.Add(map.Error("postgres.settings.max_wal_senders", $"max_wal_senders {settings.MaxWalSenders} is too small for {replicas} replicas",
@@ -232,7 +266,10 @@ public static partial class EnvironmentValidator
         if (settings.MaxReplicationSlots < replicas)
             errors.Add(map.Error("postgres.settings.max_replication_slots", $"max_replication_slots {settings.MaxReplicationSlots} is fewer than the {replicas} replicas' slots",
                 $"set it to at least {replicas}"));
+    }
 
+    private static void CheckLimits(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
+    {
         Positive("smoke.max_replay_lag_seconds", spec.Smoke.MaxReplayLagSeconds);
         Positive("smoke.canary_timeout_seconds", spec.Smoke.CanaryTimeoutSeconds);
         Positive("smoke.connect_timeout_seconds", spec.Smoke.ConnectTimeoutSeconds);
@@ -251,15 +288,15 @@ public static partial class EnvironmentValidator
         }
     }
 
-    private static string Quote(string path, string value) => PastedSecret.Quote(path, value);
+    internal static string Quote(string path, string value) => PastedSecret.Quote(path, value);
 
-    private static bool Matches(NodeSpec node, Dictionary<string, string> placement) =>
+    internal static bool Matches(NodeSpec node, Dictionary<string, string> placement) =>
         placement.All(p => node.Labels.TryGetValue(p.Key, out var v) && v == p.Value);
 
-    private static string Describe(Dictionary<string, string> placement) => string.Join(", ", placement.Select(p => $"{p.Key}={p.Value}"));
+    internal static string Describe(Dictionary<string, string> placement) => string.Join(", ", placement.Select(p => $"{p.Key}={p.Value}"));
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")] private static partial Regex StackName();
-    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$")] private static partial Regex ServiceName();
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")] internal static partial Regex StackName();
+    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$")] internal static partial Regex ServiceName();
     [GeneratedRegex("^[a-z0-9_]{1,63}$")] private static partial Regex SlotName();
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")] private static partial Regex RoleName();
     [GeneratedRegex("^[A-Z_][A-Z0-9_]*$")] private static partial Regex EnvironmentVariableName();

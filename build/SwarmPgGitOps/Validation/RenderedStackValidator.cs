@@ -132,8 +132,8 @@ public static class RenderedStackValidator
     private static string? Role(YamlMappingNode service) =>
         service.Children.TryGetValue("deploy", out var deploy) && deploy is YamlMappingNode d
         && d.Children.TryGetValue("labels", out var labels) && labels is YamlMappingNode l
-        && l.Children.TryGetValue("io.swarm-pg-gitops.role", out var role) && role is YamlScalarNode { Value: "primary" or "replica" } r
-            ? r.Value
+        && l.Children.TryGetValue("io.swarm-pg-gitops.role", out var role) && role is YamlScalarNode { Value: { } r } && ServiceSecrets.Roles.Contains(r)
+            ? r
             : null;
 
     private static IEnumerable<YamlScalarNode> UnknownKeys(YamlMappingNode mapping, IReadOnlySet<string> allowed) =>

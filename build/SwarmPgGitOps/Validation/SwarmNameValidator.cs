@@ -34,9 +34,7 @@ public static class SwarmNameValidator
         }
 
         var spec = document.Spec;
-        var serviceKeys = new Dictionary<string, string>(StringComparer.Ordinal) { [spec.Primary.Name] = "primary.name" };
-        for (var i = 0; i < spec.Replicas.Count; i++)
-            serviceKeys.TryAdd(spec.Replicas[i].Name, $"replicas[{i}].name");
+        var serviceKeys = ServiceKeys(spec);
         var byStack = ("stack", spec.Stack);
         var network = document.Map.Contains("network.name") ? ("network.name", spec.Network.Name) : byStack;
 
@@ -53,6 +51,26 @@ public static class SwarmNameValidator
             .GroupBy(n => n.Cause)
             .Select(g => Report(g.MaxBy(n => n.Name.Length - n.Limit)!, g.Max(n => n.Name.Length - n.Limit), document.Map))
             .ToList();
+    }
+
+    /// <summary>Each service's key in the environment file, by service name.</summary>
+    private static Dictionary<string, string> ServiceKeys(EnvironmentSpec spec)
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni)
+        {
+            var (_, members, dcs) = spec.PatroniCluster();
+            for (var i = 0; i < members.Count; i++)
+                keys.TryAdd(members[i].Name, $"members[{i}].name");
+            for (var i = 0; i < dcs.Members.Count; i++)
+                keys.TryAdd(dcs.Members[i].Name, $"dcs.members[{i}].name");
+            return keys;
+        }
+        var (primary, replicas) = spec.Classic();
+        keys[primary.Name] = "primary.name";
+        for (var i = 0; i < replicas.Count; i++)
+            keys.TryAdd(replicas[i].Name, $"replicas[{i}].name");
+        return keys;
     }
 
     private static Diagnostic Report(SwarmName longest, int excess, SourceMap map)

@@ -17,6 +17,9 @@ public sealed class Validator(ProjectLayout layout)
 
         var diagnostics = new List<Diagnostic>();
         diagnostics.AddRange(EnvironmentValidator.Validate(document));
+        // Without one complete layout there is nothing to render; EnvironmentValidator has said why.
+        if (EnvironmentLayouts.Of(document.Spec) is null)
+            return new ValidationReport(environment, document, null, diagnostics);
         var environmentValid = !diagnostics.Any(d => d.IsError);
 
         var rendered = _renderer.Render(document);

@@ -30,7 +30,7 @@ public class EnvironmentFileEditorTests
 
         Assert.Equal(Repo.With(Lab, "    port: 5434\n", "    port: 5444\n"), text);
         var spec = Repo.Load(text, "lab").Spec;
-        Assert.Equal([5433, 5444], spec.Replicas.Select(r => r.Port));
+        Assert.Equal([5433, 5444], spec.Classic().Replicas.Select(r => r.Port));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class EnvironmentFileEditorTests
         var text = Edited("replicas[0].placement.lab.node", "node3");
 
         Assert.Equal(Repo.With(Lab, "placement: { purpose: worker, lab.node: node2 }", "placement: { purpose: worker, lab.node: node3 }"), text);
-        Assert.Equal("node3", Repo.Load(text, "lab").Spec.Replicas[0].Placement["lab.node"]);
+        Assert.Equal("node3", Repo.Load(text, "lab").Spec.Classic().Replicas[0].Placement["lab.node"]);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class EnvironmentFileEditorTests
         var text = Edited("replicas[0].synchronous", "true");
 
         Assert.Equal(Repo.With(Lab, "    connect_host: 192.168.77.12\n", "    connect_host: 192.168.77.12\n    synchronous: true\n"), text);
-        Assert.True(Repo.Load(text, "lab").Spec.Replicas[0].Synchronous);
+        Assert.True(Repo.Load(text, "lab").Spec.Classic().Replicas[0].Synchronous);
     }
 
     [Theory]

@@ -19,7 +19,7 @@ public sealed class ReplicationDriftTests
     public void Every_replica_connected_through_its_slot_is_no_drift()
     {
         var (slots, replication) = Healthy();
-        Assert.Empty(ReplicationDrift.Find("primary", Lab.Spec.Replicas, slots, replication));
+        Assert.Empty(ReplicationDrift.Find("primary", Lab.Spec.Classic().Replicas, slots, replication));
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class ReplicationDriftTests
         slots.Add(new SlotRow("pg_basebackup_123", "physical", true, true, "reserved"));
         replication.RemoveAll(r => r.ApplicationName == "replica2");
 
-        var items = ReplicationDrift.Find("primary", Lab.Spec.Replicas, slots, replication);
+        var items = ReplicationDrift.Find("primary", Lab.Spec.Classic().Replicas, slots, replication);
 
         Assert.Equal(
         [

@@ -14,7 +14,7 @@ public class EnvironmentLoaderTests
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         Assert.Equal(name, result.Value!.Name);
         Assert.Equal($"environments/{name}.yml", result.Value.File);
-        Assert.NotEmpty(result.Value.Spec.Replicas);
+        Assert.NotEmpty(result.Value.Spec.Classic().Replicas);
     }
 
     public static TheoryData<string> Shipped() => new(Repo.ShippedEnvironments);
@@ -26,9 +26,9 @@ public class EnvironmentLoaderTests
 
         Assert.Equal("pg-lab", spec.Stack);
         Assert.Equal("unix:///run/swarm-pg-lab/node1/docker.sock", spec.Swarm.Endpoint);
-        Assert.Equal(["replica1", "replica2"], spec.Replicas.Select(r => r.Slot));
-        Assert.Equal("master", spec.Primary.Placement["purpose"]);
-        Assert.Equal(5433, spec.Replicas[0].Port);
+        Assert.Equal(["replica1", "replica2"], spec.Classic().Replicas.Select(r => r.Slot));
+        Assert.Equal("master", spec.Classic().Primary.Placement["purpose"]);
+        Assert.Equal(5433, spec.Classic().Replicas[0].Port);
         Assert.True(spec.Secrets.SuperuserPassword.Generate);
         Assert.Equal("64MB", spec.Postgres.Settings.Extra["shared_buffers"]);
         Assert.Equal(240, spec.Deploy.ConvergeTimeoutSeconds);

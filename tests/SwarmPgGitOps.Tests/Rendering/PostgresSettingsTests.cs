@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Tests.Support;
 
@@ -15,7 +16,7 @@ public class PostgresSettingsTests
 
         Assert.Equal(["wal_level", "max_wal_senders", "max_replication_slots", "max_slot_wal_keep_size", "hot_standby", "password_encryption"], ownKeys);
         Assert.All(ownKeys, name => Assert.NotEqual(lab.Map.Locate("postgres.settings"), lab.Map.Locate($"postgres.settings.{name}")));
-        Assert.All(ownKeys, name => Assert.True(PostgresSettings.IsManaged(name)));
+        Assert.All(ownKeys, name => Assert.True(PostgresSettings.IsManaged(name, EnvironmentLayout.Classic)));
     }
 
     [Theory]
@@ -29,14 +30,14 @@ public class PostgresSettingsTests
     [InlineData("primary_slot_name")]
     public void Settings_the_pipeline_derives_or_the_entrypoints_set_are_managed_and_have_no_key(string name)
     {
-        Assert.True(PostgresSettings.IsManaged(name));
+        Assert.True(PostgresSettings.IsManaged(name, EnvironmentLayout.Classic));
         Assert.Null(PostgresSettings.EnvironmentKey(name));
     }
 
     [Fact]
     public void Any_other_setting_is_written_under_extra()
     {
-        Assert.False(PostgresSettings.IsManaged("work_mem"));
+        Assert.False(PostgresSettings.IsManaged("work_mem", EnvironmentLayout.Classic));
         Assert.Equal("postgres.settings.extra.work_mem", PostgresSettings.EnvironmentKey("work_mem"));
     }
 }

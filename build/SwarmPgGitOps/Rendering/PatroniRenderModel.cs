@@ -1,0 +1,88 @@
+using SwarmPgGitOps.Environments;
+
+namespace SwarmPgGitOps.Rendering;
+
+// What the Patroni layout's templates see (templates/patroni-stack.yml.sbn, patroni.yml.sbn, member.sh.sbn, pg_hba.conf.sbn).
+
+public sealed record PatroniRenderModel(
+    string Environment,
+    string SourceFile,
+    string Stack,
+    string Scope,
+    string Image,
+    int Major,
+    string NetworkName,
+    string NetworkSubnet,
+    IReadOnlyList<RenderEtcdMember> EtcdMembers,
+    string EtcdInitialCluster,
+    IReadOnlyList<string> EtcdHosts,
+    IReadOnlyList<RenderMember> Members,
+    IReadOnlyList<string> DynamicConfigLines,
+    IReadOnlyList<RenderSetting> LocalSettings,
+    IReadOnlyList<RenderHbaRule> HbaRules,
+    IReadOnlyList<RenderSecret> Secrets,
+    string ReplicationUser,
+    int StopGracePeriodSeconds,
+    int HealthStartPeriodSeconds,
+    int UpdateMonitorSeconds)
+{
+    public int EtcdClientPort => EtcdPorts.Client;
+    public int EtcdPeerPort => EtcdPorts.Peer;
+
+    /// <summary>Set once the files that become Swarm configs are rendered: their names carry a hash of their content.</summary>
+    public IReadOnlyList<RenderConfig> Configs { get; init; } = [];
+
+    /// <summary>The member whose patroni.yml is being rendered.</summary>
+    public RenderMember? Member { get; init; }
+
+    public static PatroniRenderModel From(EnvironmentDocument document, string dynamicConfig)
+    {
+        var spec = document.Spec;
+        var (patroni, members, dcs) = spec.PatroniCluster();
+        var etcd = dcs.Members.Select(m => new RenderEtcdMember(m.Name, RenderModel.Constraints(m.Placement))).ToList();
+        return new PatroniRenderModel(
+            Environment: document.Name,
+            SourceFile: document.File,
+            Stack: spec.Stack,
+            Scope: patroni.Scope ?? spec.Stack,
+            Image: spec.Postgres.Image,
+            Major: spec.Postgres.Major,
+            NetworkName: spec.Network.Name,
+            NetworkSubnet: spec.Network.Subnet,
+            EtcdMembers: etcd,
+            EtcdInitialCluster: string.Join(",", etcd.Select(e => $"{e.Name}=http://{e.Name}:{EtcdPorts.Peer}")),
+            EtcdHosts: etcd.Count > 0 ? etcd.Select(e => $"{e.Name}:{EtcdPorts.Client}").ToList() : dcs.Endpoints,
+            Members: members.Select(m => new RenderMember(m.Name, m.Port, RenderModel.Constraints(m.Placement), m.Volume ?? $"{m.Name}_data")).ToList(),
+            DynamicConfigLines: dynamicConfig.TrimEnd('\n').Split('\n'),
+            LocalSettings: PostgresSettings.PatroniLocal(),
+            HbaRules: RenderModel.BuildHbaRules(spec),
+            Secrets: RenderModel.StackSecrets(spec.Stack, ["member"]),
+            ReplicationUser: spec.Access.Replication.User,
+            StopGracePeriodSeconds: spec.Deploy.StopGracePeriodSeconds,
+            HealthStartPeriodSeconds: spec.Deploy.HealthStartPeriodSeconds,
+            UpdateMonitorSeconds: spec.Deploy.UpdateMonitorSeconds);
+    }
+}
+
+/// <summary>etcd's default ports, used on the stack network only.</summary>
+public static class EtcdPorts
+{
+    public const int Client = 2379;
+    public const int Peer = 2380;
+}
+
+/// <summary>An etcd member run as a service of the stack, with its own volume.</summary>
+public sealed record RenderEtcdMember(string Name, IReadOnlyList<string> PlacementConstraints)
+{
+    public string Role => "etcd";
+    public string VolumeName => $"{Name}_data";
+}
+
+/// <summary>A PostgreSQL member run by Patroni: its own service, volume and patroni.yml (config key patroni_&lt;name&gt;).</summary>
+public sealed record RenderMember(string Name, int Port, IReadOnlyList<string> PlacementConstraints, string VolumeName)
+{
+    public string Role => "member";
+    public string ConfigKey => $"patroni_{Name}";
+    public string ConfigFile => $"patroni-{Name}.yml";
+    public IReadOnlyList<SecretMount> Secrets => ServiceSecrets.For(Role);
+}
