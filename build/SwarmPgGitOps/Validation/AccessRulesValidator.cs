@@ -24,7 +24,7 @@ public static class AccessRulesValidator
         {
             // The rendered pg_hba.conf is deployed on its own: an @file beside it is never there.
             HbaFilePath = $"{PostgresSettings.ConfigDirectory}/pg_hba.conf",
-            SslEnabled = RenderedPostgresConf.SslEnabled(rendered.File("postgresql.conf").Content),
+            SslEnabled = SslEnabled(rendered, document),
             // The server runs in a container whose other interfaces depend on the networks Swarm attaches: only lo is certain.
             IsNetworkInterface = name => name == "lo",
         });
@@ -44,6 +44,12 @@ public static class AccessRulesValidator
     }
 
     /// <summary>An address on a local rule, or none on a network rule: the columns would shift and PostgreSQL would read another rule.</summary>
+    /// <summary>Whether the server turns ssl on: from the rendered postgresql.conf, or in the Patroni layout from its dynamic configuration's parameters.</summary>
+    private static bool SslEnabled(RenderedEnvironment rendered, EnvironmentDocument document) =>
+        EnvironmentLayouts.Of(document.Spec) == EnvironmentLayout.Patroni
+            ? PostgresSettings.PatroniDynamic(document.Spec).LastOrDefault(s => s.Name == "ssl") is { } ssl && Postgres.SettingComparison.ParseBool(ssl.Value) == true
+            : RenderedPostgresConf.SslEnabled(rendered.File("postgresql.conf").Content);
+
     private static List<(string Path, Diagnostic Diagnostic)> CheckShapes(EnvironmentDocument document)
     {
         var problems = new List<(string, Diagnostic)>();

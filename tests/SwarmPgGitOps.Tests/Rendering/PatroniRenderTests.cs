@@ -1,0 +1,206 @@
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Secrets;
+using SwarmPgGitOps.Swarm;
+using SwarmPgGitOps.Tests.Support;
+using SwarmPgGitOps.Validation;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+
+namespace SwarmPgGitOps.Tests.Rendering;
+
+public class PatroniRenderTests
+{
+    private static readonly ProjectLayout Layout = PatroniFixture.Scratch();
+
+    private static string GoldenDirectory(string name) => Path.Combine(Repo.Layout.Root, "tests", "SwarmPgGitOps.Tests", "Golden", "patroni", name);
+
+    private static RenderedEnvironment Render(string name) =>
+        new EnvironmentRenderer(Layout).Render(EnvironmentLoader.Load(Layout, name).Unwrap()).Unwrap();
+
+    public static TheoryData<string> Fixtures() => new(PatroniFixture.Environments);
+
+    /// <summary>Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended template change, then review the diff.</summary>
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Fixture_environments_render_as_the_golden_files(string name)
+    {
+        var rendered = Render(name);
+        var golden = GoldenDirectory(name);
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        {
+            Directory.CreateDirectory(golden);
+            foreach (var file in Directory.EnumerateFiles(golden))
+                File.Delete(file);
+            foreach (var file in rendered.Files)
+                File.WriteAllText(Path.Combine(golden, file.Name), file.Content);
+        }
+
+        Assert.Equal(Directory.EnumerateFiles(golden).Select(Path.GetFileName).Order(), rendered.Files.Select(f => f.Name).Order());
+        foreach (var file in rendered.Files)
+            Assert.Equal(File.ReadAllText(Path.Combine(golden, file.Name)), file.Content);
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Fixture_environments_pass_Validate(string name)
+    {
+        var report = new Validator(Layout).Validate(name);
+
+        Assert.Empty(report.Diagnostics);
+        Assert.True(report.Passed);
+    }
+
+    [Fact]
+    public void Artifacts_are_the_stack_pg_hba_member_script_dynamic_configuration_and_one_patroni_file_per_member()
+    {
+        Assert.Equal(["member.sh", "patroni-dynamic.yml", "patroni-pg1.yml", "patroni-pg2.yml", "patroni-pg3.yml", "pg_hba.conf", "stack.yml"],
+            Render("lab").Files.Select(f => f.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Every_member_embeds_the_dynamic_configuration_as_bootstrap_dcs(string name)
+    {
+        var rendered = Render(name);
+        var dynamic = Canonical(Parse(rendered.File(PatroniDynamicConfig.FileName).Content));
+
+        foreach (var member in new[] { "pg1", "pg2", "pg3" })
+        {
+            var config = Parse(rendered.File($"patroni-{member}.yml").Content);
+            Assert.Equal(dynamic, Canonical(At(config, "bootstrap", "dcs")));
+        }
+    }
+
+    [Fact]
+    public void A_member_configuration_has_the_keys_Patroni_reads_and_no_password()
+    {
+        var text = Render("lab").File("patroni-pg2.yml").Content;
+        var config = Parse(text);
+
+        Assert.Equal("pg-lab", Scalar(config, "scope"));
+        Assert.Equal("pg2", Scalar(config, "name"));
+        Assert.Equal("0.0.0.0:8008", Scalar(config, "restapi", "listen"));
+        Assert.Equal("pg2:8008", Scalar(config, "restapi", "connect_address"));
+        Assert.Equal("patroni", Scalar(config, "restapi", "authentication", "username"));
+        Assert.Equal(["etcd1:2379", "etcd2:2379", "etcd3:2379"], ((YamlSequenceNode)At(config, "etcd3", "hosts")).Select(h => ((YamlScalarNode)h).Value));
+        Assert.Equal("pg2:5432", Scalar(config, "postgresql", "connect_address"));
+        Assert.Equal(PostgresSettings.DataDirectory, Scalar(config, "postgresql", "data_dir"));
+        Assert.Equal("/usr/lib/postgresql/17/bin", Scalar(config, "postgresql", "bin_dir"));
+        Assert.Equal("postgres", Scalar(config, "postgresql", "authentication", "superuser", "username"));
+        Assert.Equal("replicator", Scalar(config, "postgresql", "authentication", "replication", "username"));
+        Assert.Equal("/etc/postgresql/pg_hba.conf", Scalar(config, "postgresql", "parameters", "hba_file"));
+        Assert.Equal("off", Scalar(config, "watchdog", "mode"));
+        Assert.NotEqual(YamlDotNet.Core.ScalarStyle.Plain, ((YamlScalarNode)At(config, "watchdog", "mode")).Style);
+        Assert.DoesNotContain("password", text.Split('\n').Where(l => !l.TrimStart().StartsWith('#')), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Synchronous_on_is_synchronous_mode_without_strict_and_texts_that_look_like_booleans_stay_quoted()
+    {
+        var dynamic = Parse(Render("lab").File(PatroniDynamicConfig.FileName).Content);
+
+        Assert.Equal("true", Scalar(dynamic, "synchronous_mode"));
+        Assert.Equal("false", Scalar(dynamic, "synchronous_mode_strict"));
+        Assert.Equal("1", Scalar(dynamic, "synchronous_node_count"));
+        Assert.Equal("30", Scalar(dynamic, "ttl"));
+        var parameters = At(dynamic, "postgresql", "parameters");
+        Assert.Equal(YamlDotNet.Core.ScalarStyle.SingleQuoted, ((YamlScalarNode)At(parameters, "hot_standby")).Style);
+        Assert.Equal(YamlDotNet.Core.ScalarStyle.SingleQuoted, ((YamlScalarNode)At(parameters, "log_connections")).Style);
+        Assert.Equal(YamlDotNet.Core.ScalarStyle.Plain, ((YamlScalarNode)At(parameters, "max_wal_senders")).Style);
+        Assert.Equal("64MB", Scalar(parameters, "shared_buffers"));
+        Assert.False(((YamlMappingNode)parameters).Children.ContainsKey("listen_addresses"));
+    }
+
+    [Fact]
+    public void Strict_synchronous_mode_sets_synchronous_mode_strict()
+    {
+        var document = Repo.Load(PatroniFixture.With("synchronous: on", "synchronous: strict"), "lab");
+
+        var dynamic = Parse(PatroniDynamicConfig.Render(document.Spec));
+
+        Assert.Equal("true", Scalar(dynamic, "synchronous_mode"));
+        Assert.Equal("true", Scalar(dynamic, "synchronous_mode_strict"));
+    }
+
+    [Fact]
+    public void The_stack_converts_to_etcd_and_member_services_with_their_configs_secrets_volumes_and_roles()
+    {
+        var rendered = Render("lab");
+
+        var desired = StackConverter.FromRendered(rendered, Layout.ArtifactsFor("lab")).WithSecretValues(new SecretValues("su", "rep", "rest"));
+
+        Assert.Equal(["etcd1", "etcd2", "etcd3", "pg1", "pg2", "pg3"], desired.Services.Select(s => s.Key));
+        Assert.Equal(["etcd", "etcd", "etcd", "member", "member", "member"], desired.Services.Select(s => s.Role));
+        foreach (var etcd in desired.Services.Where(s => s.Role == "etcd"))
+        {
+            Assert.Empty(etcd.Spec.EndpointSpec!.Ports!);
+            Assert.Empty(etcd.Spec.TaskTemplate!.ContainerSpec!.Secrets!);
+            Assert.Equal([$"pg-lab_{etcd.Key}_data:/var/lib/etcd"], etcd.Spec.TaskTemplate!.ContainerSpec!.Mounts!.Select(m => $"{m.Source}:{m.Target}"));
+            Assert.Contains("--initial-cluster=etcd1=http://etcd1:2380,etcd2=http://etcd2:2380,etcd3=http://etcd3:2380", etcd.Spec.TaskTemplate!.ContainerSpec!.Args!);
+            Assert.Equal("dnsrr", etcd.Spec.EndpointSpec!.Mode);
+        }
+        var pg2 = desired.Services.Single(s => s.Key == "pg2");
+        var container = pg2.Spec.TaskTemplate!.ContainerSpec!;
+        Assert.Equal(["/etc/patroni/patroni.yml", "/etc/postgresql/pg_hba.conf", "/usr/local/lib/swarm-pg/member.sh"], container.Configs!.Select(c => c.File!.Name).Order(StringComparer.Ordinal));
+        Assert.StartsWith("pg-lab_patroni_pg2_", container.Configs!.Single(c => c.File!.Name == "/etc/patroni/patroni.yml").ConfigName, StringComparison.Ordinal);
+        Assert.Equal(["replication_password", "rest_api_password", "superuser_password"], container.Secrets!.Select(s => s.File!.Name).Order(StringComparer.Ordinal));
+        Assert.All(container.Secrets!, s => Assert.Equal(("999", "999", 256u), (s.File!.UID, s.File.GID, s.File.Mode)));
+        Assert.Equal(["5433:5432/host"], pg2.Spec.EndpointSpec!.Ports!.Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.PublishMode}"));
+        Assert.Equal(["node.labels.lab.node == node2"], pg2.Spec.TaskTemplate!.Placement!.Constraints);
+        Assert.Equal(3, desired.Secrets.Count);
+    }
+
+    [Fact]
+    public void A_member_can_adopt_an_existing_volume()
+    {
+        var layout = PatroniFixture.Scratch();
+        File.WriteAllText(layout.EnvironmentFile("lab"), PatroniFixture.With("    port: 5432\n", "    port: 5432\n    volume: primary_data\n"));
+
+        var rendered = new EnvironmentRenderer(layout).Render(EnvironmentLoader.Load(layout, "lab").Unwrap()).Unwrap();
+        var desired = StackConverter.FromRendered(rendered, layout.ArtifactsFor("lab"));
+
+        Assert.Equal("pg-lab_primary_data", desired.Services.Single(s => s.Key == "pg1").Spec.TaskTemplate!.ContainerSpec!.Mounts!.Single().Source);
+    }
+
+    [Fact]
+    public void The_member_script_reads_every_secret_its_service_mounts_and_prints_none()
+    {
+        var script = Render("lab").File("member.sh").Content;
+
+        Assert.Equal(ServiceSecrets.For("member").Select(m => m.Key), SecretValues.Keys.Where(key => script.Contains($"/run/secrets/{key}", StringComparison.Ordinal) || script.Contains($"$SECRETS/{key}", StringComparison.Ordinal)));
+        Assert.DoesNotContain(script.Split('\n'), line => line.Contains("echo", StringComparison.Ordinal) && line.Contains("PASSWORD", StringComparison.Ordinal));
+        Assert.Contains("exec setpriv --reuid=postgres", script);
+    }
+
+    [Fact]
+    public void Pg_hba_lets_members_replicate_and_rewind_over_the_overlay_network()
+    {
+        var hba = Render("lab").File("pg_hba.conf").Content;
+
+        Assert.Contains("host       replication     replicator      10.201.0.0/24           scram-sha-256", hba);
+        Assert.Contains("host       all             postgres        10.201.0.0/24           scram-sha-256", hba);
+        Assert.Contains("local      all             postgres                                peer", hba);
+    }
+
+    private static YamlNode Parse(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return stream.Documents[0].RootNode;
+    }
+
+    private static YamlNode At(YamlNode node, params string[] keys) =>
+        keys.Aggregate(node, (current, key) => ((YamlMappingNode)current).Children[new YamlScalarNode(key)]);
+
+    private static string? Scalar(YamlNode node, params string[] keys) => ((YamlScalarNode)At(node, keys)).Value;
+
+    /// <summary>A YAML value as JSON, so that two documents compare by content, not by layout.</summary>
+    private static string Canonical(YamlNode node)
+    {
+        var writer = new StringWriter();
+        new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
+        var value = new DeserializerBuilder().Build().Deserialize<object>(writer.ToString());
+        return new SerializerBuilder().JsonCompatible().Build().Serialize(value!);
+    }
+}
