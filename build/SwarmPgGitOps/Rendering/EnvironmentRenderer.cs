@@ -28,28 +28,10 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
     private Result<RenderedEnvironment> RenderClassic(EnvironmentDocument document)
     {
         var model = RenderModel.From(document);
-        var files = new List<RenderedFile>();
-        var errors = new List<Diagnostic>();
-        var configs = new List<RenderConfig>();
-
+        var artifacts = new Artifacts(_templates, model.Stack);
         foreach (var (key, template, output) in ConfigFiles)
-        {
-            var rendered = _templates.Render(template, output, model);
-            errors.AddRange(rendered.Diagnostics);
-            if (rendered.Value is not { } file)
-                continue;
-            files.Add(file);
-            configs.Add(new RenderConfig(key, $"{model.Stack}_{key}_{ContentHash.Short(file.Content)}", output));
-        }
-        if (errors.Count > 0)
-            return Result<RenderedEnvironment>.Fail(errors);
-
-        var stack = _templates.Render("stack.yml.sbn", "stack.yml", model with { Configs = configs });
-        if (stack.Value is null)
-            return Result<RenderedEnvironment>.Fail(stack.Diagnostics);
-        files.Insert(0, stack.Value);
-
-        return Result<RenderedEnvironment>.Ok(new RenderedEnvironment(document.Name, document.File, model.Stack, files));
+            artifacts.AddConfig(key, template, output, model);
+        return artifacts.WithStack(document, "stack.yml.sbn", model with { Configs = artifacts.Configs });
     }
 
     /// <summary>
@@ -60,34 +42,43 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
     {
         var dynamic = new RenderedFile(PatroniDynamicConfig.FileName, PatroniDynamicConfig.Render(document.Spec));
         var model = PatroniRenderModel.From(document, dynamic.Content);
-        var files = new List<RenderedFile>();
-        var errors = new List<Diagnostic>();
-        var configs = new List<RenderConfig>();
+        var artifacts = new Artifacts(_templates, model.Stack);
+        artifacts.AddConfig("pg_hba_conf", "pg_hba.conf.sbn", "pg_hba.conf", model);
+        artifacts.AddConfig("member_sh", "member.sh.sbn", "member.sh", model);
+        artifacts.Files.Add(dynamic);
+        foreach (var member in model.Members)
+            artifacts.AddConfig(member.ConfigKey, "patroni.yml.sbn", member.ConfigFile, model with { Member = member });
+        return artifacts.WithStack(document, "patroni-stack.yml.sbn", model with { Configs = artifacts.Configs });
+    }
 
-        void Add(string key, string template, string output, PatroniRenderModel with)
+    /// <summary>The files rendered so far, the Swarm configs they become (named by a hash of their content), and the errors.</summary>
+    private sealed class Artifacts(TemplateRenderer templates, string stack)
+    {
+        private readonly List<Diagnostic> _errors = [];
+
+        public List<RenderedFile> Files { get; } = [];
+        public List<RenderConfig> Configs { get; } = [];
+
+        public void AddConfig(string key, string template, string output, object model)
         {
-            var rendered = _templates.Render(template, output, with);
-            errors.AddRange(rendered.Diagnostics);
+            var rendered = templates.Render(template, output, model);
+            _errors.AddRange(rendered.Diagnostics);
             if (rendered.Value is not { } file)
                 return;
-            files.Add(file);
-            configs.Add(new RenderConfig(key, $"{model.Stack}_{key}_{ContentHash.Short(file.Content)}", output));
+            Files.Add(file);
+            Configs.Add(new RenderConfig(key, $"{stack}_{key}_{ContentHash.Short(file.Content)}", output));
         }
 
-        Add("pg_hba_conf", "pg_hba.conf.sbn", "pg_hba.conf", model);
-        Add("member_sh", "member.sh.sbn", "member.sh", model);
-        files.Add(dynamic);
-        foreach (var member in model.Members)
-            Add(member.ConfigKey, "patroni.yml.sbn", member.ConfigFile, model with { Member = member });
-        if (errors.Count > 0)
-            return Result<RenderedEnvironment>.Fail(errors);
-
-        var stack = _templates.Render("patroni-stack.yml.sbn", "stack.yml", model with { Configs = configs });
-        if (stack.Value is null)
-            return Result<RenderedEnvironment>.Fail(stack.Diagnostics);
-        files.Insert(0, stack.Value);
-
-        return Result<RenderedEnvironment>.Ok(new RenderedEnvironment(document.Name, document.File, model.Stack, files));
+        /// <summary>The stack, which names the configs, rendered last and written first.</summary>
+        public Result<RenderedEnvironment> WithStack(EnvironmentDocument document, string template, object model)
+        {
+            if (_errors.Count > 0)
+                return Result<RenderedEnvironment>.Fail(_errors);
+            var rendered = templates.Render(template, "stack.yml", model);
+            if (rendered.Value is null)
+                return Result<RenderedEnvironment>.Fail(rendered.Diagnostics);
+            return Result<RenderedEnvironment>.Ok(new RenderedEnvironment(document.Name, document.File, stack, [rendered.Value, .. Files]));
+        }
     }
 }
 

@@ -13,7 +13,6 @@ public class PatroniRenderTests
 {
     private static readonly ProjectLayout Layout = PatroniFixture.Scratch();
 
-    private static string GoldenDirectory(string name) => Path.Combine(Repo.Layout.Root, "tests", "SwarmPgGitOps.Tests", "Golden", "patroni", name);
 
     private static RenderedEnvironment Render(string name) =>
         new EnvironmentRenderer(Layout).Render(EnvironmentLoader.Load(Layout, name).Unwrap()).Unwrap();
@@ -23,23 +22,8 @@ public class PatroniRenderTests
     /// <summary>Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended template change, then review the diff.</summary>
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void Fixture_environments_render_as_the_golden_files(string name)
-    {
-        var rendered = Render(name);
-        var golden = GoldenDirectory(name);
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
-        {
-            Directory.CreateDirectory(golden);
-            foreach (var file in Directory.EnumerateFiles(golden))
-                File.Delete(file);
-            foreach (var file in rendered.Files)
-                File.WriteAllText(Path.Combine(golden, file.Name), file.Content);
-        }
-
-        Assert.Equal(Directory.EnumerateFiles(golden).Select(Path.GetFileName).Order(), rendered.Files.Select(f => f.Name).Order());
-        foreach (var file in rendered.Files)
-            Assert.Equal(File.ReadAllText(Path.Combine(golden, file.Name)), file.Content);
-    }
+    public void Fixture_environments_render_as_the_golden_files(string name) =>
+        GoldenFiles.AssertMatches(GoldenFiles.Directory("patroni", name), Render(name));
 
     [Theory]
     [MemberData(nameof(Fixtures))]

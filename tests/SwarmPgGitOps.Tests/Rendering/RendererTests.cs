@@ -8,7 +8,6 @@ namespace SwarmPgGitOps.Tests.Rendering;
 
 public class RendererTests
 {
-    private static string GoldenDirectory => Path.Combine(Repo.Layout.Root, "tests", "SwarmPgGitOps.Tests", "Golden");
 
     private static RenderedEnvironment Render(ProjectLayout layout, string name) =>
         new EnvironmentRenderer(layout).Render(EnvironmentLoader.Load(layout, name).Unwrap()).Unwrap();
@@ -18,21 +17,8 @@ public class RendererTests
     /// <summary>Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended template change, then review the diff.</summary>
     [Theory]
     [MemberData(nameof(Shipped))]
-    public void Shipped_environments_render_as_the_golden_files(string name)
-    {
-        var rendered = Render(Repo.Layout, name);
-        var golden = Path.Combine(GoldenDirectory, name);
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
-        {
-            Directory.CreateDirectory(golden);
-            foreach (var file in rendered.Files)
-                File.WriteAllText(Path.Combine(golden, file.Name), file.Content);
-        }
-
-        Assert.Equal(Directory.EnumerateFiles(golden).Select(Path.GetFileName).Order(), rendered.Files.Select(f => f.Name).Order());
-        foreach (var file in rendered.Files)
-            Assert.Equal(File.ReadAllText(Path.Combine(golden, file.Name)), file.Content);
-    }
+    public void Shipped_environments_render_as_the_golden_files(string name) =>
+        GoldenFiles.AssertMatches(GoldenFiles.Directory(name), Render(Repo.Layout, name));
 
     [Fact]
     public void Rendering_is_deterministic_byte_for_byte()
