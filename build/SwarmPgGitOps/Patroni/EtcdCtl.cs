@@ -4,7 +4,7 @@ using SwarmPgGitOps.Swarm;
 namespace SwarmPgGitOps.Patroni;
 
 /// <summary>etcd's own command line, run inside a member container, which reaches etcd on the stack network.</summary>
-public sealed class EtcdCtl(IContainerExec exec, MemberContainerLocator locator, IReadOnlyList<string> endpoints)
+public sealed class EtcdCtl(IContainerExec exec, StackContainerLocator locator, IReadOnlyList<string> endpoints)
 {
     public async Task<EtcdStatus> StatusAsync(CancellationToken cancellation)
     {
@@ -15,7 +15,7 @@ public sealed class EtcdCtl(IContainerExec exec, MemberContainerLocator locator,
         return new EtcdStatus(MemberNames(members), Health(health));
     }
 
-    private async Task<string> RunAsync(MemberContainer container, IReadOnlyList<string> arguments, CancellationToken cancellation, bool acceptFailure = false)
+    private async Task<string> RunAsync(StackContainer container, IReadOnlyList<string> arguments, CancellationToken cancellation, bool acceptFailure = false)
     {
         var result = await exec.ExecAsync(container.ContainerId,
             ["etcdctl", $"--endpoints={string.Join(",", endpoints)}", "--command-timeout=5s", "-w", "json", .. arguments], null, cancellation);

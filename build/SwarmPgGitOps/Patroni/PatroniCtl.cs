@@ -6,7 +6,7 @@ namespace SwarmPgGitOps.Patroni;
 /// Patroni's own command line, run inside a member container through the member's entrypoint, which gives patronictl
 /// the member's configuration and the REST API credentials from its secrets. The one way the pipeline talks to Patroni.
 /// </summary>
-public sealed class PatroniCtl(IContainerExec exec, MemberContainerLocator locator, string scope)
+public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locator, string scope)
 {
     public const string Entrypoint = "/usr/local/lib/swarm-pg/member.sh";
 

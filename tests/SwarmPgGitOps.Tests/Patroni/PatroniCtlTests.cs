@@ -18,7 +18,7 @@ public sealed class PatroniCtlTests
         }
     }
 
-    private static async Task<MemberContainerLocator> OneMemberOnTheEndpointsNode()
+    private static async Task<StackContainerLocator> OneMemberOnTheEndpointsNode()
     {
         var swarm = new FakeSwarm(TimeProvider.System);
         await swarm.CreateServiceAsync(new ServiceSpec
@@ -28,7 +28,7 @@ public sealed class PatroniCtlTests
         }, CancellationToken.None);
         for (var i = 0; i < 3; i++)
             await swarm.ListTasksAsync("pg-lab_pg1", CancellationToken.None);
-        return new MemberContainerLocator(swarm, "pg-lab");
+        return new StackContainerLocator(swarm, "pg-lab", StackContainerLocator.MemberRole);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using SwarmPgGitOps.Tests.Swarm;
 
 namespace SwarmPgGitOps.Tests.Patroni;
 
-public sealed class MemberContainerLocatorTests
+public sealed class StackContainerLocatorTests
 {
     private static readonly Dictionary<string, string> NodeOf = new() { ["pg-lab_pg1"] = "n2", ["pg-lab_pg2"] = "n1", ["pg-lab_etcd1"] = "n1" };
 
@@ -35,7 +35,7 @@ public sealed class MemberContainerLocatorTests
     {
         var swarm = await SwarmWith(("pg-lab_etcd1", "etcd"), ("pg-lab_pg1", "member"), ("pg-lab_pg2", "member"));
 
-        var found = await new MemberContainerLocator(swarm, "pg-lab").FindAsync(CancellationToken.None);
+        var found = await new StackContainerLocator(swarm, "pg-lab", StackContainerLocator.MemberRole).FindAsync(CancellationToken.None);
 
         Assert.Equal("pg-lab_pg2", found.Service);
         var pg2Tasks = await swarm.ListTasksAsync("pg-lab_pg2", CancellationToken.None);
@@ -47,11 +47,11 @@ public sealed class MemberContainerLocatorTests
     {
         var swarm = await SwarmWith(("pg-lab_etcd1", "etcd"), ("pg-lab_pg1", "member"));
 
-        var error = await Assert.ThrowsAsync<PatroniUnavailableException>(() => new MemberContainerLocator(swarm, "pg-lab").FindAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PatroniUnavailableException>(() => new StackContainerLocator(swarm, "pg-lab", StackContainerLocator.MemberRole).FindAsync(CancellationToken.None));
 
         Assert.Equal(
-            "no member of stack 'pg-lab' runs on node1, the endpoint's node (hint: Patroni's REST API is reachable on the stack network only and "
-            + "the pipeline asks it through a member container on the engine it talks to: point swarm.endpoint at a manager that runs a member)",
+            "no member of stack 'pg-lab' runs on node1, the endpoint's node (hint: Patroni's REST API and etcd are reachable on the stack network only and "
+            + "the pipeline reaches them through a member container on the engine it talks to: point swarm.endpoint at a manager that runs one)",
             error.Message);
     }
 
@@ -60,8 +60,8 @@ public sealed class MemberContainerLocatorTests
     {
         var swarm = await SwarmWith(("pg-lab_etcd1", "etcd"));
 
-        var error = await Assert.ThrowsAsync<PatroniUnavailableException>(() => new MemberContainerLocator(swarm, "pg-lab").FindAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PatroniUnavailableException>(() => new StackContainerLocator(swarm, "pg-lab", StackContainerLocator.MemberRole).FindAsync(CancellationToken.None));
 
-        Assert.Equal("stack 'pg-lab' has no Patroni member service (hint: deploy it first: ./build.sh --target=Deploy)", error.Message);
+        Assert.Equal("stack 'pg-lab' has no member service (hint: deploy it first: ./build.sh --target=Deploy)", error.Message);
     }
 }
