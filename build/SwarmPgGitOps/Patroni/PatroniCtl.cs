@@ -23,6 +23,10 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
     public Task SwitchoverAsync(string leader, string candidate, CancellationToken cancellation) =>
         RunAsync(["switchover", "--leader", leader, "--candidate", candidate, "--force"], null, cancellation);
 
+    /// <summary>Restarts one member's PostgreSQL (Patroni stays up); used for settings that need a restart.</summary>
+    public Task RestartAsync(string member, CancellationToken cancellation) =>
+        RunAsync(["restart", scope, member, "--force"], null, cancellation);
+
     private async Task<string> RunAsync(IReadOnlyList<string> arguments, string? stdin, CancellationToken cancellation)
     {
         var container = await locator.FindAsync(cancellation);
