@@ -4,7 +4,7 @@ using Docker.DotNet.Models;
 namespace SwarmPgGitOps.Swarm;
 
 /// <summary><see cref="ISwarmApi"/> on a real engine through Docker.DotNet.</summary>
-public sealed class DockerSwarmApi(IDockerClient docker) : ISwarmApi
+public sealed class DockerSwarmApi(IDockerClient docker) : ISwarmApi, IContainerExec
 {
     public Task<VersionResponse> GetVersionAsync(CancellationToken cancellation) => docker.System.GetVersionAsync(cancellation);
 
@@ -60,5 +60,26 @@ public sealed class DockerSwarmApi(IDockerClient docker) : ISwarmApi
             new ServiceLogsParameters { ShowStdout = true, ShowStderr = true, Tail = lines.ToString(System.Globalization.CultureInfo.InvariantCulture) }, cancellation);
         var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellation);
         return stdout + stderr;
+    }
+
+    public async Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, string? stdin, CancellationToken cancellation)
+    {
+        var created = await docker.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
+        {
+            Cmd = command.ToList(),
+            AttachStdin = stdin is not null,
+            AttachStdout = true,
+            AttachStderr = true,
+        }, cancellation);
+        using var stream = await docker.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), cancellation);
+        if (stdin is not null)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(stdin);
+            await stream.WriteAsync(bytes, 0, bytes.Length, cancellation);
+            stream.CloseWrite();
+        }
+        var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellation);
+        var ended = await docker.Exec.InspectContainerExecAsync(created.ID, cancellation);
+        return new ExecResult(ended.ExitCode ?? -1, stdout, stderr);
     }
 }

@@ -50,7 +50,7 @@ public static class StackConverter
         var configNames = configs.ToDictionary(c => c.Key, c => c.Name);
         var secretNames = secrets.ToDictionary(s => s.Key, s => s.Name);
         var services = file.Services.Select(s => new DesiredService(s.Key, StackLabels.Scoped(stack, s.Key),
-            s.Value.Deploy.Labels.GetValueOrDefault("io.swarm-pg-gitops.role", "service"),
+            s.Value.Deploy.Labels.GetValueOrDefault(StackLabels.Role, "service"),
             ServiceSpec(stack, s.Key, s.Value, configNames, secretNames))).ToList();
         return new DesiredStack(stack, networks, configs, secrets, services);
     }

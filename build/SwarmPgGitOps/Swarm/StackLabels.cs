@@ -8,6 +8,8 @@ public static class StackLabels
     public const string Lock = "io.swarm-pg-gitops.lock";
     public const string LeaseSeconds = "io.swarm-pg-gitops.lease-seconds";
     public const string LeaseOf = "io.swarm-pg-gitops.lease-of";
+    /// <summary>What a service is to the cluster: primary or replica (classic layout), member or etcd (Patroni layout).</summary>
+    public const string Role = "io.swarm-pg-gitops.role";
 
     public static Dictionary<string, string> For(string stack) => new() { [Namespace] = stack };
 

@@ -16,14 +16,14 @@ public sealed record DeployOutcome(DeployPlan Plan, IReadOnlyList<string> Create
 /// cancellation) what this run changed is put back: updated services get their previous spec, created ones are removed.
 /// Never removes a volume; removes services only with --prune.
 /// </summary>
-public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string> progress)
+public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string> progress, IRollout? rollout = null)
 {
     private static readonly RetrySchedule OutOfSequence = new(4, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1));
     private static readonly PollSchedule TasksGone = new(TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
     private static readonly TimeSpan RollbackPoll = TimeSpan.FromSeconds(1);
 
-    public SwarmDeployer(IDockerClient docker, Action<string> progress)
-        : this(new DockerSwarmApi(docker), Waiter.System, progress)
+    public SwarmDeployer(IDockerClient docker, Action<string> progress, IRollout? rollout = null)
+        : this(new DockerSwarmApi(docker), Waiter.System, progress, rollout)
     {
     }
 
@@ -51,8 +51,11 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
             await CreateNetworks(desired, plan, cancellation);
             var configIds = await CreateConfigs(desired, live, cancellation);
             var secretIds = await CreateSecrets(desired, live, cancellation);
-            foreach (var wave in Waves(desired, plan))
+            var engine = rollout ?? ClassicRollout.Instance;
+            foreach (var wave in await engine.WavesAsync(desired, plan, cancellation))
             {
+                doing = $"preparing {string.Join(", ", wave.Select(s => s.Name))}";
+                await engine.BeforeWaveAsync(wave, plan, cancellation);
                 var tasksBefore = new Dictionary<string, IReadOnlySet<string>>();
                 foreach (var service in wave)
                 {
@@ -83,7 +86,10 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 if (failures.FirstOrDefault(f => f is not null) is { } failure)
                     throw new ConvergenceFailedException(failure);
                 progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");
+                await engine.AfterWaveAsync(wave, plan, convergeTimeout, cancellation);
             }
+            doing = "finishing the rollout";
+            await engine.AfterWavesAsync(convergeTimeout, cancellation);
         }
         catch (DeployLockLostException lost)
         {
@@ -100,24 +106,6 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         var removed = options.Prune ? await RemoveOrphans(plan, live, beforeEachChange, cancellation) : [];
         await PruneUnused(desired.Stack, cancellation);
         return new DeployOutcome(plan, created, updated.Select(u => u.Spec.Name).ToList(), removed);
-    }
-
-    /// <summary>
-    /// The order of service changes: the primary first and healthy before any replica; then replicas that do not exist
-    /// yet, together (they hold no data and serve no reads); then existing replicas, one at a time.
-    /// </summary>
-    private static IEnumerable<IReadOnlyList<DesiredService>> Waves(DesiredStack desired, DeployPlan plan)
-    {
-        bool Is(DesiredService s, ChangeKind kind) => plan.For("service", s.Name).Change == kind;
-        var primary = desired.Services.Where(s => s.Role == "primary" && !Is(s, ChangeKind.Unchanged)).ToList();
-        if (primary.Count > 0)
-            yield return primary;
-        var replicas = desired.Services.Where(s => s.Role != "primary").ToList();
-        var fresh = replicas.Where(s => Is(s, ChangeKind.Create)).ToList();
-        if (fresh.Count > 0)
-            yield return fresh;
-        foreach (var replica in replicas.Where(s => Is(s, ChangeKind.Update)))
-            yield return [replica];
     }
 
     private async Task CreateNetworks(DesiredStack desired, DeployPlan plan, CancellationToken cancellation)

@@ -54,6 +54,12 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         Node("n3", "node3", "worker", new() { ["purpose"] = "worker", ["lab.node"] = "node3" }),
     ];
 
+    /// <summary>The node whose engine the endpoint talks to.</summary>
+    public string LocalNodeId { get; set; } = "n1";
+
+    /// <summary>Where Swarm schedules the tasks of a service spec; node1 unless told otherwise.</summary>
+    public Func<ServiceSpec, string> Placement { get; set; } = _ => "n1";
+
     /// <summary>Decides what the tasks of a service spec do; every task runs unless told otherwise.</summary>
     public Func<string, ServiceSpec, TaskFate> Fate { get; set; } = (_, _) => TaskFate.Runs;
 
@@ -108,7 +114,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
 
     public Task<SystemInfoResponse> GetSystemInfoAsync(CancellationToken cancellation) => Task.FromResult(new SystemInfoResponse
     {
-        Swarm = new Info { ControlAvailable = IsManager, LocalNodeState = IsManager ? "active" : "inactive" },
+        Name = Nodes.First(n => n.ID == LocalNodeId).Description?.Hostname ?? "",
+        Swarm = new Info { ControlAvailable = IsManager, LocalNodeState = IsManager ? "active" : "inactive", NodeID = LocalNodeId },
         SystemTime = ManagerNow.ToString("O"),
     });
 
@@ -326,7 +333,7 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         {
             ID = NewId("task"),
             ServiceID = service.Id,
-            NodeID = "n1",
+            NodeID = Placement(service.Spec),
             CreatedAt = ManagerNow,
             DesiredState = TaskState.Running,
             Status = new TaskStatus { State = TaskState.Starting },
@@ -394,7 +401,12 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
             UpdatedAt = Task.UpdatedAt,
             DesiredState = Task.DesiredState,
             Version = new VersionInfo { Index = Task.Version!.Index },
-            Status = new TaskStatus { State = Task.Status!.State, Err = Task.Status!.Err },
+            Status = new TaskStatus
+            {
+                State = Task.Status!.State,
+                Err = Task.Status!.Err,
+                ContainerStatus = Task.Status.State == TaskState.Running ? new ContainerStatus { ContainerID = $"container-of-{Task.ID}" } : null,
+            },
         };
     }
 }

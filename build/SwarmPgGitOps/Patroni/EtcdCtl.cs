@@ -1,0 +1,50 @@
+using System.Text.Json;
+using SwarmPgGitOps.Swarm;
+
+namespace SwarmPgGitOps.Patroni;
+
+/// <summary>etcd's own command line, run inside a member container, which reaches etcd on the stack network.</summary>
+public sealed class EtcdCtl(IContainerExec exec, StackContainerLocator locator, IReadOnlyList<string> endpoints)
+{
+    public async Task<EtcdStatus> StatusAsync(CancellationToken cancellation)
+    {
+        var container = await locator.FindAsync(cancellation);
+        var members = await RunAsync(container, ["member", "list"], cancellation);
+        // endpoint health exits 1 when an endpoint is unhealthy and still prints every endpoint's result.
+        var health = await RunAsync(container, ["endpoint", "health"], cancellation, acceptFailure: true);
+        return new EtcdStatus(MemberNames(members), Health(health));
+    }
+
+    private async Task<string> RunAsync(StackContainer container, IReadOnlyList<string> arguments, CancellationToken cancellation, bool acceptFailure = false)
+    {
+        var result = await exec.ExecAsync(container.ContainerId,
+            ["etcdctl", $"--endpoints={string.Join(",", endpoints)}", "--command-timeout=5s", "-w", "json", .. arguments], null, cancellation);
+        if (result.ExitCode != 0 && !(acceptFailure && result.Stdout.TrimStart().StartsWith('[')))
+            throw new PatroniUnavailableException(
+                $"etcdctl {string.Join(" ", arguments)} in {container.Service} failed (exit {result.ExitCode}): "
+                + (result.Stderr.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "no output"));
+        return result.Stdout;
+    }
+
+    public static IReadOnlyList<string> MemberNames(string memberListJson)
+    {
+        using var document = JsonDocument.Parse(memberListJson);
+        return document.RootElement.TryGetProperty("members", out var members)
+            ? members.EnumerateArray()
+                .Select(m => m.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "")
+                .OrderBy(n => n, StringComparer.Ordinal)
+                .ToList()
+            : [];
+    }
+
+    public static IReadOnlyList<EtcdEndpointHealth> Health(string endpointHealthJson)
+    {
+        using var document = JsonDocument.Parse(endpointHealthJson);
+        return document.RootElement.EnumerateArray().Select(e => new EtcdEndpointHealth(
+                e.GetProperty("endpoint").GetString() ?? "",
+                e.TryGetProperty("health", out var healthy) && healthy.ValueKind == JsonValueKind.True,
+                e.TryGetProperty("error", out var error) ? error.GetString() : null))
+            .OrderBy(e => e.Endpoint, StringComparer.Ordinal)
+            .ToList();
+    }
+}

@@ -1,0 +1,7 @@
+namespace SwarmPgGitOps.Patroni;
+
+/// <summary>An etcd endpoint's health as `etcdctl endpoint health` reports it.</summary>
+public sealed record EtcdEndpointHealth(string Endpoint, bool Healthy, string? Error);
+
+/// <summary>What etcd says of itself: the members in its membership list, and each endpoint's health.</summary>
+public sealed record EtcdStatus(IReadOnlyList<string> Members, IReadOnlyList<EtcdEndpointHealth> Endpoints);

@@ -1,0 +1,37 @@
+namespace SwarmPgGitOps.Patroni;
+
+/// <summary>
+/// The order of a rolling update of Patroni members: replicas one at a time, then (when the leader changes too) a
+/// switchover to an updated replica, then the old leader. Writes are interrupted once, by the switchover.
+/// </summary>
+public static class MemberRollout
+{
+    /// <summary>The changed members in the order they are updated: the replicas by name, the leader last.</summary>
+    public static IReadOnlyList<string> UpdateOrder(IEnumerable<string> changedMembers, string? leader) =>
+        changedMembers.Order(StringComparer.Ordinal).OrderBy(m => m == leader).ToList();
+
+    /// <summary>
+    /// The member to hand the leadership to before <paramref name="leader"/> is updated: a healthy replica caught up within
+    /// <paramref name="maxLagBytes"/>, preferring git's preferred leader, then one already updated, then a synchronous
+    /// standby (in synchronous mode Patroni accepts only those), then the one with the least lag. Null when none qualifies.
+    /// </summary>
+    public static string? SwitchoverCandidate(PatroniCluster cluster, string leader, string? preferred, IReadOnlySet<string> updated, long maxLagBytes) =>
+        cluster.Members
+            .Where(m => m.Name != leader && m.IsHealthy && m.LagMegabytes is { } lag && lag * 1024 * 1024 <= maxLagBytes)
+            .Where(m => !cluster.Members.Any(o => o.Role is PatroniRole.SyncStandby or PatroniRole.QuorumStandby)
+                || m.Role is PatroniRole.SyncStandby or PatroniRole.QuorumStandby)
+            .OrderByDescending(m => m.Name == preferred)
+            .ThenByDescending(m => updated.Contains(m.Name))
+            .ThenBy(m => m.LagMegabytes)
+            .ThenBy(m => m.Name, StringComparer.Ordinal)
+            .Select(m => m.Name)
+            .FirstOrDefault();
+
+    /// <summary>Why no candidate qualifies, member by member, for the error a deploy stops with.</summary>
+    public static string WhyNoCandidate(PatroniCluster cluster, string leader, long maxLagBytes) =>
+        string.Join("; ", cluster.Members.Where(m => m.Name != leader).Select(m =>
+            !m.IsHealthy ? $"{m.Name} is {m.State}"
+            : m.LagMegabytes is not { } lag ? $"{m.Name}'s lag is unknown"
+            : lag * 1024 * 1024 > maxLagBytes ? $"{m.Name} is {lag} MB behind"
+            : $"{m.Name} is not a synchronous standby")) is { Length: > 0 } reasons ? reasons : "the leader has no replica";
+}

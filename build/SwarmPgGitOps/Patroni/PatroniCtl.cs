@@ -1,0 +1,42 @@
+using SwarmPgGitOps.Swarm;
+
+namespace SwarmPgGitOps.Patroni;
+
+/// <summary>
+/// Patroni's own command line, run inside a member container through the member's entrypoint, which gives patronictl
+/// the member's configuration and the REST API credentials from its secrets. The one way the pipeline talks to Patroni.
+/// </summary>
+public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locator, string scope)
+{
+    public const string Entrypoint = "/usr/local/lib/swarm-pg/member.sh";
+
+    public async Task<PatroniCluster> ListAsync(CancellationToken cancellation) =>
+        PatroniCluster.FromListJson(scope, await RunAsync(["list", "--format", "json"], null, cancellation));
+
+    /// <summary>The dynamic configuration Patroni keeps in etcd, as YAML.</summary>
+    public Task<string> ShowConfigAsync(CancellationToken cancellation) => RunAsync(["show-config"], null, cancellation);
+
+    /// <summary>Makes <paramref name="yaml"/> the whole dynamic configuration; Patroni applies it to every member.</summary>
+    public Task ReplaceConfigAsync(string yaml, CancellationToken cancellation) =>
+        RunAsync(["edit-config", "--replace", "-", "--force", "--quiet"], yaml, cancellation);
+
+    public Task SwitchoverAsync(string leader, string candidate, CancellationToken cancellation) =>
+        RunAsync(["switchover", "--leader", leader, "--candidate", candidate, "--force"], null, cancellation);
+
+    /// <summary>Restarts one member's PostgreSQL (Patroni stays up); used for settings that need a restart.</summary>
+    public Task RestartAsync(string member, CancellationToken cancellation) =>
+        RunAsync(["restart", scope, member, "--force"], null, cancellation);
+
+    private async Task<string> RunAsync(IReadOnlyList<string> arguments, string? stdin, CancellationToken cancellation)
+    {
+        var container = await locator.FindAsync(cancellation);
+        var result = await exec.ExecAsync(container.ContainerId, ["bash", Entrypoint, "ctl", .. arguments], stdin, cancellation);
+        if (result.ExitCode != 0)
+            throw new PatroniUnavailableException(
+                $"patronictl {arguments[0]} in {container.Service} failed (exit {result.ExitCode}): {LastLine(result.Stderr, result.Stdout)}");
+        return result.Stdout;
+    }
+
+    private static string LastLine(params string[] outputs) =>
+        outputs.SelectMany(o => o.Split('\n')).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "no output";
+}

@@ -1,0 +1,21 @@
+namespace SwarmPgGitOps.Patroni;
+
+public enum PatroniRole
+{
+    Leader,
+    SyncStandby,
+    QuorumStandby,
+    Replica,
+    StandbyLeader,
+    Unknown,
+}
+
+/// <summary>One member as Patroni reports it (`patronictl list`): its role, its PostgreSQL state, timeline and lag.</summary>
+/// <param name="LagMegabytes">Replay lag behind the leader; null on the leader or when Patroni does not know it.</param>
+public sealed record PatroniMember(string Name, string Host, PatroniRole Role, string State, int? Timeline, long? LagMegabytes, bool PendingRestart)
+{
+    public bool IsLeader => Role is PatroniRole.Leader;
+
+    /// <summary>A replica that receives WAL from the leader (Patroni says `streaming`), or the leader that is `running`.</summary>
+    public bool IsHealthy => IsLeader ? State == "running" : State == "streaming";
+}

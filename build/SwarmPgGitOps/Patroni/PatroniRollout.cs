@@ -1,0 +1,167 @@
+using SwarmPgGitOps.Swarm;
+using SwarmPgGitOps.Waiting;
+
+namespace SwarmPgGitOps.Patroni;
+
+/// <summary>What a Patroni deploy needs from the environment.</summary>
+/// <param name="DynamicConfigYaml">Patroni's dynamic configuration as git renders it (patroni-dynamic.yml).</param>
+public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyList<string> EtcdMembers, long MaxLagBytes, string DynamicConfigYaml);
+
+/// <summary>
+/// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members: all at once for
+/// a new cluster (Patroni lets exactly one initialise it), else replicas one at a time, each streaming and caught up
+/// before the next, then a switchover to an updated replica, then the old leader. Then git's dynamic configuration is
+/// applied live, members needing a restart are restarted one by one, and the preferred member is made leader.
+/// </summary>
+/// <param name="beforeEachChange">The deploy lock's check, before every change to the cluster (see <see cref="SwarmDeployer"/>).</param>
+public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter waiter, Action<string> progress, PatroniRolloutSettings settings,
+    Func<CancellationToken, Task> beforeEachChange) : IRollout
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+    private readonly HashSet<string> _updated = [];
+
+    public async Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation)
+    {
+        ChangeKind Change(DesiredService s) => plan.For("service", s.Name).Change;
+        var waves = new List<IReadOnlyList<DesiredService>>();
+        var etcdServices = desired.Services.Where(s => s.Role == StackContainerLocator.EtcdRole).ToList();
+        AddTogether(waves, etcdServices.Where(s => Change(s) == ChangeKind.Create));
+        waves.AddRange(etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]));
+
+        var members = desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole).ToList();
+        AddTogether(waves, members.Where(s => Change(s) == ChangeKind.Create));
+        var changed = members.Where(s => Change(s) == ChangeKind.Update).ToDictionary(s => s.Key);
+        if (changed.Count > 0)
+        {
+            var leader = (await patroni.ListAsync(cancellation)).Leader?.Name;
+            waves.AddRange(MemberRollout.UpdateOrder(changed.Keys, leader).Select(name => (IReadOnlyList<DesiredService>)[changed[name]]));
+        }
+        return waves;
+    }
+
+    public async Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation)
+    {
+        if (wave is not [{ Role: StackContainerLocator.MemberRole } member] || plan.For("service", member.Name).Change != ChangeKind.Update)
+            return;
+        var cluster = await patroni.ListAsync(cancellation);
+        if (cluster.Leader?.Name == member.Key)
+            await SwitchoverAsync(cluster, member.Key, $"before {member.Key} is updated", cancellation);
+    }
+
+    public async Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation)
+    {
+        if (wave.All(s => s.Role == StackContainerLocator.EtcdRole))
+        {
+            await WaitForEtcdAsync(timeout, cancellation);
+            return;
+        }
+        var names = wave.Where(s => s.Role == StackContainerLocator.MemberRole).Select(s => s.Key).ToList();
+        _updated.UnionWith(names);
+        await WaitForMembersAsync(names, timeout, cancellation);
+    }
+
+    public async Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation)
+    {
+        var changes = DynamicConfig.Compare(settings.DynamicConfigYaml, await patroni.ShowConfigAsync(cancellation));
+        if (changes.Count > 0)
+        {
+            await beforeEachChange(cancellation);
+            progress($"applying Patroni's dynamic configuration: {string.Join(", ", changes.Select(c => c.Key))}");
+            await patroni.ReplaceConfigAsync(settings.DynamicConfigYaml, cancellation);
+            await RestartPendingAsync(timeout, cancellation);
+        }
+        var cluster = await patroni.ListAsync(cancellation);
+        if (settings.PreferredLeader is { } preferred && cluster.Leader is { } leader && leader.Name != preferred)
+        {
+            if (MemberRollout.SwitchoverCandidate(cluster, leader.Name, preferred, _updated, settings.MaxLagBytes) == preferred)
+                await SwitchoverAsync(cluster, leader.Name, "to the preferred leader", cancellation);
+            else
+                progress($"{leader.Name} leads, not the preferred {preferred}: {preferred} cannot take over now ({MemberRollout.WhyNoCandidate(cluster, leader.Name, settings.MaxLagBytes)})");
+        }
+    }
+
+    /// <summary>Settings that need a restart: Patroni marks the members; replicas restart first, the leader last.</summary>
+    private async Task RestartPendingAsync(TimeSpan timeout, CancellationToken cancellation)
+    {
+        // Patroni marks pending restarts on its next loop, after the members reloaded the new configuration.
+        var marked = await waiter.PollAsync(async (_, token) => await TryListAsync(token), c => c is not null && c.Members.Any(m => m.PendingRestart),
+            new PollSchedule(TimeSpan.FromSeconds(30), Poll), cancellation);
+        if (!marked.Done || marked.Last is not { } cluster)
+            return;
+        var pending = cluster.Members.Where(m => m.PendingRestart).Select(m => m.Name);
+        foreach (var name in MemberRollout.UpdateOrder(pending, cluster.Leader?.Name))
+        {
+            await beforeEachChange(cancellation);
+            progress($"restarting {name}: a changed setting needs a restart");
+            await patroni.RestartAsync(name, cancellation);
+            await WaitForMembersAsync([name], timeout, cancellation);
+        }
+    }
+
+    private async Task SwitchoverAsync(PatroniCluster cluster, string leader, string why, CancellationToken cancellation)
+    {
+        var candidate = MemberRollout.SwitchoverCandidate(cluster, leader, settings.PreferredLeader, _updated, settings.MaxLagBytes)
+            ?? throw new PatroniRolloutException(
+                $"no member can take over from the leader {leader} {why}: {MemberRollout.WhyNoCandidate(cluster, leader, settings.MaxLagBytes)} "
+                + "(hint: wait until the replicas stream and catch up, then deploy again)");
+        await beforeEachChange(cancellation);
+        progress($"switching over from {leader} to {candidate} {why}");
+        await patroni.SwitchoverAsync(leader, candidate, cancellation);
+    }
+
+    private async Task WaitForMembersAsync(IReadOnlyList<string> names, TimeSpan timeout, CancellationToken cancellation)
+    {
+        bool Ready(PatroniCluster? c) => c?.Leader is not null && names.All(n => c.Find(n) is { IsHealthy: true } m
+            && (m.IsLeader || m.LagMegabytes is { } lag && lag * 1024 * 1024 <= settings.MaxLagBytes));
+        var polled = await waiter.PollAsync(async (elapsed, token) =>
+        {
+            var cluster = await TryListAsync(token);
+            progress($"waiting for Patroni to report {string.Join(", ", names)} healthy ({elapsed.TotalSeconds:0} s): "
+                + (cluster is null ? "Patroni not reachable yet" : string.Join(", ", cluster.Members.Select(m => $"{m.Name} {m.State}"))));
+            return cluster;
+        }, Ready, new PollSchedule(timeout, Poll), cancellation);
+        if (!polled.Done)
+            throw new PatroniRolloutException($"{string.Join(", ", names)} did not become healthy in Patroni within {timeout.TotalSeconds:0} s: "
+                + (polled.Last is { } c ? string.Join(", ", c.Members.Select(m => $"{m.Name} {m.Role} {m.State}")) : "Patroni could not be asked"));
+    }
+
+    private async Task WaitForEtcdAsync(TimeSpan timeout, CancellationToken cancellation)
+    {
+        bool Healthy(EtcdStatus? s) => s is not null && s.Endpoints.Count > 0 && s.Endpoints.All(e => e.Healthy)
+            && settings.EtcdMembers.All(s.Members.Contains);
+        var polled = await waiter.PollAsync(async (_, token) =>
+        {
+            try
+            {
+                return await etcd.StatusAsync(token);
+            }
+            catch (PatroniUnavailableException)
+            {
+                return null;
+            }
+        }, Healthy, new PollSchedule(timeout, Poll), cancellation);
+        if (!polled.Done)
+            throw new PatroniRolloutException($"etcd did not report every member healthy within {timeout.TotalSeconds:0} s: "
+                + (polled.Last is { } s ? string.Join(", ", s.Endpoints.Select(e => $"{e.Endpoint} {(e.Healthy ? "healthy" : e.Error)}")) : "etcd could not be asked"));
+    }
+
+    /// <summary>Patroni's view, or null while it cannot be asked (the member on the endpoint's node is restarting).</summary>
+    private async Task<PatroniCluster?> TryListAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            return await patroni.ListAsync(cancellation);
+        }
+        catch (PatroniUnavailableException)
+        {
+            return null;
+        }
+    }
+
+    private static void AddTogether(List<IReadOnlyList<DesiredService>> waves, IEnumerable<DesiredService> services)
+    {
+        var together = services.ToList();
+        if (together.Count > 0)
+            waves.Add(together);
+    }
+}

@@ -1,0 +1,21 @@
+namespace SwarmPgGitOps.Swarm;
+
+/// <summary>
+/// What a cluster engine adds to a deploy: the order of the service changes (waves), and what happens around each
+/// wave once Swarm has converged it (waiting for the engine to report the members healthy, handing leadership over).
+/// The deployer keeps the rest: creating and updating services, convergence and rollback. A rollout that changes the
+/// cluster itself (a switchover) checks the deploy lock before it does, as the deployer does before each service change.
+/// </summary>
+public interface IRollout
+{
+    Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation);
+
+    /// <summary>Before the wave's services change.</summary>
+    Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation);
+
+    /// <summary>After Swarm has converged the wave: returns once the engine reports its services healthy.</summary>
+    Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation);
+
+    /// <summary>After the last wave: changes the engine applies itself, without a service change.</summary>
+    Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation);
+}

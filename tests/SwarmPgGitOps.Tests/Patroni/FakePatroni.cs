@@ -1,0 +1,83 @@
+using System.Text.Json;
+using SwarmPgGitOps.Patroni;
+using SwarmPgGitOps.Swarm;
+
+namespace SwarmPgGitOps.Tests.Patroni;
+
+/// <summary>
+/// patronictl and etcdctl as a member container answers them, over a cluster held in memory: `list` prints its members,
+/// `switchover` hands the leader role over, `edit-config --replace -` stores the configuration and marks the members for a
+/// restart when <see cref="RestartOnConfigChange"/>. What changes the cluster is written to the journal given.
+/// </summary>
+public sealed class FakePatroni(List<string> journal) : IContainerExec
+{
+    private readonly Dictionary<string, (PatroniRole Role, string State, bool PendingRestart)> _members = [];
+
+    public string Config { get; set; } = "ttl: 30\n";
+    public bool RestartOnConfigChange { get; set; }
+    public List<string> EtcdMembers { get; } = ["etcd1", "etcd2", "etcd3"];
+
+    public FakePatroni With(string name, PatroniRole role, string? state = null)
+    {
+        _members[name] = (role, state ?? (role == PatroniRole.Leader ? "running" : "streaming"), false);
+        return this;
+    }
+
+    public string? Leader => _members.Where(m => m.Value.Role == PatroniRole.Leader).Select(m => m.Key).SingleOrDefault();
+
+    public Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, string? stdin, CancellationToken cancellation)
+    {
+        lock (journal)
+        {
+            return Task.FromResult(command.ToArray() switch
+            {
+                ["bash", PatroniCtl.Entrypoint, "ctl", .. var ctl] => Ctl(ctl, stdin),
+                ["etcdctl", _, _, "-w", "json", "member", "list"] => Ok(JsonSerializer.Serialize(new { members = EtcdMembers.Select(n => new { name = n }) })),
+                ["etcdctl", _, _, "-w", "json", "endpoint", "health"] => Ok(JsonSerializer.Serialize(EtcdMembers.Select(n => new { endpoint = $"http://{n}:2379", health = true }))),
+                _ => new ExecResult(127, "", $"unknown command {string.Join(" ", command)}"),
+            });
+        }
+    }
+
+    private ExecResult Ctl(IReadOnlyList<string> ctl, string? stdin)
+    {
+        switch (ctl)
+        {
+            case ["list", "--format", "json"]:
+                return Ok(JsonSerializer.Serialize(_members.OrderBy(m => m.Key).Select(m => new Dictionary<string, object>
+                {
+                    ["Member"] = m.Key,
+                    ["Role"] = m.Value.Role switch { PatroniRole.SyncStandby => "Sync Standby", var r => r.ToString() },
+                    ["State"] = m.Value.State,
+                    ["TL"] = 1,
+                    ["Lag in MB"] = m.Value.Role == PatroniRole.Leader ? "" : 0,
+                    ["Pending restart"] = m.Value.PendingRestart ? "*" : "",
+                })));
+            case ["switchover", "--leader", var leader, "--candidate", var candidate, "--force"]:
+                journal.Add($"switchover {leader} -> {candidate}");
+                var candidateRole = _members[candidate].Role;
+                _members[candidate] = _members[candidate] with { Role = PatroniRole.Leader, State = "running" };
+                _members[leader] = _members[leader] with { Role = candidateRole, State = "streaming" };
+                return Ok("");
+            case ["show-config"]:
+                return Ok(Config);
+            case ["edit-config", "--replace", "-", "--force", "--quiet"]:
+                journal.Add("replace dynamic configuration");
+                Config = stdin ?? "";
+                if (RestartOnConfigChange)
+                {
+                    foreach (var name in _members.Keys.ToList())
+                        _members[name] = _members[name] with { PendingRestart = true };
+                }
+                return Ok("");
+            case ["restart", _, var member, "--force"]:
+                journal.Add($"restart {member}");
+                _members[member] = _members[member] with { PendingRestart = false };
+                return Ok("");
+            default:
+                return new ExecResult(2, "", $"unknown patronictl command {string.Join(" ", ctl)}");
+        }
+    }
+
+    private static ExecResult Ok(string stdout) => new(0, stdout, "");
+}

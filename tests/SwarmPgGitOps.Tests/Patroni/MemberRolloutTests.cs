@@ -1,0 +1,45 @@
+using SwarmPgGitOps.Patroni;
+
+namespace SwarmPgGitOps.Tests.Patroni;
+
+public sealed class MemberRolloutTests
+{
+    private const long SixteenMegabytes = 16 * 1024 * 1024;
+
+    private static PatroniMember Member(string name, PatroniRole role, string state = "streaming", long? lag = 0) =>
+        new(name, name, role, state, 1, role == PatroniRole.Leader ? null : lag, false);
+
+    [Fact]
+    public void Replicas_are_updated_before_the_leader()
+    {
+        Assert.Equal(["pg1", "pg3", "pg2"], MemberRollout.UpdateOrder(["pg3", "pg2", "pg1"], leader: "pg2"));
+        Assert.Equal(["pg1", "pg3"], MemberRollout.UpdateOrder(["pg3", "pg1"], leader: "pg2"));
+        Assert.Equal(["pg1", "pg2"], MemberRollout.UpdateOrder(["pg2", "pg1"], leader: null));
+    }
+
+    [Fact]
+    public void The_preferred_member_takes_over_when_it_is_healthy_and_caught_up()
+    {
+        var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica), Member("pg3", PatroniRole.Replica)]);
+
+        Assert.Equal("pg3", MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: "pg3", new HashSet<string>(), SixteenMegabytes));
+        Assert.Equal("pg2", MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: "pg1", new HashSet<string> { "pg2" }, SixteenMegabytes));
+    }
+
+    [Fact]
+    public void In_synchronous_mode_only_a_synchronous_standby_qualifies()
+    {
+        var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.SyncStandby), Member("pg3", PatroniRole.Replica)]);
+
+        Assert.Equal("pg2", MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: "pg3", new HashSet<string> { "pg3" }, SixteenMegabytes));
+    }
+
+    [Fact]
+    public void A_member_that_is_behind_or_not_streaming_never_qualifies_and_the_reason_names_each()
+    {
+        var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica, lag: 40), Member("pg3", PatroniRole.Replica, state: "starting")]);
+
+        Assert.Null(MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: null, new HashSet<string>(), SixteenMegabytes));
+        Assert.Equal("pg2 is 40 MB behind; pg3 is starting", MemberRollout.WhyNoCandidate(cluster, "pg1", SixteenMegabytes));
+    }
+}

@@ -1,0 +1,139 @@
+using Docker.DotNet.Models;
+using SwarmPgGitOps.Patroni;
+using SwarmPgGitOps.Swarm;
+using SwarmPgGitOps.Tests.Swarm;
+
+namespace SwarmPgGitOps.Tests.Patroni;
+
+/// <summary>The real deployer with Patroni's rollout, on a <see cref="FakeSwarm"/> and a <see cref="FakePatroni"/> sharing one journal.</summary>
+public sealed class PatroniRolloutTests
+{
+    private const string Stack = "pg-lab";
+    private const string DynamicConfig = "ttl: 30\nloop_wait: 10\n";
+    private static readonly string[] Etcd = ["etcd1", "etcd2", "etcd3"];
+    private static readonly string[] Members = ["pg1", "pg2", "pg3"];
+
+    private readonly Deploying _deploying = new();
+    private readonly FakePatroni _patroni;
+
+    public PatroniRolloutTests()
+    {
+        _patroni = new FakePatroni(_deploying.Swarm.Journal) { Config = DynamicConfig }
+            .With("pg1", PatroniRole.Leader).With("pg2", PatroniRole.SyncStandby).With("pg3", PatroniRole.Replica);
+    }
+
+    private const string Next = "swarm-pg/postgres:17-next";
+
+    /// <summary>The stack, with the services named in <paramref name="changed"/> on a new image.</summary>
+    private static DesiredStack Desired(params string[] changed) =>
+        new(Stack, [], [], [],
+            [.. Etcd.Select(n => Service(n, StackContainerLocator.EtcdRole, changed)), .. Members.Select(n => Service(n, StackContainerLocator.MemberRole, changed))]);
+
+    private static DesiredService Service(string key, string role, string[] changed) =>
+        Service(key, role, changed.Contains(key) ? Next : "swarm-pg/postgres:17-lab");
+
+    private static DesiredService Service(string key, string role, string image) => new(key, $"{Stack}_{key}", role, new ServiceSpec
+    {
+        Name = $"{Stack}_{key}",
+        Labels = new Dictionary<string, string> { [StackLabels.Namespace] = Stack, [StackLabels.Role] = role },
+        TaskTemplate = new TaskSpec { ContainerSpec = new ContainerSpec { Image = image } },
+        Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 1 } },
+    });
+
+    private Task<DeployOutcome> Deploy(DesiredStack desired, string? preferredLeader = "pg1", string dynamicConfig = DynamicConfig)
+    {
+        var exec = _patroni;
+        var rollout = new PatroniRollout(
+            new PatroniCtl(exec, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.MemberRole), Stack),
+            new EtcdCtl(exec, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.EtcdRole), ["etcd1:2379", "etcd2:2379", "etcd3:2379"]),
+            _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig), _ => Task.CompletedTask);
+        return _deploying.Clock.Run(new SwarmDeployer(_deploying.Swarm, _deploying.Waiter, _deploying.Report, rollout)
+            .DeployAsync(desired, Deploying.ConvergeTimeout, new DeployOptions()));
+    }
+
+    private async Task Deployed()
+    {
+        await Deploy(Desired());
+        _deploying.Swarm.Journal.Clear();
+    }
+
+    [Fact]
+    public async Task A_new_cluster_gets_etcd_first_then_every_member_at_once()
+    {
+        await Deploy(Desired());
+
+        Assert.Equal(
+            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "running pg-lab_etcd1", "running pg-lab_etcd2", "running pg-lab_etcd3",
+             "create pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg1", "running pg-lab_pg2", "running pg-lab_pg3"],
+            _deploying.ServiceJournal());
+    }
+
+    [Fact]
+    public async Task An_update_rolls_the_replicas_one_by_one_then_switches_over_then_updates_the_old_leader_and_hands_back_to_the_preferred_one()
+    {
+        await Deployed();
+
+        await Deploy(Desired(Members));
+
+        Assert.Equal(
+            ["update pg-lab_pg2", "running pg-lab_pg2", "update pg-lab_pg3", "running pg-lab_pg3",
+             "switchover pg1 -> pg2", "update pg-lab_pg1", "running pg-lab_pg1", "switchover pg2 -> pg1"],
+            _deploying.Swarm.Journal);
+        Assert.Equal("pg1", _patroni.Leader);
+    }
+
+    [Fact]
+    public async Task An_etcd_update_goes_one_member_at_a_time()
+    {
+        await Deployed();
+
+        await Deploy(Desired(Etcd));
+
+        Assert.Equal(
+            ["update pg-lab_etcd1", "running pg-lab_etcd1", "update pg-lab_etcd2", "running pg-lab_etcd2", "update pg-lab_etcd3", "running pg-lab_etcd3"],
+            _deploying.Swarm.Journal);
+    }
+
+    [Fact]
+    public async Task A_dynamic_configuration_change_is_applied_live_and_members_needing_a_restart_restart_replicas_first()
+    {
+        await Deployed();
+        _patroni.RestartOnConfigChange = true;
+
+        await Deploy(Desired(), dynamicConfig: "ttl: 30\nloop_wait: 10\npostgresql:\n  parameters:\n    shared_buffers: 256MB\n");
+
+        Assert.Equal(["replace dynamic configuration", "restart pg2", "restart pg3", "restart pg1"], _deploying.Swarm.Journal);
+        Assert.Contains("applying Patroni's dynamic configuration: postgresql.parameters.shared_buffers", _deploying.Progress);
+    }
+
+    [Fact]
+    public async Task A_no_op_deploy_changes_nothing()
+    {
+        await Deployed();
+
+        await Deploy(Desired());
+
+        Assert.Empty(_deploying.Swarm.Journal);
+    }
+
+    [Fact]
+    public async Task A_leader_that_is_not_the_preferred_member_is_switched_over_to_it()
+    {
+        await Deployed();
+        await Deploy(Desired(), preferredLeader: "pg2");
+
+        Assert.Equal(["switchover pg1 -> pg2"], _deploying.Swarm.Journal);
+    }
+
+    [Fact]
+    public async Task The_leader_is_not_updated_when_no_replica_can_take_over()
+    {
+        await Deployed();
+        _patroni.With("pg2", PatroniRole.SyncStandby, "starting").With("pg3", PatroniRole.Replica, "stopped");
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => Deploy(Desired("pg1")));
+
+        Assert.StartsWith("deploy failed: preparing pg-lab_pg1: no member can take over from the leader pg1 before pg1 is updated: pg2 is starting; pg3 is stopped", failure.Message);
+        Assert.Empty(_deploying.Swarm.Journal);
+    }
+}
