@@ -35,8 +35,8 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
     }
 
     /// <summary>
-    /// The Patroni layout: pg_hba.conf, member.sh and one patroni-&lt;member&gt;.yml per member become Swarm configs;
-    /// patroni-dynamic.yml is for Deploy and Drift, mounted nowhere (every patroni.yml embeds it as bootstrap.dcs).
+    /// The Patroni layout: pg_hba.conf, member.sh, patroni-bootstrap.yml and one patroni-&lt;member&gt;.yml per member become
+    /// Swarm configs; patroni-dynamic.yml is for Deploy and Drift, mounted nowhere (patroni-bootstrap.yml embeds it as bootstrap.dcs).
     /// </summary>
     private Result<RenderedEnvironment> RenderPatroni(EnvironmentDocument document)
     {
@@ -45,6 +45,7 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
         var artifacts = new Artifacts(_templates, model.Stack);
         artifacts.AddConfig("pg_hba_conf", "pg_hba.conf.sbn", "pg_hba.conf", model);
         artifacts.AddConfig("member_sh", "member.sh.sbn", "member.sh", model);
+        artifacts.AddConfig("patroni_bootstrap", "patroni-bootstrap.yml.sbn", "patroni-bootstrap.yml", model);
         artifacts.Files.Add(dynamic);
         foreach (var member in model.Members)
             artifacts.AddConfig(member.ConfigKey, "patroni.yml.sbn", member.ConfigFile, model with { Member = member });

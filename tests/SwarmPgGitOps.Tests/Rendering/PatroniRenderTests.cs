@@ -38,22 +38,20 @@ public class PatroniRenderTests
     [Fact]
     public void Artifacts_are_the_stack_pg_hba_member_script_dynamic_configuration_and_one_patroni_file_per_member()
     {
-        Assert.Equal(["member.sh", "patroni-dynamic.yml", "patroni-pg1.yml", "patroni-pg2.yml", "patroni-pg3.yml", "pg_hba.conf", "stack.yml"],
+        Assert.Equal(["member.sh", "patroni-bootstrap.yml", "patroni-dynamic.yml", "patroni-pg1.yml", "patroni-pg2.yml", "patroni-pg3.yml", "pg_hba.conf", "stack.yml"],
             Render("lab").Files.Select(f => f.Name).Order(StringComparer.Ordinal));
     }
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void Every_member_embeds_the_dynamic_configuration_as_bootstrap_dcs(string name)
+    public void The_bootstrap_file_embeds_the_dynamic_configuration_and_the_member_files_do_not(string name)
     {
         var rendered = Render(name);
         var dynamic = Canonical(Parse(rendered.File(PatroniDynamicConfig.FileName).Content));
 
+        Assert.Equal(dynamic, Canonical(At(Parse(rendered.File("patroni-bootstrap.yml").Content), "bootstrap", "dcs")));
         foreach (var member in new[] { "pg1", "pg2", "pg3" })
-        {
-            var config = Parse(rendered.File($"patroni-{member}.yml").Content);
-            Assert.Equal(dynamic, Canonical(At(config, "bootstrap", "dcs")));
-        }
+            Assert.False(((YamlMappingNode)Parse(rendered.File($"patroni-{member}.yml").Content)).Children.ContainsKey("bootstrap"));
     }
 
     [Fact]
@@ -126,8 +124,9 @@ public class PatroniRenderTests
         }
         var pg2 = desired.Services.Single(s => s.Key == "pg2");
         var container = pg2.Spec.TaskTemplate!.ContainerSpec!;
-        Assert.Equal(["/etc/patroni/patroni.yml", "/etc/postgresql/pg_hba.conf", "/usr/local/lib/swarm-pg/member.sh"], container.Configs!.Select(c => c.File!.Name).Order(StringComparer.Ordinal));
-        Assert.StartsWith("pg-lab_patroni_pg2_", container.Configs!.Single(c => c.File!.Name == "/etc/patroni/patroni.yml").ConfigName, StringComparison.Ordinal);
+        Assert.Equal([ServiceFields.PatroniBootstrapFile, "/etc/patroni/member.yml", "/etc/postgresql/pg_hba.conf", "/usr/local/lib/swarm-pg/member.sh"],
+            container.Configs!.Select(c => c.File!.Name).Order(StringComparer.Ordinal));
+        Assert.StartsWith("pg-lab_patroni_pg2_", container.Configs!.Single(c => c.File!.Name == "/etc/patroni/member.yml").ConfigName, StringComparison.Ordinal);
         Assert.Equal(["replication_password", "rest_api_password", "superuser_password"], container.Secrets!.Select(s => s.File!.Name).Order(StringComparer.Ordinal));
         Assert.All(container.Secrets!, s => Assert.Equal(("999", "999", 256u), (s.File!.UID, s.File.GID, s.File.Mode)));
         Assert.Equal(["5433:5432/host"], pg2.Spec.EndpointSpec!.Ports!.Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.PublishMode}"));

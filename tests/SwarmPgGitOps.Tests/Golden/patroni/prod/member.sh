@@ -2,21 +2,30 @@
 # Entrypoint of a Patroni member of pg-prod, rendered by swarm-pg-gitops from environments/prod.yml.
 # Runs as root: hands the passwords to Patroni through its environment (never printed, never in a file here),
 # then becomes Patroni as the postgres user. Patroni is PID 1 and reaps the server's processes itself.
+#   member.sh            run the member
+#   member.sh ctl ARGS   patronictl with this member's configuration and REST API credentials (what Deploy and Smoke run)
 set -euo pipefail
 
 readonly VOLUME=/var/lib/postgresql/data
 readonly SECRETS=/run/secrets
 
-log() { echo "member: $*"; }
+readonly CONFIG=/etc/patroni
 
-mkdir -p /var/run/postgresql
-chown postgres:postgres "$VOLUME" /var/run/postgresql
+log() { echo "member: $*"; }
 
 PATRONI_SUPERUSER_PASSWORD=$(cat "$SECRETS/superuser_password")
 PATRONI_REPLICATION_PASSWORD=$(cat "$SECRETS/replication_password")
 PATRONI_RESTAPI_PASSWORD=$(cat "$SECRETS/rest_api_password")
 export PATRONI_SUPERUSER_PASSWORD PATRONI_REPLICATION_PASSWORD PATRONI_RESTAPI_PASSWORD
 
+if [[ ${1:-} == ctl ]]; then
+  shift
+  exec patronictl -c "$CONFIG" "$@"
+fi
+
+mkdir -p /var/run/postgresql
+chown postgres:postgres "$VOLUME" /var/run/postgresql
+
 log "starting Patroni for PostgreSQL 17"
 exec setpriv --reuid=postgres --regid=postgres --init-groups -- env HOME=/var/lib/postgresql LANG=C.UTF-8 \
-  patroni /etc/patroni/patroni.yml
+  patroni "$CONFIG"
