@@ -1,11 +1,21 @@
 using System.Text.Json;
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Swarm;
 
 namespace SwarmPgGitOps.Patroni;
 
-/// <summary>etcd's own command line, run inside a member container, which reaches etcd on the stack network.</summary>
+/// <summary>etcd's own command line, run inside a container of the stack, which reaches etcd on the stack network.</summary>
 public sealed class EtcdCtl(IContainerExec exec, StackContainerLocator locator, IReadOnlyList<string> endpoints)
 {
+    /// <summary>etcdctl run in the stack's own etcd member on the endpoint's node, or for an external etcd in a Patroni member.</summary>
+    public static EtcdCtl For(EnvironmentSpec spec, DockerSwarmApi docker)
+    {
+        var dcs = spec.PatroniCluster().Dcs;
+        var role = dcs.Members.Count > 0 ? StackContainerLocator.EtcdRole : StackContainerLocator.MemberRole;
+        return new EtcdCtl(docker, new StackContainerLocator(docker, spec.Stack, role), PatroniRenderModel.EtcdHostsOf(dcs));
+    }
+
     public async Task<EtcdStatus> StatusAsync(CancellationToken cancellation)
     {
         var container = await locator.FindAsync(cancellation);

@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Swarm;
 
 namespace SwarmPgGitOps.Patroni;
@@ -9,6 +10,9 @@ namespace SwarmPgGitOps.Patroni;
 public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locator, string scope)
 {
     public const string Entrypoint = "/usr/local/lib/swarm-pg/member.sh";
+
+    public static PatroniCtl For(EnvironmentSpec spec, DockerSwarmApi docker) =>
+        new(docker, new StackContainerLocator(docker, spec.Stack, StackContainerLocator.MemberRole), spec.PatroniCluster().Patroni.Scope ?? spec.Stack);
 
     public async Task<PatroniCluster> ListAsync(CancellationToken cancellation) =>
         PatroniCluster.FromListJson(scope, await RunAsync(["list", "--format", "json"], null, cancellation));

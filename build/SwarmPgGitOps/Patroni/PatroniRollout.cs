@@ -1,3 +1,5 @@
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Swarm;
 using SwarmPgGitOps.Waiting;
 
@@ -19,6 +21,18 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private readonly HashSet<string> _updated = [];
+
+    /// <summary>The rollout of a Patroni-layout environment, talking to Patroni and etcd through containers on the endpoint's node.</summary>
+    public static PatroniRollout For(EnvironmentSpec spec, DockerSwarmApi docker, Waiter waiter, Action<string> progress, Func<CancellationToken, Task> beforeEachChange)
+    {
+        var (patroni, _, dcs) = spec.PatroniCluster();
+        return new PatroniRollout(
+            PatroniCtl.For(spec, docker),
+            EtcdCtl.For(spec, docker),
+            waiter, progress,
+            new PatroniRolloutSettings(patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec)),
+            beforeEachChange);
+    }
 
     public async Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation)
     {

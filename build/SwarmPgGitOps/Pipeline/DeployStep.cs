@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Patroni;
 using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Swarm;
 
@@ -55,10 +56,14 @@ public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
 
         var stackLock = await DeployLock.AcquireAsync(target.Docker, target.Desired.Stack,
             TimeSpan.FromSeconds(deploy.LockTimeoutSeconds), options.BreakLock, Progress, cancellation, TimeSpan.FromSeconds(deploy.LockLeaseSeconds));
-        var outcome = await stackLock.HoldWhileAsync(() => new SwarmDeployer(target.Docker, Progress)
+        var docker = new DockerSwarmApi(target.Docker);
+        IRollout? rollout = EnvironmentLayouts.Of(target.Environment.Spec) == EnvironmentLayout.Patroni
+            ? PatroniRollout.For(target.Environment.Spec, docker, Waiting.Waiter.System, Progress, stackLock.EnsureHeldAsync)
+            : null;
+        var outcome = await stackLock.HoldWhileAsync(() => new SwarmDeployer(docker, Waiting.Waiter.System, Progress, rollout)
             .DeployAsync(target.Desired, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation, stackLock.EnsureHeldAsync));
 
-        if (options.Prune)
+        if (options.Prune && rollout is null)
         {
             foreach (var slot in await new Replication.StraySlotPruner().PruneAsync(target.Environment, target.Secrets, cancellation))
                 Progress($"dropped replication slot {slot}: no replica of {environment} owns it (--prune)");

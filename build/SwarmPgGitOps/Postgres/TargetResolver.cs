@@ -14,9 +14,7 @@ public sealed class TargetResolver(Func<string, string?> variable)
 
     public async Task<IReadOnlyList<PostgresTarget>> ResolveAsync(EnvironmentDocument document, CancellationToken cancellation)
     {
-        var (primary, replicas) = document.Spec.Classic();
-        var wanted = new List<(string Name, int Port, string? Host)> { (primary.Name, primary.Port, primary.ConnectHost) };
-        wanted.AddRange(replicas.Select(r => (r.Name, r.Port, r.ConnectHost)));
+        var wanted = Wanted(document.Spec);
 
         DockerClient? docker = null;
         string? dockerProblem = null;
@@ -46,6 +44,15 @@ public sealed class TargetResolver(Func<string, string?> variable)
         {
             docker?.Dispose();
         }
+    }
+
+    /// <summary>The classic layout's primary then replicas; the Patroni layout's members, in the file's order.</summary>
+    private static List<(string Name, int Port, string? Host)> Wanted(EnvironmentSpec spec)
+    {
+        if (EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni)
+            return spec.PatroniCluster().Members.Select(m => (m.Name, m.Port, m.ConnectHost)).ToList();
+        var (primary, replicas) = spec.Classic();
+        return [(primary.Name, primary.Port, primary.ConnectHost), .. replicas.Select(r => (r.Name, r.Port, r.ConnectHost))];
     }
 
     private static async Task<PostgresTarget> FromSwarm(DockerClient docker, string name, string service, int port, CancellationToken cancellation)

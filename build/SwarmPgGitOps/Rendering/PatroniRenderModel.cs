@@ -35,6 +35,10 @@ public sealed record PatroniRenderModel(
     /// <summary>The member whose patroni.yml is being rendered.</summary>
     public RenderMember? Member { get; init; }
 
+    /// <summary>Where Patroni (and the pipeline, from inside a member) reaches etcd: the stack's etcd services, or the external endpoints.</summary>
+    public static IReadOnlyList<string> EtcdHostsOf(DcsSpec dcs) =>
+        dcs.Members.Count > 0 ? dcs.Members.Select(e => $"{e.Name}:{EtcdPorts.Client}").ToList() : dcs.Endpoints;
+
     public static PatroniRenderModel From(EnvironmentDocument document, string dynamicConfig)
     {
         var spec = document.Spec;
@@ -51,7 +55,7 @@ public sealed record PatroniRenderModel(
             NetworkSubnet: spec.Network.Subnet,
             EtcdMembers: etcd,
             EtcdInitialCluster: string.Join(",", etcd.Select(e => $"{e.Name}=http://{e.Name}:{EtcdPorts.Peer}")),
-            EtcdHosts: etcd.Count > 0 ? etcd.Select(e => $"{e.Name}:{EtcdPorts.Client}").ToList() : dcs.Endpoints,
+            EtcdHosts: EtcdHostsOf(dcs),
             Members: members.Select(m => new RenderMember(m.Name, m.Port, RenderModel.Constraints(m.Placement), m.Volume ?? $"{m.Name}_data")).ToList(),
             DynamicConfigLines: dynamicConfig.TrimEnd('\n').Split('\n'),
             LocalSettings: PostgresSettings.PatroniLocal(),

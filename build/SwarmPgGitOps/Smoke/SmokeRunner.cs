@@ -19,15 +19,29 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
     {
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var expected = SmokeExpectations.From(document);
         var spec = document.Spec;
         var targets = await new TargetResolver(_variable).ResolveAsync(document, cancellation);
+        var engineChecks = new List<SmokeCheck>();
+        SmokeExpectations expected;
+        if (EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni)
+        {
+            var observed = await PatroniProbe.ReadAsync(document, _variable, cancellation);
+            engineChecks.AddRange(observed.Checks);
+            // Without a leader the first member stands in for it, and its checks say what is wrong.
+            var leader = observed.Cluster?.Leader?.Name ?? targets[0].Name;
+            targets = [.. targets.Where(t => t.Name == leader), .. targets.Where(t => t.Name != leader)];
+            expected = SmokeExpectations.ForPatroni(document, observed.Cluster ?? new Patroni.PatroniCluster(spec.Stack, []), leader);
+        }
+        else
+        {
+            expected = SmokeExpectations.From(document);
+        }
         var connector = new PostgresConnector("smoke", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? PostgresConnector.DefaultRetry);
 
         var connections = await Task.WhenAll(targets.Select(t => Connect(connector, t, cancellation)));
         try
         {
-            var checks = connections.Select(c => c.Check).ToList();
+            var checks = engineChecks.Concat(connections.Select(c => c.Check)).ToList();
             var primary = connections[0];
             var replicas = expected.Replicas.Zip(connections.Skip(1), (replica, connected) => (Replica: replica, Connected: connected)).ToList();
 
