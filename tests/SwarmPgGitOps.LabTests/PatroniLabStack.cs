@@ -1,0 +1,114 @@
+using Npgsql;
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Secrets;
+using SwarmPgGitOps.Smoke;
+using SwarmPgGitOps.Swarm;
+
+namespace SwarmPgGitOps.LabTests;
+
+/// <summary>
+/// The Patroni layout's lab fixture (tests/SwarmPgGitOps.Tests/Fixtures/patroni) as a stack of its own (pg-ha, ports
+/// 5452-5454, subnet 10.205.0.0/24), deployed by the pipeline's Deploy and removed afterwards with its volumes.
+/// </summary>
+public sealed class PatroniLabStack : IAsyncLifetime
+{
+    public const string Stack = "pg-ha";
+    private static readonly (string Find, string Replace)[] OwnStack = LabFixture.OwnStack(Stack, 5452, 205);
+
+    public LabFixture Lab { get; } = new();
+    public ProjectLayout Layout { get; private set; } = null!;
+    public EnvironmentDocument Environment { get; private set; } = null!;
+    public SecretValues Passwords { get; private set; } = null!;
+    public DeployOutcome FirstDeploy { get; private set; } = null!;
+    public StringWriter Output { get; } = new();
+
+    public IReadOnlyList<MemberSpec> Members => Environment.Spec.PatroniCluster().Members;
+
+    public async Task InitializeAsync()
+    {
+        Layout = Lab.ScratchProject();
+        var fixture = File.ReadAllText(Path.Combine(Lab.Layout.Root, "tests", "SwarmPgGitOps.Tests", "Fixtures", "patroni", "environments", "lab.yml"));
+        File.WriteAllText(Layout.EnvironmentFile("lab"), OwnStack.Aggregate(fixture, (text, edit) => text.Replace(edit.Find, edit.Replace, StringComparison.Ordinal)));
+        Reload();
+        await Lab.RemoveStackAsync(Stack);
+        FirstDeploy = await Deploy();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Lab.RemoveStackAsync(Stack);
+        Lab.Dispose();
+        Directory.Delete(Layout.Root, recursive: true);
+    }
+
+    public async Task<DeployOutcome> Deploy()
+    {
+        var outcome = (await new DeployStep(Layout, LabStack.PlainConsole(Output)).RunAsync("lab", new DeployOptions())).Single();
+        Reload();
+        return outcome;
+    }
+
+    public Task<SmokeReport> Smoke() => new SmokeStep(Layout, LabStack.PlainConsole(Output)).RunAsync(Environment, Passwords);
+
+    /// <summary>Changes the scratch environment file; returns an action that puts the original back.</summary>
+    public Action EditEnvironment(string find, string replace)
+    {
+        var file = Layout.EnvironmentFile("lab");
+        var original = File.ReadAllText(file);
+        Assert.Contains(find, original);
+        File.WriteAllText(file, original.Replace(find, replace, StringComparison.Ordinal));
+        return () => File.WriteAllText(file, original);
+    }
+
+    public NpgsqlConnection Connect(MemberSpec member) => new(new NpgsqlConnectionStringBuilder
+    {
+        Host = member.ConnectHost,
+        Port = member.Port,
+        Username = "postgres",
+        Password = Passwords.SuperuserPassword,
+        Database = "postgres",
+        Timeout = 5,
+        Pooling = false,
+    }.ConnectionString);
+
+    /// <summary>Every member's host and port, for a client that finds the leader itself (target_session_attrs=read-write).</summary>
+    public string LeaderConnectionString(int timeoutSeconds = 3) => new NpgsqlConnectionStringBuilder
+    {
+        Host = string.Join(",", Members.Select(m => $"{m.ConnectHost}:{m.Port}")),
+        Username = "postgres",
+        Password = Passwords.SuperuserPassword,
+        Database = "postgres",
+        Timeout = timeoutSeconds,
+        CommandTimeout = timeoutSeconds,
+        TargetSessionAttributes = "read-write",
+        Pooling = false,
+    }.ConnectionString;
+
+    public static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+            await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The members that accept writes, asked of each member itself.</summary>
+    public async Task<IReadOnlyList<string>> Leaders()
+    {
+        var leaders = new List<string>();
+        foreach (var member in Members)
+        {
+            await using var connection = Connect(member);
+            if (!await Scalar<bool>(connection, "SELECT pg_is_in_recovery()"))
+                leaders.Add(member.Name);
+        }
+        return leaders;
+    }
+
+    private void Reload()
+    {
+        Environment = EnvironmentLoader.Load(Layout, "lab").Unwrap();
+        Passwords = new SecretResolver(Layout).Resolve(Environment).Unwrap();
+    }
+}
