@@ -22,6 +22,7 @@ public static partial class EnvironmentValidator
         CheckImage(spec.Postgres, map, errors);
         CheckSettings(document, errors);
         CheckPlacementAndPorts(spec, map, errors);
+        CheckSynchronousReplicas(spec, map, errors);
         CheckSecrets(document, errors);
         CheckNetwork(spec, map, errors);
         CheckAccess(document, errors);
@@ -145,6 +146,22 @@ public static partial class EnvironmentValidator
             else if (!SettingName().IsMatch(key))
                 errors.Add(map.Error(path, $"{Quote(path, key)} is not a PostgreSQL setting name", "use lowercase letters, digits, '_' and '.'"));
         }
+    }
+
+    /// <summary>
+    /// synchronous_standby_names is `ANY 1 (<synchronous slots>)`: with one name alone, every commit on the primary waits
+    /// for that replica, so commits stop whenever it is down.
+    /// </summary>
+    private static void CheckSynchronousReplicas(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
+    {
+        var synchronous = spec.Replicas.Select((replica, index) => (replica, index)).Where(r => r.replica.Synchronous).ToList();
+        if (synchronous.Count != 1)
+            return;
+        var (lone, at) = synchronous[0];
+        errors.Add(map.Warning($"replicas[{at}].synchronous",
+            $"{lone.Name} is the only synchronous replica: commits on the primary stop while it is down (a crash, a node restart, an update by hand); "
+            + "Deploy suspends synchronous replication on the primary while it updates it, so those commits have no synchronous copy",
+            "set synchronous: true on a second replica: any one of two confirms a commit, so commits stay safe and keep flowing while one is down"));
     }
 
     private static void CheckPlacementAndPorts(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
