@@ -55,7 +55,8 @@ public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
 
         var stackLock = await DeployLock.AcquireAsync(target.Docker, target.Desired.Stack,
             TimeSpan.FromSeconds(deploy.LockTimeoutSeconds), options.BreakLock, Progress, cancellation, TimeSpan.FromSeconds(deploy.LockLeaseSeconds));
-        var outcome = await stackLock.HoldWhileAsync(() => new SwarmDeployer(target.Docker, Progress)
+        var synchronous = new Postgres.SynchronousStandbySwitch(target.Environment, target.Secrets);
+        var outcome = await stackLock.HoldWhileAsync(() => new SwarmDeployer(target.Docker, Progress, synchronous)
             .DeployAsync(target.Desired, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation, stackLock.EnsureHeldAsync));
 
         if (options.Prune)
