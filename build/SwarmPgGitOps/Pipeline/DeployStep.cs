@@ -57,10 +57,11 @@ public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
         var stackLock = await DeployLock.AcquireAsync(target.Docker, target.Desired.Stack,
             TimeSpan.FromSeconds(deploy.LockTimeoutSeconds), options.BreakLock, Progress, cancellation, TimeSpan.FromSeconds(deploy.LockLeaseSeconds));
         var docker = new DockerSwarmApi(target.Docker);
-        IRollout? rollout = EnvironmentLayouts.Of(target.Environment.Spec) == EnvironmentLayout.Patroni
-            ? PatroniRollout.For(target.Environment.Spec, docker, Waiting.Waiter.System, Progress, stackLock.EnsureHeldAsync)
-            : null;
-        var outcome = await stackLock.HoldWhileAsync(() => new SwarmDeployer(docker, Waiting.Waiter.System, Progress, rollout)
+        var patroni = EnvironmentLayouts.Of(target.Environment.Spec) == EnvironmentLayout.Patroni;
+        // Patroni manages synchronous replication itself; the classic layout's primary is told by Deploy.
+        IRollout? rollout = patroni ? PatroniRollout.For(target.Environment.Spec, docker, Waiting.Waiter.System, Progress, stackLock.EnsureHeldAsync) : null;
+        ISynchronousReplication? synchronous = patroni ? null : new Postgres.SynchronousStandbySwitch(target.Environment, target.Secrets);
+        var outcome = await stackLock.HoldWhileAsync(() => new SwarmDeployer(docker, Waiting.Waiter.System, Progress, rollout, synchronous)
             .DeployAsync(target.Desired, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation, stackLock.EnsureHeldAsync));
 
         if (options.Prune && rollout is null)

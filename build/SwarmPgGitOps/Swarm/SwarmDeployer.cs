@@ -14,16 +14,18 @@ public sealed record DeployOutcome(DeployPlan Plan, IReadOnlyList<string> Create
 /// Applies a desired stack to the swarm: networks, configs and secrets first, then the primary, then each replica in
 /// turn, waiting for each to converge. Touches only what differs. On any failure after the first service change (and on
 /// cancellation) what this run changed is put back: updated services get their previous spec, created ones are removed.
-/// Never removes a volume; removes services only with --prune.
+/// Never removes a volume; removes services only with --prune. While it updates a synchronous replica that no other one
+/// could stand in for, synchronous replication on the primary is suspended (<see cref="SynchronousCommits"/>).
 /// </summary>
-public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string> progress, IRollout? rollout = null)
+public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string> progress, IRollout? rollout = null,
+    ISynchronousReplication? synchronousReplication = null)
 {
     private static readonly RetrySchedule OutOfSequence = new(4, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1));
     private static readonly PollSchedule TasksGone = new(TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
     private static readonly TimeSpan RollbackPoll = TimeSpan.FromSeconds(1);
 
-    public SwarmDeployer(IDockerClient docker, Action<string> progress, IRollout? rollout = null)
-        : this(new DockerSwarmApi(docker), Waiter.System, progress, rollout)
+    public SwarmDeployer(IDockerClient docker, Action<string> progress, IRollout? rollout = null, ISynchronousReplication? synchronousReplication = null)
+        : this(new DockerSwarmApi(docker), Waiter.System, progress, rollout, synchronousReplication)
     {
     }
 
@@ -40,6 +42,8 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
 
         var nodeNames = (await swarm.ListNodesAsync(cancellation)).ToDictionary(n => n.ID, n => n.Description.Hostname);
         var convergence = new ConvergenceWaiter(swarm, waiter, progress);
+        var synchronous = new SynchronousCommits(synchronousReplication ?? NoSynchronousReplicas.Instance, waiter, progress);
+        var primaries = desired.Services.Where(s => s.Role == "primary").Select(s => s.Name).ToHashSet();
 
         var created = new List<string>();
         var updated = new List<SwarmService>();
@@ -52,10 +56,18 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
             var configIds = await CreateConfigs(desired, live, cancellation);
             var secretIds = await CreateSecrets(desired, live, cancellation);
             var engine = rollout ?? ClassicRollout.Instance;
-            foreach (var wave in await engine.WavesAsync(desired, plan, cancellation))
+            var waves = await engine.WavesAsync(desired, plan, cancellation);
+            IReadOnlyList<string> ReplicaUpdates(int index) => index < waves.Count
+                ? waves[index].Where(s => !primaries.Contains(s.Name) && plan.For("service", s.Name).Change == ChangeKind.Update).Select(s => s.Name).ToList()
+                : [];
+            IReadOnlyList<string> ReplicaUpdatesFrom(int index) => Enumerable.Range(index, Math.Max(0, waves.Count - index)).SelectMany(ReplicaUpdates).ToList();
+            for (var index = 0; index < waves.Count; index++)
             {
+                var wave = waves[index];
                 doing = $"preparing {string.Join(", ", wave.Select(s => s.Name))}";
                 await engine.BeforeWaveAsync(wave, plan, cancellation);
+                doing = $"suspending synchronous replication before {string.Join(", ", wave.Select(s => s.Name))}";
+                await synchronous.BeforeWaveAsync(ReplicaUpdates(index), ReplicaUpdatesFrom(index + 1), cancellation);
                 var tasksBefore = new Dictionary<string, IReadOnlySet<string>>();
                 foreach (var service in wave)
                 {
@@ -86,20 +98,32 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 if (failures.FirstOrDefault(f => f is not null) is { } failure)
                     throw new ConvergenceFailedException(failure);
                 progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");
+                doing = "restoring synchronous replication on the primary";
+                await synchronous.AfterWaveAsync(ReplicaUpdates(index), ReplicaUpdates(index + 1), ReplicaUpdatesFrom(index + 2), convergeTimeout, cancellation);
+                doing = $"waiting for the cluster to report {string.Join(", ", wave.Select(s => s.Name))} healthy";
                 await engine.AfterWaveAsync(wave, plan, convergeTimeout, cancellation);
             }
+            await synchronous.RestoreAsync(cancellation);
             doing = "finishing the rollout";
             await engine.AfterWavesAsync(convergeTimeout, cancellation);
         }
         catch (DeployLockLostException lost)
         {
+            // Not a change to the stack, and nobody else would undo it: put back even now.
+            var restoreFailure = await synchronous.RestoreAfterFailureAsync();
             var changed = updated.Select(u => $"updated {u.Spec.Name}").Concat(created.Select(c => $"created {c}")).ToList();
             throw new DeployLockLostException($"deploy stopped before {doing}: {lost.Message}; "
-                + (changed.Count > 0 ? $"what this run changed is left to the new holder ({string.Join(", ", changed)})" : "this run changed no service"));
+                + (changed.Count > 0 ? $"what this run changed is left to the new holder ({string.Join(", ", changed)})" : "this run changed no service")
+                + (restoreFailure is null ? "" : $"; {restoreFailure}"));
         }
         catch (Exception cause)
         {
-            var rollback = await RollBack(created, updated, convergence, convergeTimeout, nodeNames, beforeEachChange);
+            // The primary is rolled back last, and a rotated superuser password works on it only until then: synchronous
+            // replication is put back after the replicas, before the primary.
+            var rollback = await RollBack(created, updated, convergence, convergeTimeout, nodeNames, beforeEachChange,
+                beforeRollingBack: service => primaries.Contains(service) ? synchronous.RestoreAfterFailureAsync() : Task.FromResult<string?>(null));
+            if (await synchronous.RestoreAfterFailureAsync() is { } restoreFailure)
+                rollback = rollback with { Failures = [.. rollback.Failures, restoreFailure] };
             throw new DeployFailedException(Describe(cause, doing, rollback));
         }
 
@@ -160,13 +184,15 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
     /// run lost its lock: the stack is then the new holder's.
     /// </summary>
     private async Task<Rollback> RollBack(IReadOnlyList<string> created, IReadOnlyList<SwarmService> updated, ConvergenceWaiter convergence,
-        TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames, Func<CancellationToken, Task> beforeEachChange)
+        TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames, Func<CancellationToken, Task> beforeEachChange, Func<string, Task<string?>> beforeRollingBack)
     {
         var failures = new List<string>();
         var rolledBack = new List<string>();
         var removed = new List<string>();
         foreach (var before in updated.Reverse())
         {
+            if (await beforeRollingBack(before.Spec.Name) is { } failure)
+                failures.Add(failure);
             try
             {
                 await beforeEachChange(CancellationToken.None);

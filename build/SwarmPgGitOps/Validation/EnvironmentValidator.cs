@@ -22,7 +22,10 @@ public static partial class EnvironmentValidator
 
         CheckNames(spec, map, errors);
         if (layout == EnvironmentLayout.Classic)
+        {
             CheckClassicServices(spec, map, errors);
+            CheckSynchronousReplicas(spec.Classic().Replicas, map, errors);
+        }
         else if (layout == EnvironmentLayout.Patroni)
             errors.AddRange(PatroniValidator.Validate(document));
         CheckSwarm(document, errors);
@@ -172,6 +175,22 @@ public static partial class EnvironmentValidator
             else if (!SettingName().IsMatch(key))
                 errors.Add(map.Error(path, $"{Quote(path, key)} is not a PostgreSQL setting name", "use lowercase letters, digits, '_' and '.'"));
         }
+    }
+
+    /// <summary>
+    /// synchronous_standby_names is `ANY 1 (<synchronous slots>)`: with one name alone, every commit on the primary waits
+    /// for that replica, so commits stop whenever it is down.
+    /// </summary>
+    private static void CheckSynchronousReplicas(List<ReplicaSpec> replicas, SourceMap map, List<Diagnostic> errors)
+    {
+        var synchronous = replicas.Select((replica, index) => (replica, index)).Where(r => r.replica.Synchronous).ToList();
+        if (synchronous.Count != 1)
+            return;
+        var (lone, at) = synchronous[0];
+        errors.Add(map.Warning($"replicas[{at}].synchronous",
+            $"{lone.Name} is the only synchronous replica: commits on the primary stop while it is down (a crash, a node restart, an update by hand); "
+            + "Deploy suspends synchronous replication on the primary while it updates it, so those commits have no synchronous copy",
+            "set synchronous: true on a second replica: any one of two confirms a commit, so commits stay safe and keep flowing while one is down"));
     }
 
     internal static void CheckPlacementAndPorts(IReadOnlyList<PlacedService> services, EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)

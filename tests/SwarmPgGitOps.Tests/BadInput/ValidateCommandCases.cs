@@ -50,6 +50,10 @@ public partial class ValidateCommandCases
         (line, column) = Repo.Position(prodEu, "generate: true");
         Assert.Contains($"environments/prod-eu.yml:{line}:{column + "generate: ".Length}: generated passwords are for local environments, not production "
             + "(hint: supply production passwords from CI secrets with env:)", lines);
+        // prod's replica1 is its only synchronous replica: a warning, printed with the error, which alone fails the file.
+        (line, column) = Repo.Position(prodEu, "synchronous: true");
+        Assert.Contains(lines, l => l.StartsWith($"environments/prod-eu.yml:{line}:{column + "synchronous: ".Length}: warning: replica1 is the only synchronous replica: ", StringComparison.Ordinal));
+        Assert.Contains("invalid prod-eu: 1 error(s), 1 warning(s)", output);
         (line, column) = Repo.Position(untagged, "\"swarm-pg/postgres:\"");
         Assert.Contains($"environments/untagged.yml:{line}:{column}: postgres.image has an empty tag: nothing follows the ':' after 'swarm-pg/postgres' "
             + "(hint: write the tag after ':', such as postgres:15.10-bookworm, or remove the ':')", lines);

@@ -42,8 +42,13 @@ public sealed class Deploying
 
     public static bool IsNext(ServiceSpec spec) => ImageOf(spec).EndsWith("-next", StringComparison.Ordinal);
 
-    public Task<DeployOutcome> Deploy(DesiredStack desired, TimeSpan? convergeTimeout = null, DeployOptions? options = null) =>
-        Clock.Run(new SwarmDeployer(Swarm, Waiter, Report).DeployAsync(desired, convergeTimeout ?? ConvergeTimeout, options ?? new DeployOptions()));
+    /// <summary>The primary's synchronous replication as the deployer sees it; none unless a test sets it.</summary>
+    public ISynchronousReplication? Synchronous { get; set; }
+
+    public Task<DeployOutcome> Deploy(DesiredStack desired, TimeSpan? convergeTimeout = null, DeployOptions? options = null,
+        CancellationToken cancellation = default, Func<CancellationToken, Task>? beforeEachChange = null) =>
+        Clock.Run(new SwarmDeployer(Swarm, Waiter, Report, synchronousReplication: Synchronous)
+            .DeployAsync(desired, convergeTimeout ?? ConvergeTimeout, options ?? new DeployOptions(), cancellation, beforeEachChange));
 
     /// <summary>The lab stack deployed once; the journal starts empty after it.</summary>
     public async Task<Deploying> Deployed()

@@ -16,9 +16,38 @@ public class EnvironmentValidatorTests
     [MemberData(nameof(Shipped))]
     public void Shipped_environments_pass(string name)
     {
-        var diagnostics = Validate(Repo.EnvironmentText(name), name);
+        var text = Repo.EnvironmentText(name);
 
-        Assert.Empty(diagnostics);
+        var diagnostics = Validate(text, name);
+
+        Assert.DoesNotContain(diagnostics, d => d.IsError);
+        // staging and prod name replica1 alone as synchronous: the one warning they get, at its key.
+        var expected = name is "staging" or "prod" ? [$"{Repo.Position(text, "synchronous: true").Line}: replica1 is the only synchronous replica"] : Array.Empty<string>();
+        Assert.Equal(expected, diagnostics.Select(d => $"{d.Line}: {d.Message.Split(':')[0]}"));
+        Assert.All(diagnostics, d => Assert.Equal(Severity.Warning, d.Severity));
+    }
+
+    [Fact]
+    public void A_lone_synchronous_replica_is_a_warning_at_its_synchronous_key()
+    {
+        var text = Repo.LabWith("    slot: replica2\n", "    slot: replica2\n    synchronous: true\n");
+
+        var warning = Assert.Single(Validate(text));
+
+        var (line, column) = Repo.Position(text, "true", occurrence: 2);
+        Assert.Equal(Severity.Warning, warning.Severity);
+        Assert.Equal($"environments/test.yml:{line}:{column}: warning: replica2 is the only synchronous replica: commits on the primary stop while it is down "
+            + "(a crash, a node restart, an update by hand); Deploy suspends synchronous replication on the primary while it updates it, so those commits have no "
+            + "synchronous copy (hint: set synchronous: true on a second replica: any one of two confirms a commit, so commits stay safe and keep flowing while one is down)",
+            warning.ToString());
+    }
+
+    [Fact]
+    public void Two_synchronous_replicas_are_not_warned_about()
+    {
+        var text = Repo.With(Repo.EnvironmentText("prod"), "    slot: replica2\n", "    slot: replica2\n    synchronous: true\n");
+
+        Assert.Empty(Validate(text, "prod"));
     }
 
     public static TheoryData<string> Shipped() => new(Repo.ShippedEnvironments);

@@ -30,9 +30,10 @@ if [ ! -s "$PGDATA_DIR/PG_VERSION" ]; then
 fi
 
 # Roles, passwords and slots follow the environment file on every start, before any client can connect.
+# No standby can connect either, so these commits must not wait for a synchronous one.
 log "applying roles and replication slots"
 as_postgres "$BIN/pg_ctl" -D "$PGDATA_DIR" -w -t 120 -l /var/run/postgresql/setup.log \
-  -o "-c config_file=$CONFIG -c listen_addresses=''" start >/dev/null
+  -o "-c config_file=$CONFIG -c listen_addresses='' -c synchronous_commit=local" start >/dev/null
 as_postgres "$BIN/psql" -X -q -d postgres <<SQL
 \set ON_ERROR_STOP 1
 \set VERBOSITY terse
