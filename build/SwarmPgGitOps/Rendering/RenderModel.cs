@@ -83,7 +83,10 @@ public sealed record RenderModel(
                 "scram-sha-256", "", patroni ? "access.replication: members, over the stack's overlay network" : "access.replication: replicas, over the stack's overlay network"),
         };
         if (patroni)
+        {
+            rules.Add(new("local", "replication", spec.Access.Replication.User, "", "scram-sha-256", "", "built in: Patroni's own replication check on this member, through the socket"));
             rules.Add(new("host", "all", superuser, spec.Network.Subnet, "scram-sha-256", "", "built in: pg_rewind and Patroni's checks between members, over the stack's overlay network"));
+        }
         rules.AddRange(spec.Access.Rules.Select((r, i) => new RenderHbaRule(
             r.Type, r.Database, r.User, r.Address ?? "", r.Method,
             string.Join(" ", r.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={PgHba.HbaQuoting.RenderBare(o.Value)}")),

@@ -37,7 +37,7 @@ public static class ServiceFields
     /// Where a Patroni member reads how to initialise the cluster. Patroni reads it once, when the cluster is new; after
     /// that Deploy applies the dynamic configuration live. So this config alone is not a reason to update (restart) a member.
     /// </summary>
-    public const string PatroniBootstrapFile = "/etc/patroni/bootstrap.yml";
+    public const string PatroniBootstrapFile = "/etc/swarm-pg/patroni/bootstrap.yml";
 
     public static SortedDictionary<string, string> Project(ServiceSpec spec, Func<string, string> networkName, bool keepImageDigest)
     {

@@ -78,10 +78,11 @@ public partial class ImageRecipeTests
     }
 
     [Fact]
-    public void Production_runs_patroni_as_postgres()
+    public void Production_like_the_lab_import_leaves_the_command_and_user_to_the_stack()
     {
-        Assert.Equal("postgres", Assert.Single(Production.All("USER")));
-        Assert.Equal("[\"patroni\"]", Assert.Single(Production.All("ENTRYPOINT")));
+        Assert.Empty(Production.All("USER"));
+        Assert.Empty(Production.All("ENTRYPOINT"));
+        Assert.Empty(Production.All("CMD"));
     }
 
     private static string[] Words(string command) => command.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -124,9 +124,9 @@ public class PatroniRenderTests
         }
         var pg2 = desired.Services.Single(s => s.Key == "pg2");
         var container = pg2.Spec.TaskTemplate!.ContainerSpec!;
-        Assert.Equal([ServiceFields.PatroniBootstrapFile, "/etc/patroni/member.yml", "/etc/postgresql/pg_hba.conf", "/usr/local/lib/swarm-pg/member.sh"],
+        Assert.Equal(["/etc/postgresql/pg_hba.conf", ServiceFields.PatroniBootstrapFile, "/etc/swarm-pg/patroni/member.yml", "/usr/local/lib/swarm-pg/member.sh"],
             container.Configs!.Select(c => c.File!.Name).Order(StringComparer.Ordinal));
-        Assert.StartsWith("pg-lab_patroni_pg2_", container.Configs!.Single(c => c.File!.Name == "/etc/patroni/member.yml").ConfigName, StringComparison.Ordinal);
+        Assert.StartsWith("pg-lab_patroni_pg2_", container.Configs!.Single(c => c.File!.Name == "/etc/swarm-pg/patroni/member.yml").ConfigName, StringComparison.Ordinal);
         Assert.Equal(["replication_password", "rest_api_password", "superuser_password"], container.Secrets!.Select(s => s.File!.Name).Order(StringComparer.Ordinal));
         Assert.All(container.Secrets!, s => Assert.Equal(("999", "999", 256u), (s.File!.UID, s.File.GID, s.File.Mode)));
         Assert.Equal(["5433:5432/host"], pg2.Spec.EndpointSpec!.Ports!.Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.PublishMode}"));

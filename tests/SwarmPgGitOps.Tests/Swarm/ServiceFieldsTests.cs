@@ -16,7 +16,7 @@ public sealed class ServiceFieldsTests
                 Configs =
                 [
                     new SwarmConfigReference { ConfigName = bootstrapConfig, File = new ConfigReferenceFileTarget { Name = ServiceFields.PatroniBootstrapFile, Mode = 292 } },
-                    new SwarmConfigReference { ConfigName = memberConfig, File = new ConfigReferenceFileTarget { Name = "/etc/patroni/member.yml", Mode = 292 } },
+                    new SwarmConfigReference { ConfigName = memberConfig, File = new ConfigReferenceFileTarget { Name = "/etc/swarm-pg/patroni/member.yml", Mode = 292 } },
                 ],
             },
         },

@@ -9,7 +9,8 @@ set -euo pipefail
 readonly VOLUME=/var/lib/postgresql/data
 readonly SECRETS=/run/secrets
 
-readonly CONFIG=/etc/patroni
+# Its own folder: Patroni merges every .yml in the folder it is given, and Debian puts examples in /etc/patroni.
+readonly CONFIG=/etc/swarm-pg/patroni
 
 log() { echo "member: $*"; }
 
