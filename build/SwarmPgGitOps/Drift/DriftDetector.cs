@@ -27,7 +27,7 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, RetryS
         SecretValues secrets, string renderedHba, CancellationToken cancellation = default)
     {
         var live = await LiveStack.ReadAsync(docker, desired.Stack, cancellation);
-        var items = new List<DriftItem>(SwarmDrift.Find(desired, live, document.Spec));
+        var items = new List<DriftItem>(SwarmDrift.Find(desired.KeepingLiveBootstrap(live), live, document.Spec));
         var primaryService = DriftObjects.Service(StackLabels.Scoped(desired.Stack, document.Spec.Classic().Primary.Name));
         var primaryDrifted = items.Any(i => i.Object == primaryService);
         items.AddRange(await DatabaseItems(document, secrets, PgHbaParser.Parse(renderedHba, "pg_hba.conf"), primaryDrifted, cancellation));

@@ -16,7 +16,7 @@ public sealed class PlanStep(ProjectLayout layout, IAnsiConsole console)
         {
             using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation: cancellation);
             var live = await LiveStack.ReadAsync(target.Docker, target.Desired.Stack, cancellation);
-            var plan = DeployPlan.Compute(target.Desired, live, options.Prune);
+            var plan = DeployPlan.Compute(target.Desired.KeepingLiveBootstrap(live), live, options.Prune);
             console.MarkupLine($"plan for [bold]{Markup.Escape(environment)}[/] (stack {Markup.Escape(target.Desired.Stack)} at {Markup.Escape(target.Endpoint)}):");
             PlanPrinter.Print(console, plan);
             return plan;

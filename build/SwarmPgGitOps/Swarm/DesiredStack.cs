@@ -33,6 +33,31 @@ public sealed record DesiredStack(
     /// <summary>How many hex digits of the value's fingerprint a secret's name carries.</summary>
     public const int FingerprintLength = 12;
 
+    /// <summary>
+    /// Where a Patroni member reads how to initialise the cluster. Patroni reads it once, when the cluster is new; after
+    /// that Deploy applies the dynamic configuration live (patronictl edit-config).
+    /// </summary>
+    public const string PatroniBootstrapFile = "/etc/swarm-pg/patroni/bootstrap.yml";
+
+    /// <summary>
+    /// The stack with every existing member keeping the bootstrap file it runs with: a new one is no reason to restart
+    /// a member, nor to create a config nobody would mount. New members get the rendered one.
+    /// </summary>
+    public DesiredStack KeepingLiveBootstrap(LiveStack live)
+    {
+        foreach (var service in Services)
+        {
+            var desired = Bootstrap(service.Spec);
+            if (desired is not null && live.Service(service.Spec.Name) is { } existing && Bootstrap(existing.Spec) is { } running)
+                desired.ConfigName = running.ConfigName;
+        }
+        var used = Services.SelectMany(s => s.Spec.TaskTemplate?.ContainerSpec?.Configs ?? []).Select(c => c.ConfigName).ToHashSet();
+        return this with { Configs = Configs.Where(c => used.Contains(c.Name)).ToList() };
+    }
+
+    private static SwarmConfigReference? Bootstrap(ServiceSpec spec) =>
+        spec.TaskTemplate?.ContainerSpec?.Configs?.FirstOrDefault(c => c.File?.Name == PatroniBootstrapFile);
+
     /// <summary>The names <see cref="WithSecretValues"/> gives the secrets, with '*' for the fingerprint (it has the same length whatever the value).</summary>
     public IReadOnlyList<string> SecretNamesWithoutValues() =>
         Secrets.Select(s => SecretValues.Keys.Contains(s.Key) ? FingerprintedName(s.Name, new string('*', FingerprintLength)) : throw Unsupplied(s)).ToList();

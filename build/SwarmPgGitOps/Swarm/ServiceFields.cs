@@ -33,11 +33,6 @@ public sealed record FieldChange(string Field, string Desired, string Live)
 /// </summary>
 public static class ServiceFields
 {
-    /// <summary>
-    /// Where a Patroni member reads how to initialise the cluster. Patroni reads it once, when the cluster is new; after
-    /// that Deploy applies the dynamic configuration live. So this config alone is not a reason to update (restart) a member.
-    /// </summary>
-    public const string PatroniBootstrapFile = "/etc/swarm-pg/patroni/bootstrap.yml";
 
     public static SortedDictionary<string, string> Project(ServiceSpec spec, Func<string, string> networkName, bool keepImageDigest)
     {
@@ -48,7 +43,7 @@ public static class ServiceFields
             ["image"] = keepImageDigest ? container.Image ?? "" : StripDigest(container.Image),
             ["args"] = Join(container.Args),
             ["env"] = Join(container.Env?.Order(StringComparer.Ordinal)),
-            ["configs"] = Join(container.Configs?.Where(c => c.File?.Name != PatroniBootstrapFile).Select(c => $"{c.ConfigName}:{c.File?.Name}:{Owner(c.File?.UID, c.File?.GID)}:{Octal(c.File?.Mode)}").Order(StringComparer.Ordinal)),
+            ["configs"] = Join(container.Configs?.Select(c => $"{c.ConfigName}:{c.File?.Name}:{Owner(c.File?.UID, c.File?.GID)}:{Octal(c.File?.Mode)}").Order(StringComparer.Ordinal)),
             ["secrets"] = Join(container.Secrets?.Select(s => $"{s.SecretName}:{s.File?.Name}:{Owner(s.File?.UID, s.File?.GID)}:{Octal(s.File?.Mode)}").Order(StringComparer.Ordinal)),
             ["mounts"] = Join(container.Mounts?.Select(m => $"{m.Type}:{m.Source}:{m.Target}").Order(StringComparer.Ordinal)),
             ["stop_signal"] = container.StopSignal ?? "",

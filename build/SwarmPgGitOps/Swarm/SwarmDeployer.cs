@@ -38,6 +38,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
     {
         beforeEachChange ??= _ => Task.CompletedTask;
         var live = await LiveStack.ReadAsync(swarm, desired.Stack, cancellation);
+        desired = desired.KeepingLiveBootstrap(live);
         var plan = DeployPlan.Compute(desired, live, options.Prune);
 
         var nodeNames = (await swarm.ListNodesAsync(cancellation)).ToDictionary(n => n.ID, n => n.Description.Hostname);

@@ -124,7 +124,7 @@ public class PatroniRenderTests
         }
         var pg2 = desired.Services.Single(s => s.Key == "pg2");
         var container = pg2.Spec.TaskTemplate!.ContainerSpec!;
-        Assert.Equal(["/etc/postgresql/pg_hba.conf", ServiceFields.PatroniBootstrapFile, "/etc/swarm-pg/patroni/member.yml", "/usr/local/lib/swarm-pg/member.sh"],
+        Assert.Equal(["/etc/postgresql/pg_hba.conf", DesiredStack.PatroniBootstrapFile, "/etc/swarm-pg/patroni/member.yml", "/usr/local/lib/swarm-pg/member.sh"],
             container.Configs!.Select(c => c.File!.Name).Order(StringComparer.Ordinal));
         Assert.StartsWith("pg-lab_patroni_pg2_", container.Configs!.Single(c => c.File!.Name == "/etc/swarm-pg/patroni/member.yml").ConfigName, StringComparison.Ordinal);
         Assert.Equal(["replication_password", "rest_api_password", "superuser_password"], container.Secrets!.Select(s => s.File!.Name).Order(StringComparer.Ordinal));
