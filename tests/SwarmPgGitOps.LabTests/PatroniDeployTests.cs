@@ -38,7 +38,7 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
     }
 
     [Fact]
-    public async Task A_member_update_rolls_replicas_first_switches_over_once_loses_no_acknowledged_write_and_ends_on_the_preferred_leader()
+    public async Task A_member_update_rolls_replicas_first_switches_over_before_the_leader_loses_no_acknowledged_write_and_ends_on_the_preferred_leader()
     {
         var acknowledged = new ConcurrentBag<long>();
         using var stop = new CancellationTokenSource();

@@ -17,15 +17,22 @@ public static class MemberRollout
     /// </summary>
     public static string? SwitchoverCandidate(PatroniCluster cluster, string leader, string? preferred, IReadOnlySet<string> updated, long maxLagBytes) =>
         cluster.Members
-            .Where(m => m.Name != leader && m.IsHealthy && m.LagMegabytes is { } lag && lag * 1024 * 1024 <= maxLagBytes)
-            .Where(m => !cluster.Members.Any(o => o.Role is PatroniRole.SyncStandby or PatroniRole.QuorumStandby)
-                || m.Role is PatroniRole.SyncStandby or PatroniRole.QuorumStandby)
+            .Where(m => m.Name != leader && CanTakeOver(m, maxLagBytes))
+            .Where(m => !HasSynchronousStandby(cluster) || IsSynchronous(m))
             .OrderByDescending(m => m.Name == preferred)
             .ThenByDescending(m => updated.Contains(m.Name))
             .ThenBy(m => m.LagMegabytes)
             .ThenBy(m => m.Name, StringComparer.Ordinal)
             .Select(m => m.Name)
             .FirstOrDefault();
+
+    /// <summary>A replica that streams and is caught up within <paramref name="maxLagBytes"/>: it can lead without losing what the leader acknowledged.</summary>
+    public static bool CanTakeOver(PatroniMember member, long maxLagBytes) =>
+        !member.IsLeader && member.IsHealthy && member.LagMegabytes is { } lag && lag * 1024 * 1024 <= maxLagBytes;
+
+    public static bool IsSynchronous(PatroniMember member) => member.Role is PatroniRole.SyncStandby or PatroniRole.QuorumStandby;
+
+    public static bool HasSynchronousStandby(PatroniCluster cluster) => cluster.Members.Any(IsSynchronous);
 
     /// <summary>Why no candidate qualifies, member by member, for the error a deploy stops with.</summary>
     public static string WhyNoCandidate(PatroniCluster cluster, string leader, long maxLagBytes) =>

@@ -24,8 +24,16 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
     public Task ReplaceConfigAsync(string yaml, CancellationToken cancellation) =>
         RunAsync(["edit-config", "--replace", "-", "--force", "--quiet"], yaml, cancellation);
 
+    /// <summary>The leader steps down and the candidate takes over; in synchronous mode Patroni accepts only a synchronous standby.</summary>
     public Task SwitchoverAsync(string leader, string candidate, CancellationToken cancellation) =>
         RunAsync(["switchover", "--leader", leader, "--candidate", candidate, "--force"], null, cancellation);
+
+    /// <summary>
+    /// A manual failover to the candidate while the leader runs: the leader demotes gracefully (its WAL reaches the
+    /// streaming replicas as it shuts down), then the candidate promotes; unlike a switchover, any healthy replica qualifies.
+    /// </summary>
+    public Task FailoverAsync(string candidate, CancellationToken cancellation) =>
+        RunAsync(["failover", "--candidate", candidate, "--force"], null, cancellation);
 
     /// <summary>Restarts one member's PostgreSQL (Patroni stays up); used for settings that need a restart.</summary>
     public Task RestartAsync(string member, CancellationToken cancellation) =>
@@ -38,8 +46,14 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
         if (result.ExitCode != 0)
             throw new PatroniUnavailableException(
                 $"patronictl {arguments[0]} in {container.Service} failed (exit {result.ExitCode}): {LastLine(result.Stderr, result.Stdout)}");
+        // A refused switchover or restart still exits 0: Patroni's answer is in what patronictl printed.
+        if (result.Stdout.Split('\n').FirstOrDefault(ReportsFailure) is { } refused)
+            throw new PatroniUnavailableException($"patronictl {arguments[0]} in {container.Service}: {refused.Trim()}");
         return result.Stdout;
     }
+
+    private static bool ReportsFailure(string line) =>
+        line.TrimStart().StartsWith("Failed", StringComparison.Ordinal) || line.Contains(" failed, details:", StringComparison.Ordinal);
 
     private static string LastLine(params string[] outputs) =>
         outputs.SelectMany(o => o.Split('\n')).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "no output";

@@ -7,7 +7,8 @@ namespace SwarmPgGitOps.Patroni;
 
 /// <summary>What a Patroni deploy needs from the environment.</summary>
 /// <param name="DynamicConfigYaml">Patroni's dynamic configuration as git renders it (patroni-dynamic.yml).</param>
-public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyList<string> EtcdMembers, long MaxLagBytes, string DynamicConfigYaml);
+/// <param name="LoopWait">Patroni's loop_wait: how long a member may take to notice a change of the dynamic configuration.</param>
+public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyList<string> EtcdMembers, long MaxLagBytes, string DynamicConfigYaml, TimeSpan LoopWait);
 
 /// <summary>
 /// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members: all at once for
@@ -30,7 +31,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             PatroniCtl.For(spec, docker),
             EtcdCtl.For(spec, docker),
             waiter, progress,
-            new PatroniRolloutSettings(patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec)),
+            new PatroniRolloutSettings(patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec),
+                TimeSpan.FromSeconds(patroni.LoopWait)),
             beforeEachChange);
     }
 
@@ -82,34 +84,52 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             await beforeEachChange(cancellation);
             progress($"applying Patroni's dynamic configuration: {string.Join(", ", changes.Select(c => c.Key))}");
             await patroni.ReplaceConfigAsync(settings.DynamicConfigYaml, cancellation);
-            await RestartPendingAsync(timeout, cancellation);
+            // Each member reloads on its own next loop, and only then says whether a setting waits for a restart.
+            await Task.Delay(settings.LoopWait * 2, waiter.Time, cancellation);
         }
         var cluster = await patroni.ListAsync(cancellation);
-        if (settings.PreferredLeader is { } preferred && cluster.Leader is { } leader && leader.Name != preferred)
-        {
-            if (MemberRollout.SwitchoverCandidate(cluster, leader.Name, preferred, _updated, settings.MaxLagBytes) == preferred)
-                await SwitchoverAsync(cluster, leader.Name, "to the preferred leader", cancellation);
-            else
-                progress($"{leader.Name} leads, not the preferred {preferred}: {preferred} cannot take over now ({MemberRollout.WhyNoCandidate(cluster, leader.Name, settings.MaxLagBytes)})");
-        }
+        await RestartPendingAsync(cluster, timeout, cancellation);
+        await HandToPreferredAsync(await patroni.ListAsync(cancellation), timeout, cancellation);
     }
 
-    /// <summary>Settings that need a restart: Patroni marks the members; replicas restart first, the leader last.</summary>
-    private async Task RestartPendingAsync(TimeSpan timeout, CancellationToken cancellation)
+    /// <summary>Settings that need a restart (now, or left by an earlier run): replicas restart first, the leader last.</summary>
+    private async Task RestartPendingAsync(PatroniCluster cluster, TimeSpan timeout, CancellationToken cancellation)
     {
-        // Patroni marks pending restarts on its next loop, after the members reloaded the new configuration.
-        var marked = await waiter.PollAsync(async (_, token) => await TryListAsync(token), c => c is not null && c.Members.Any(m => m.PendingRestart),
-            new PollSchedule(TimeSpan.FromSeconds(30), Poll), cancellation);
-        if (!marked.Done || marked.Last is not { } cluster)
-            return;
         var pending = cluster.Members.Where(m => m.PendingRestart).Select(m => m.Name);
         foreach (var name in MemberRollout.UpdateOrder(pending, cluster.Leader?.Name))
         {
             await beforeEachChange(cancellation);
             progress($"restarting {name}: a changed setting needs a restart");
             await patroni.RestartAsync(name, cancellation);
-            await WaitForMembersAsync([name], timeout, cancellation);
+            await WaitForMembersAsync([name], timeout, cancellation, restarted: true);
         }
+    }
+
+    /// <summary>
+    /// Git's preferred member leads when it can take over: by a switchover, or in synchronous mode when it is not the
+    /// synchronous standby, by a manual failover (Patroni refuses a switchover to it; the leader still steps down gracefully).
+    /// </summary>
+    private async Task HandToPreferredAsync(PatroniCluster cluster, TimeSpan timeout, CancellationToken cancellation)
+    {
+        if (settings.PreferredLeader is not { } preferred || cluster.Leader is not { } leader || leader.Name == preferred)
+            return;
+        if (cluster.Find(preferred) is not { } member || !MemberRollout.CanTakeOver(member, settings.MaxLagBytes))
+        {
+            progress($"{leader.Name} leads, not the preferred {preferred}: {preferred} cannot take over now ({MemberRollout.WhyNoCandidate(cluster, leader.Name, settings.MaxLagBytes)})");
+            return;
+        }
+        await beforeEachChange(cancellation);
+        if (!MemberRollout.HasSynchronousStandby(cluster) || MemberRollout.IsSynchronous(member))
+        {
+            progress($"switching over from {leader.Name} to {preferred}, the preferred leader");
+            await patroni.SwitchoverAsync(leader.Name, preferred, cancellation);
+        }
+        else
+        {
+            progress($"failing over from {leader.Name} to {preferred}, the preferred leader (not the synchronous standby, so not a switchover; {leader.Name} steps down gracefully)");
+            await patroni.FailoverAsync(preferred, cancellation);
+        }
+        await WaitForLeaderAsync(preferred, timeout, cancellation);
     }
 
     private async Task SwitchoverAsync(PatroniCluster cluster, string leader, string why, CancellationToken cancellation)
@@ -121,12 +141,24 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         await beforeEachChange(cancellation);
         progress($"switching over from {leader} to {candidate} {why}");
         await patroni.SwitchoverAsync(leader, candidate, cancellation);
+        await WaitForLeaderAsync(candidate, TimeSpan.FromSeconds(60), cancellation);
     }
 
-    private async Task WaitForMembersAsync(IReadOnlyList<string> names, TimeSpan timeout, CancellationToken cancellation)
+    /// <summary>Returns once Patroni names <paramref name="candidate"/> leader: never stop the old leader before that.</summary>
+    private async Task WaitForLeaderAsync(string candidate, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var polled = await waiter.PollAsync(async (_, token) => await TryListAsync(token), c => c?.Leader?.Name == candidate,
+            new PollSchedule(timeout, Poll), cancellation);
+        if (!polled.Done)
+            throw new PatroniRolloutException($"{candidate} did not become leader within {timeout.TotalSeconds:0} s: "
+                + (polled.Last is { } c ? string.Join(", ", c.Members.Select(m => $"{m.Name} {m.Role} {m.State}")) : "Patroni could not be asked"));
+    }
+
+    private async Task WaitForMembersAsync(IReadOnlyList<string> names, TimeSpan timeout, CancellationToken cancellation, bool restarted = false)
     {
         bool Ready(PatroniCluster? c) => c?.Leader is not null && names.All(n => c.Find(n) is { IsHealthy: true } m
-            && (m.IsLeader || m.LagMegabytes is { } lag && lag * 1024 * 1024 <= settings.MaxLagBytes));
+            && (m.IsLeader || m.LagMegabytes is { } lag && lag * 1024 * 1024 <= settings.MaxLagBytes)
+            && !(restarted && m.PendingRestart));
         var polled = await waiter.PollAsync(async (elapsed, token) =>
         {
             var cluster = await TryListAsync(token);

@@ -79,7 +79,13 @@ public sealed class DockerSwarmApi(IDockerClient docker) : ISwarmApi, IContainer
             stream.CloseWrite();
         }
         var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellation);
+        // The output ends a moment before the engine records the exit code.
         var ended = await docker.Exec.InspectContainerExecAsync(created.ID, cancellation);
+        for (var look = 0; ended.Running && look < 100; look++)
+        {
+            await Task.Delay(20, cancellation);
+            ended = await docker.Exec.InspectContainerExecAsync(created.ID, cancellation);
+        }
         return new ExecResult(ended.ExitCode ?? -1, stdout, stderr);
     }
 }

@@ -15,6 +15,9 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
 
     public string Config { get; set; } = "ttl: 30\n";
     public bool RestartOnConfigChange { get; set; }
+
+    /// <summary>What patronictl prints (exiting 0, as it does) when Patroni refuses a switchover; null: switchovers succeed.</summary>
+    public string? RefuseSwitchover { get; set; }
     public List<string> EtcdMembers { get; } = ["etcd1", "etcd2", "etcd3"];
 
     public FakePatroni With(string name, PatroniRole role, string? state = null)
@@ -54,11 +57,15 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
                     ["Pending restart"] = m.Value.PendingRestart ? "*" : "",
                 })));
             case ["switchover", "--leader", var leader, "--candidate", var candidate, "--force"]:
+                if (RefuseSwitchover is { } refusal)
+                    return Ok($"Current cluster topology\n{refusal}\n");
                 journal.Add($"switchover {leader} -> {candidate}");
-                var candidateRole = _members[candidate].Role;
-                _members[candidate] = _members[candidate] with { Role = PatroniRole.Leader, State = "running" };
-                _members[leader] = _members[leader] with { Role = candidateRole, State = "streaming" };
-                return Ok("");
+                HandOver(leader, candidate);
+                return Ok($"Successfully switched over to \"{candidate}\"\n");
+            case ["failover", "--candidate", var candidate, "--force"]:
+                journal.Add($"failover -> {candidate}");
+                HandOver(Leader!, candidate);
+                return Ok($"Successfully failed over to \"{candidate}\"\n");
             case ["show-config"]:
                 return Ok(Config);
             case ["edit-config", "--replace", "-", "--force", "--quiet"]:
@@ -77,6 +84,13 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
             default:
                 return new ExecResult(2, "", $"unknown patronictl command {string.Join(" ", ctl)}");
         }
+    }
+
+    private void HandOver(string leader, string candidate)
+    {
+        var candidateRole = _members[candidate].Role;
+        _members[candidate] = _members[candidate] with { Role = PatroniRole.Leader, State = "running" };
+        _members[leader] = _members[leader] with { Role = candidateRole, State = "streaming" };
     }
 
     private static ExecResult Ok(string stdout) => new(0, stdout, "");

@@ -46,7 +46,7 @@ public sealed class PatroniRolloutTests
         var rollout = new PatroniRollout(
             new PatroniCtl(exec, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.MemberRole), Stack),
             new EtcdCtl(exec, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.EtcdRole), ["etcd1:2379", "etcd2:2379", "etcd3:2379"]),
-            _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig), _ => Task.CompletedTask);
+            _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig, TimeSpan.FromSeconds(10)), _ => Task.CompletedTask);
         return _deploying.Clock.Run(new SwarmDeployer(_deploying.Swarm, _deploying.Waiter, _deploying.Report, rollout)
             .DeployAsync(desired, Deploying.ConvergeTimeout, new DeployOptions()));
     }
@@ -123,6 +123,29 @@ public sealed class PatroniRolloutTests
         await Deploy(Desired(), preferredLeader: "pg2");
 
         Assert.Equal(["switchover pg1 -> pg2"], _deploying.Swarm.Journal);
+    }
+
+    [Fact]
+    public async Task A_preferred_member_that_is_not_the_synchronous_standby_takes_over_by_a_manual_failover()
+    {
+        await Deployed();
+
+        await Deploy(Desired(), preferredLeader: "pg3");
+
+        Assert.Equal(["failover -> pg3"], _deploying.Swarm.Journal);
+        Assert.Equal("pg3", _patroni.Leader);
+    }
+
+    [Fact]
+    public async Task A_switchover_Patroni_refuses_stops_the_deploy_before_the_leader_is_touched()
+    {
+        await Deployed();
+        _patroni.RefuseSwitchover = "Switchover failed, details: 412, candidate name does not match with sync_standby";
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => Deploy(Desired("pg1")));
+
+        Assert.Contains("patronictl switchover in pg-lab_pg1: Switchover failed, details: 412", failure.Message);
+        Assert.DoesNotContain("update pg-lab_pg1", _deploying.Swarm.Journal);
     }
 
     [Fact]
