@@ -21,8 +21,11 @@ LAB_LIB_COMMON=1
   readonly RUN_BASE=/run/swarm-pg-lab
   readonly LOG_BASE=/var/log/swarm-pg-lab
   readonly CACHE_DIR=/var/cache/swarm-pg-lab
+  # The classic environments' image (the official postgres:15 layout) and the project's own image (build/image).
   readonly IMAGE=swarm-pg/postgres:15-lab
   readonly ROOTFS_TAR="$CACHE_DIR/postgres-15-rootfs.tar"
+  readonly PROJECT_PG_MAJOR=17
+  readonly PROJECT_IMAGE=swarm-pg/postgres:$PROJECT_PG_MAJOR-lab
   # One lock for the whole machine: the lab is machine-global, whichever checkout runs lab.sh.
   readonly LOCK_FILE=/run/lock/swarm-pg-lab.lock
 
