@@ -84,6 +84,7 @@ node_sock() { echo "$RUN_BASE/$1/docker.sock"; }
 node_ctrd_sock() { echo "$RUN_BASE/$1/containerd/containerd.sock"; }
 node_log() { echo "$LOG_BASE/$1.log"; }
 node_ctrd_log() { echo "$LOG_BASE/$1-containerd.log"; }
+# The seed's label (node2 and node3 are labelled worker although every lab node is a swarm manager).
 node_purpose() { if [[ $1 == node1 ]]; then echo master; else echo worker; fi; }
 
 # dk NODE ARGS... — the docker CLI against one node's engine, bounded.

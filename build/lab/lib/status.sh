@@ -78,7 +78,7 @@ probe_swarm() {
   while IFS='|' read -r line; do
     [[ -z $line ]] && continue
     count=$((count + 1))
-    if [[ $line == *"state=ready"* ]]; then mark 1 "$line"; else mark 0 "$line"; fi
+    if [[ $line == *"manager=reachable state=ready"* ]]; then mark 1 "$line"; else mark 0 "$line"; fi
   done < <(swarm_node_lines)
   if ((count != ${#NODES[@]})); then mark 0 "swarm has $count nodes, expected ${#NODES[@]}"; fi
 }
