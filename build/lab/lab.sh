@@ -9,13 +9,14 @@
 # Each node is a network namespace (spglab-node1..3) on the host bridge spglab0
 # (192.168.77.0/24) with its own UTS namespace (so each engine has its own hostname),
 # its own containerd and its own dockerd. See build/lab/README.md.
-# The work is done by lib/: packages, network, tls, engines, swarm, image (and ../postgres15-rootfs.sh), state, status.
+# The work is done by lib/: packages, network, tls, engines, swarm, image (and ../postgres15-rootfs.sh), project-image
+# (and build/image/build-rootfs.sh), state, status.
 set -euo pipefail
 
 LAB_CMD=$0
 # shellcheck source=lib/packages.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/packages.sh"
-# status.sh brings the rest: network, engines, tls, swarm, image, state (each part loads what it uses).
+# status.sh brings the rest: network, engines, tls, swarm, image, project-image, state (each part loads what it uses).
 # shellcheck source=lib/status.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/status.sh"
 
@@ -30,11 +31,12 @@ cmd_up() {
   ensure_engines
   ensure_swarm
   ensure_image
+  ensure_project_image
   write_lab_files
   log "Lab is up ($(seconds_since "$t0"))."
   log "  endpoint: unix://$(node_sock node1)   (export DOCKER_HOST, or: set -a; . $LAB_ENV)"
   log "  TLS:      $(tls_endpoint)   (DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$CLIENT_TLS_DIR)"
-  log "  image:    $IMAGE ($(image_content_id))"
+  log "  images:   $IMAGE ($(image_content_id)), $PROJECT_IMAGE ($(image_layer node1 "$PROJECT_IMAGE"))"
   log "  files:    $LAB_JSON, $LAB_ENV"
   printf '%s\n' "${SUMMARY[@]}"
 }

@@ -77,8 +77,8 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     }
 
     [Fact]
-    [Trait("Fault", "worker engine stopped during a deploy")]
-    public async Task A_deploy_while_a_worker_engine_is_down_fails_within_its_timeout_and_the_next_one_converges()
+    [Trait("Fault", "replica node's engine stopped during a deploy")]
+    public async Task A_deploy_while_a_replica_nodes_engine_is_down_fails_within_its_timeout_and_the_next_one_converges()
     {
         await stack.WaitUntilHealthy();
         var rows = await stack.WriteCanaries(5);
@@ -92,6 +92,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
             await Waits.Until(async () => (await stack.Lab.Docker.Swarm.InspectServiceAsync($"{stack.Stack}_primary")).UpdateStatus?.State == "updating",
                 TimeSpan.FromSeconds(60), "the deploy to start updating the primary");
             await StopEngine(node);
+            await AssertTheOtherManagersKeepQuorum(node);
             var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => deploy);
 
             Assert.StartsWith("deploy failed: pg-fault_replica2: not converged after 30 s", failure.Message);
@@ -282,6 +283,18 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
             Assert.True(engine.WaitForExit(TimeSpan.FromSeconds(60)), $"{node.Name}'s engine did not stop");
         }
         await Waits.Until(async () => (await stack.Lab.Docker.Swarm.InspectNodeAsync(node.Id)).Status.State == "down", TimeSpan.FromSeconds(60), $"{node.Name} to be down");
+    }
+
+    /// <summary>Every lab node is a manager: with one engine gone, the other two still elect a leader and answer.</summary>
+    private async Task AssertTheOtherManagersKeepQuorum(SwarmPgGitOps.Lab.LabNode stopped)
+    {
+        await Waits.Until(async () => (await stack.Lab.Docker.Swarm.InspectNodeAsync(stopped.Id)).ManagerStatus.Reachability == "unreachable",
+            TimeSpan.FromSeconds(60), $"{stopped.Name} to be an unreachable manager");
+        var nodes = await stack.Lab.Docker.Swarm.ListNodesAsync();
+        var others = nodes.Where(n => n.ID != stopped.Id).ToList();
+        Assert.Equal(2, others.Count);
+        Assert.All(others, n => Assert.Equal("reachable", n.ManagerStatus.Reachability));
+        Assert.Single(others, n => n.ManagerStatus.Leader == true);
     }
 
     private async Task RestartEngines()

@@ -6,27 +6,34 @@ namespace SwarmPgGitOps.LabTests;
 public class LabTopologyTests(LabFixture lab)
 {
     [Fact]
-    public async Task Swarm_has_one_manager_and_two_workers_labelled_like_the_seed()
+    public async Task Swarm_has_three_reachable_managers_labelled_like_the_seed()
     {
         var nodes = await lab.Docker.Swarm.ListNodesAsync();
 
         Assert.Equal(3, nodes.Count);
         Assert.All(nodes, n => Assert.Equal("ready", n.Status.State));
-        var manager = Assert.Single(nodes, n => n.Spec.Role == "manager");
-        Assert.Equal("master", manager.Spec.Labels["purpose"]);
-        var workers = nodes.Where(n => n.Spec.Role == "worker").ToList();
-        Assert.Equal(2, workers.Count);
-        Assert.All(workers, w => Assert.Equal("worker", w.Spec.Labels["purpose"]));
+        Assert.All(nodes, n => Assert.Equal("manager", n.Spec.Role));
+        Assert.All(nodes, n => Assert.Equal("reachable", n.ManagerStatus.Reachability));
+        Assert.Single(nodes, n => n.ManagerStatus.Leader == true);
+        foreach (var node in lab.Info.Nodes)
+        {
+            var swarmNode = Assert.Single(nodes, n => n.ID == node.Id);
+            Assert.Equal(node.Name == "node1" ? "master" : "worker", swarmNode.Spec.Labels["purpose"]);
+            Assert.Equal(node.Name, swarmNode.Spec.Labels["lab.node"]);
+        }
         Assert.Equal(nodes.Select(n => n.Status.Addr).Order(), lab.Info.Nodes.Select(n => n.Address).Order());
     }
 
     [Fact]
-    public async Task Every_node_has_the_postgres_image()
+    public async Task Every_node_has_both_images_with_the_same_content()
     {
-        foreach (var node in lab.Info.Nodes)
+        foreach (var image in new[] { lab.Info.Image, lab.Info.ProjectImage })
         {
-            var output = await LabFixture.DockerCli(node.Socket, ["image", "inspect", "--format", "{{.Id}}", lab.Info.Image]);
-            Assert.StartsWith("sha256:", output.Trim());
+            var layers = new List<string>();
+            foreach (var node in lab.Info.Nodes)
+                layers.Add((await LabFixture.DockerCli(node.Socket, ["image", "inspect", "--format", "{{index .RootFS.Layers 0}}", image])).Trim());
+            Assert.StartsWith("sha256:", layers[0]);
+            Assert.All(layers, l => Assert.Equal(layers[0], l));
         }
     }
 

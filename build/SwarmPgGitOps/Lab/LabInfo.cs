@@ -5,13 +5,15 @@ namespace SwarmPgGitOps.Lab;
 
 /// <summary>
 /// What `Lab` wrote to .lab/lab.json: the manager's endpoint (a unix socket, and TCP with TLS client certificates as a
-/// remote manager has), the image, and each node's address and labels.
+/// remote manager has), the images (the classic layout's, and the project's own image built from build/image), and
+/// each node's address and labels.
 /// </summary>
 public sealed record LabInfo(
     [property: JsonPropertyName("endpoint")] string Endpoint,
     [property: JsonPropertyName("tlsEndpoint")] string TlsEndpoint,
     [property: JsonPropertyName("tlsCertPath")] string TlsCertPath,
     [property: JsonPropertyName("image")] string Image,
+    [property: JsonPropertyName("projectImage")] string ProjectImage,
     [property: JsonPropertyName("nodes")] IReadOnlyList<LabNode> Nodes)
 {
     public static LabInfo Read(ProjectLayout layout)

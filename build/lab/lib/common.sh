@@ -21,8 +21,11 @@ LAB_LIB_COMMON=1
   readonly RUN_BASE=/run/swarm-pg-lab
   readonly LOG_BASE=/var/log/swarm-pg-lab
   readonly CACHE_DIR=/var/cache/swarm-pg-lab
+  # The classic environments' image (the official postgres:15 layout) and the project's own image (build/image).
   readonly IMAGE=swarm-pg/postgres:15-lab
   readonly ROOTFS_TAR="$CACHE_DIR/postgres-15-rootfs.tar"
+  readonly PROJECT_PG_MAJOR=17
+  readonly PROJECT_IMAGE=swarm-pg/postgres:$PROJECT_PG_MAJOR-lab
   # One lock for the whole machine: the lab is machine-global, whichever checkout runs lab.sh.
   readonly LOCK_FILE=/run/lock/swarm-pg-lab.lock
 
@@ -81,6 +84,7 @@ node_sock() { echo "$RUN_BASE/$1/docker.sock"; }
 node_ctrd_sock() { echo "$RUN_BASE/$1/containerd/containerd.sock"; }
 node_log() { echo "$LOG_BASE/$1.log"; }
 node_ctrd_log() { echo "$LOG_BASE/$1-containerd.log"; }
+# The seed's label (node2 and node3 are labelled worker although every lab node is a swarm manager).
 node_purpose() { if [[ $1 == node1 ]]; then echo master; else echo worker; fi; }
 
 # dk NODE ARGS... — the docker CLI against one node's engine, bounded.

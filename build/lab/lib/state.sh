@@ -24,7 +24,7 @@ write_if_changed() {
 # Writes lab.json and lab.env from what the engines report; sets SUMMARY, one line per node.
 write_lab_files() {
   local n id hostname role labels rows=() env upper json
-  env="DOCKER_HOST=unix://$(node_sock node1)"$'\n'"LAB_IMAGE=$IMAGE"$'\n'
+  env="DOCKER_HOST=unix://$(node_sock node1)"$'\n'"LAB_IMAGE=$IMAGE"$'\n'"LAB_PROJECT_IMAGE=$PROJECT_IMAGE"$'\n'
   env+="LAB_DOCKER_TLS_HOST=$(tls_endpoint)"$'\n'"LAB_DOCKER_CERT_PATH=$CLIENT_TLS_DIR"$'\n'
   SUMMARY=()
   for n in "${NODES[@]}"; do
@@ -38,8 +38,10 @@ write_lab_files() {
   done
   # One row per node: name, hostname, id, address, socket, role, labels (JSON), imageId.
   json=$(printf '%s\n' "${rows[@]}" | jq -cRn --arg endpoint "unix://$(node_sock node1)" --arg tlsEndpoint "$(tls_endpoint)" \
-    --arg tlsCertPath "$CLIENT_TLS_DIR" --arg image "$IMAGE" --arg imageContentId "$(image_content_id)" '
+    --arg tlsCertPath "$CLIENT_TLS_DIR" --arg image "$IMAGE" --arg imageContentId "$(image_content_id)" \
+    --arg projectImage "$PROJECT_IMAGE" --arg projectImageContentId "$(image_layer node1 "$PROJECT_IMAGE")" '
       {endpoint: $endpoint, tlsEndpoint: $tlsEndpoint, tlsCertPath: $tlsCertPath, image: $image, imageContentId: $imageContentId,
+       projectImage: $projectImage, projectImageContentId: $projectImageContentId,
        nodes: [inputs | split("\t") | {name: .[0], hostname: .[1], id: .[2], address: .[3], socket: .[4], role: .[5],
                                         labels: (.[6] | fromjson), imageId: .[7]}]}')
   mkdir -p "$LAB_DIR"
@@ -47,12 +49,16 @@ write_lab_files() {
   write_if_changed "$LAB_ENV" "$env"
 }
 
-# lab.json describes the lab that runs: its TLS endpoint, the swarm's nodes and the cached image.
+# The project image's content id that `up` imported (empty without lab.json).
+recorded_project_content_id() { jq -r '.projectImageContentId // ""' "$LAB_JSON" 2>/dev/null || true; }
+
+# lab.json describes the lab that runs: its TLS endpoint, the swarm's nodes, the cached image and the project image.
 lab_json_current() {
   [[ -f $LAB_JSON ]] || return 1
   local swarm_ids
   swarm_ids=$(dk node1 node ls -q 2>/dev/null | sort | paste -sd' ') || return 1
-  jq -e --arg ids "$swarm_ids" --arg tls "$(tls_endpoint)" --arg content "$(image_content_id)" \
-    '.tlsEndpoint == $tls and ([.nodes[].id] | sort | join(" ")) == $ids and ($content == "" or .imageContentId == $content)' \
+  jq -e --arg ids "$swarm_ids" --arg tls "$(tls_endpoint)" --arg content "$(image_content_id)" --arg project "$PROJECT_IMAGE" \
+    '.tlsEndpoint == $tls and ([.nodes[].id] | sort | join(" ")) == $ids and ($content == "" or .imageContentId == $content)
+     and .projectImage == $project and .projectImageContentId != ""' \
     "$LAB_JSON" >/dev/null 2>&1
 }

@@ -15,6 +15,8 @@ LAB_LIB_STATUS=1
 . "$(dirname "${BASH_SOURCE[0]}")/swarm.sh"
 # shellcheck source=image.sh
 . "$(dirname "${BASH_SOURCE[0]}")/image.sh"
+# shellcheck source=project-image.sh
+. "$(dirname "${BASH_SOURCE[0]}")/project-image.sh"
 # shellcheck source=state.sh
 . "$(dirname "${BASH_SOURCE[0]}")/state.sh"
 
@@ -40,6 +42,7 @@ probe_engine() {
   if ! engine_up "$n"; then
     mark 0 "$n engine unix://$(node_sock "$n")"
     mark 0 "$n image $IMAGE (engine down)"
+    mark 0 "$n image $PROJECT_IMAGE (engine down)"
     return 0
   fi
   if ((STATUS_QUIET)); then
@@ -54,6 +57,15 @@ probe_engine() {
   else
     mark 0 "$n image $IMAGE"
   fi
+  # The project image's cache is named by its recipe's hash, which only build-rootfs.sh computes: the content id to
+  # compare with is the one `up` imported and recorded in lab.json.
+  layer=$(image_layer "$n" "$PROJECT_IMAGE")
+  content_id=$(recorded_project_content_id)
+  if [[ -n $layer && ($content_id == "" || $layer == "$content_id") ]]; then
+    mark 1 "$n image $PROJECT_IMAGE ($layer)"
+  else
+    mark 0 "$n image $PROJECT_IMAGE"
+  fi
 }
 
 probe_swarm() {
@@ -66,7 +78,7 @@ probe_swarm() {
   while IFS='|' read -r line; do
     [[ -z $line ]] && continue
     count=$((count + 1))
-    if [[ $line == *"state=ready"* ]]; then mark 1 "$line"; else mark 0 "$line"; fi
+    if [[ $line == *"manager=reachable state=ready"* ]]; then mark 1 "$line"; else mark 0 "$line"; fi
   done < <(swarm_node_lines)
   if ((count != ${#NODES[@]})); then mark 0 "swarm has $count nodes, expected ${#NODES[@]}"; fi
 }
