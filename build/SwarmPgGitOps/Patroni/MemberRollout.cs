@@ -15,10 +15,11 @@ public static class MemberRollout
     /// <paramref name="maxLagBytes"/>, preferring git's preferred leader, then one already updated, then a synchronous
     /// standby (in synchronous mode Patroni accepts only those), then the one with the least lag. Null when none qualifies.
     /// </summary>
-    public static string? SwitchoverCandidate(PatroniCluster cluster, string leader, string? preferred, IReadOnlySet<string> updated, long maxLagBytes) =>
+    public static string? SwitchoverCandidate(PatroniCluster cluster, string leader, string? preferred, IReadOnlySet<string> updated, long maxLagBytes,
+        bool synchronousMode) =>
         cluster.Members
             .Where(m => m.Name != leader && CanTakeOver(m, maxLagBytes))
-            .Where(m => !HasSynchronousStandby(cluster) || IsSynchronous(m))
+            .Where(m => !synchronousMode || IsSynchronous(m))
             .OrderByDescending(m => m.Name == preferred)
             .ThenByDescending(m => updated.Contains(m.Name))
             .ThenBy(m => m.LagMegabytes)

@@ -8,7 +8,9 @@ namespace SwarmPgGitOps.Patroni;
 /// <summary>What a Patroni deploy needs from the environment.</summary>
 /// <param name="DynamicConfigYaml">Patroni's dynamic configuration as git renders it (patroni-dynamic.yml).</param>
 /// <param name="LoopWait">Patroni's loop_wait: how long a member may take to notice a change of the dynamic configuration.</param>
-public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyList<string> EtcdMembers, long MaxLagBytes, string DynamicConfigYaml, TimeSpan LoopWait);
+/// <param name="Synchronous">Patroni's synchronous mode is on: only a synchronous standby may be switched over to.</param>
+public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyList<string> EtcdMembers, long MaxLagBytes, string DynamicConfigYaml, TimeSpan LoopWait,
+    bool Synchronous);
 
 /// <summary>
 /// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members: all at once for
@@ -32,7 +34,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             EtcdCtl.For(spec, docker),
             waiter, progress,
             new PatroniRolloutSettings(patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec),
-                TimeSpan.FromSeconds(patroni.LoopWait)),
+                TimeSpan.FromSeconds(patroni.LoopWait), patroni.Synchronous != "off"),
             beforeEachChange);
     }
 
@@ -119,7 +121,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             return;
         }
         await beforeEachChange(cancellation);
-        if (!MemberRollout.HasSynchronousStandby(cluster) || MemberRollout.IsSynchronous(member))
+        if (!settings.Synchronous || MemberRollout.IsSynchronous(member))
         {
             progress($"switching over from {leader.Name} to {preferred}, the preferred leader");
             await patroni.SwitchoverAsync(leader.Name, preferred, cancellation);
@@ -134,7 +136,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     private async Task SwitchoverAsync(PatroniCluster cluster, string leader, string why, CancellationToken cancellation)
     {
-        var candidate = MemberRollout.SwitchoverCandidate(cluster, leader, settings.PreferredLeader, _updated, settings.MaxLagBytes)
+        var candidate = MemberRollout.SwitchoverCandidate(cluster, leader, settings.PreferredLeader, _updated, settings.MaxLagBytes, settings.Synchronous)
             ?? throw new PatroniRolloutException(
                 $"no member can take over from the leader {leader} {why}: {MemberRollout.WhyNoCandidate(cluster, leader, settings.MaxLagBytes)} "
                 + "(hint: wait until the replicas stream and catch up, then deploy again)");
@@ -156,7 +158,10 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     private async Task WaitForMembersAsync(IReadOnlyList<string> names, TimeSpan timeout, CancellationToken cancellation, bool restarted = false)
     {
-        bool Ready(PatroniCluster? c) => c?.Leader is not null && names.All(n => c.Find(n) is { IsHealthy: true } m
+        // In synchronous mode a cluster with replicas is ready once Patroni has named a synchronous standby.
+        bool Ready(PatroniCluster? c) => c?.Leader is not null
+            && (!settings.Synchronous || c.Members.Count < 2 || MemberRollout.HasSynchronousStandby(c))
+            && names.All(n => c.Find(n) is { IsHealthy: true } m
             && (m.IsLeader || m.LagMegabytes is { } lag && lag * 1024 * 1024 <= settings.MaxLagBytes)
             && !(restarted && m.PendingRestart));
         var polled = await waiter.PollAsync(async (elapsed, token) =>

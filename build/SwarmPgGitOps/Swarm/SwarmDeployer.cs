@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Swarm;
@@ -46,6 +47,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         var synchronous = new SynchronousCommits(synchronousReplication ?? NoSynchronousReplicas.Instance, waiter, progress);
         var primaries = desired.Services.Where(s => s.Role == "primary").Select(s => s.Name).ToHashSet();
 
+        var engine = rollout ?? ClassicRollout.Instance;
         var created = new List<string>();
         var updated = new List<SwarmService>();
         var doing = "creating networks, configs and secrets";
@@ -56,7 +58,6 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
             await CreateNetworks(desired, plan, cancellation);
             var configIds = await CreateConfigs(desired, live, cancellation);
             var secretIds = await CreateSecrets(desired, live, cancellation);
-            var engine = rollout ?? ClassicRollout.Instance;
             var waves = await engine.WavesAsync(desired, plan, cancellation);
             IReadOnlyList<string> ReplicaUpdates(int index) => index < waves.Count
                 ? waves[index].Where(s => !primaries.Contains(s.Name) && plan.For("service", s.Name).Change == ChangeKind.Update).Select(s => s.Name).ToList()
@@ -105,8 +106,6 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 await engine.AfterWaveAsync(wave, plan, convergeTimeout, cancellation);
             }
             await synchronous.RestoreAsync(cancellation);
-            doing = "finishing the rollout";
-            await engine.AfterWavesAsync(convergeTimeout, cancellation);
         }
         catch (DeployLockLostException lost)
         {
@@ -128,6 +127,15 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
             throw new DeployFailedException(Describe(cause, doing, rollback));
         }
 
+        try
+        {
+            // Every service converged: what the engine does now (live settings, a switchover) is not undone by a rollback.
+            await engine.AfterWavesAsync(convergeTimeout, cancellation);
+        }
+        catch (ActionableException cause)
+        {
+            throw new DeployFailedException($"deploy failed after every service converged (nothing rolled back): {cause.Message}");
+        }
         var removed = options.Prune ? await RemoveOrphans(plan, live, beforeEachChange, cancellation) : [];
         await PruneUnused(desired.Stack, cancellation);
         return new DeployOutcome(plan, created, updated.Select(u => u.Spec.Name).ToList(), removed);
@@ -287,7 +295,17 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
     }
 
     private async Task WaitForTasksGone(string service, CancellationToken cancellation) =>
-        await waiter.PollAsync(async (_, token) => await swarm.ListTasksAsync(service, token),
+        await waiter.PollAsync(async (_, token) =>
+            {
+                try
+                {
+                    return await swarm.ListTasksAsync(service, token);
+                }
+                catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return []; // the engine no longer knows the service: its tasks are gone with it
+                }
+            },
             tasks => tasks.All(t => t.Status.State is TaskState.Shutdown or TaskState.Complete or TaskState.Failed or TaskState.Rejected or TaskState.Orphaned or TaskState.Remove),
             TasksGone, cancellation);
 

@@ -22,8 +22,8 @@ public sealed class MemberRolloutTests
     {
         var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica), Member("pg3", PatroniRole.Replica)]);
 
-        Assert.Equal("pg3", MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: "pg3", new HashSet<string>(), SixteenMegabytes));
-        Assert.Equal("pg2", MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: "pg1", new HashSet<string> { "pg2" }, SixteenMegabytes));
+        Assert.Equal("pg3", MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: "pg3", new HashSet<string>(), SixteenMegabytes, synchronousMode: false));
+        Assert.Equal("pg2", MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: "pg1", new HashSet<string> { "pg2" }, SixteenMegabytes, synchronousMode: false));
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class MemberRolloutTests
     {
         var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.SyncStandby), Member("pg3", PatroniRole.Replica)]);
 
-        Assert.Equal("pg2", MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: "pg3", new HashSet<string> { "pg3" }, SixteenMegabytes));
+        Assert.Equal("pg2", MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: "pg3", new HashSet<string> { "pg3" }, SixteenMegabytes, synchronousMode: true));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class MemberRolloutTests
     {
         var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica, lag: 40), Member("pg3", PatroniRole.Replica, state: "starting")]);
 
-        Assert.Null(MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: null, new HashSet<string>(), SixteenMegabytes));
+        Assert.Null(MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: null, new HashSet<string>(), SixteenMegabytes, synchronousMode: false));
         Assert.Equal("pg2 is 40 MB behind; pg3 is starting", MemberRollout.WhyNoCandidate(cluster, "pg1", SixteenMegabytes));
     }
 }
