@@ -91,7 +91,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         }
         var cluster = await patroni.ListAsync(cancellation);
         await RestartPendingAsync(cluster, timeout, cancellation);
-        await HandToPreferredAsync(await patroni.ListAsync(cancellation), timeout, cancellation);
+        if (await HandToPreferredAsync(await patroni.ListAsync(cancellation), timeout, cancellation))
+            await WaitForMembersAsync(cluster.Members.Select(m => m.Name).ToList(), timeout, cancellation);
     }
 
     /// <summary>Settings that need a restart (now, or left by an earlier run): replicas restart first, the leader last.</summary>
@@ -111,14 +112,15 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     /// Git's preferred member leads when it can take over: by a switchover, or in synchronous mode when it is not the
     /// synchronous standby, by a manual failover (Patroni refuses a switchover to it; the leader still steps down gracefully).
     /// </summary>
-    private async Task HandToPreferredAsync(PatroniCluster cluster, TimeSpan timeout, CancellationToken cancellation)
+    /// <returns>Whether leadership moved (the old leader then rejoins as a replica).</returns>
+    private async Task<bool> HandToPreferredAsync(PatroniCluster cluster, TimeSpan timeout, CancellationToken cancellation)
     {
         if (settings.PreferredLeader is not { } preferred || cluster.Leader is not { } leader || leader.Name == preferred)
-            return;
+            return false;
         if (cluster.Find(preferred) is not { } member || !MemberRollout.CanTakeOver(member, settings.MaxLagBytes))
         {
             progress($"{leader.Name} leads, not the preferred {preferred}: {preferred} cannot take over now ({MemberRollout.WhyNoCandidate(cluster, leader.Name, settings.MaxLagBytes)})");
-            return;
+            return false;
         }
         await beforeEachChange(cancellation);
         if (!settings.Synchronous || MemberRollout.IsSynchronous(member))
@@ -132,6 +134,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             await patroni.FailoverAsync(preferred, cancellation);
         }
         await WaitForLeaderAsync(preferred, timeout, cancellation);
+        return true;
     }
 
     private async Task SwitchoverAsync(PatroniCluster cluster, string leader, string why, CancellationToken cancellation)

@@ -11,6 +11,9 @@ namespace SwarmPgGitOps.Postgres;
 public static class CanaryProbe
 {
     public const string Table = "public.swarm_pg_canary";
+
+    /// <summary>Run once on a new cluster, by the classic primary's entrypoint or Patroni's post_bootstrap: Smoke only writes rows.</summary>
+    public const string CreateTable = $"CREATE TABLE IF NOT EXISTS {Table} (token text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now());";
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan SlowestPoll = TimeSpan.FromMilliseconds(100);
 

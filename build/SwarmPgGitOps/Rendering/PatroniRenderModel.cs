@@ -29,6 +29,8 @@ public sealed record PatroniRenderModel(
     public int EtcdClientPort => EtcdPorts.Client;
     public int EtcdPeerPort => EtcdPorts.Peer;
 
+    public string CanaryTableSql => Postgres.CanaryProbe.CreateTable;
+
     /// <summary>Set once the files that become Swarm configs are rendered: their names carry a hash of their content.</summary>
     public IReadOnlyList<RenderConfig> Configs { get; init; } = [];
 

@@ -23,6 +23,8 @@ public sealed record RenderModel(
     int HealthStartPeriodSeconds,
     int UpdateMonitorSeconds)
 {
+    public string CanaryTableSql => Postgres.CanaryProbe.CreateTable;
+
     /// <summary>Set once the files that become Swarm configs are rendered: their names carry a hash of their content.</summary>
     public IReadOnlyList<RenderConfig> Configs { get; init; } = [];
 

@@ -4,6 +4,7 @@
 # then becomes Patroni as the postgres user. Patroni is PID 1 and reaps the server's processes itself.
 #   member.sh            run the member
 #   member.sh ctl ARGS   patronictl with this member's configuration and REST API credentials (what Deploy and Smoke run)
+#   member.sh post-bootstrap CONNINFO   Patroni's post_bootstrap: what a new cluster needs besides Patroni's own roles
 set -euo pipefail
 
 readonly VOLUME=/var/lib/postgresql/data
@@ -19,10 +20,15 @@ PATRONI_REPLICATION_PASSWORD=$(cat "$SECRETS/replication_password")
 PATRONI_RESTAPI_PASSWORD=$(cat "$SECRETS/rest_api_password")
 export PATRONI_SUPERUSER_PASSWORD PATRONI_REPLICATION_PASSWORD PATRONI_RESTAPI_PASSWORD
 
-if [[ ${1:-} == ctl ]]; then
-  shift
-  exec patronictl -c "$CONFIG" "$@"
-fi
+case ${1:-} in
+  ctl)
+    shift
+    exec patronictl -c "$CONFIG" "$@"
+    ;;
+  post-bootstrap)
+    exec psql -X -q -v ON_ERROR_STOP=1 -d "$2" -c 'CREATE TABLE IF NOT EXISTS public.swarm_pg_canary (token text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now());'
+    ;;
+esac
 
 mkdir -p /var/run/postgresql
 chown postgres:postgres "$VOLUME" /var/run/postgresql
