@@ -59,6 +59,15 @@ public sealed class LabFixture : IDisposable
     /// <summary>A scratch copy of this checkout's environments/ and templates/, the lab file edited as given.</summary>
     public ProjectLayout ScratchProject(params (string Find, string Replace)[] labEdits) => TestSupport.ScratchProject.CopyOf(Layout, labEdits);
 
+    /// <summary>Replaces text that must be in a scratch file; returns an action that puts the original back.</summary>
+    public static Action EditFile(string file, string find, string replace)
+    {
+        var original = File.ReadAllText(file);
+        Assert.Contains(find, original);
+        File.WriteAllText(file, original.Replace(find, replace, StringComparison.Ordinal));
+        return () => File.WriteAllText(file, original);
+    }
+
     /// <summary>Edits that turn the lab environment into a stack of its own on the same lab: name, ports and subnet.</summary>
     public static (string Find, string Replace)[] OwnStack(string stack, int firstPort, int subnetOctet) =>
     [

@@ -148,14 +148,7 @@ public class StackDeployedByPipeline : LabStack
         (await new DeployStep(Layout, PlainConsole(Output)).RunAsync("lab", options ?? new DeployOptions())).Single();
 
     /// <summary>Changes the scratch environment file; returns an action that puts the original back.</summary>
-    public Action EditEnvironment(string find, string replace)
-    {
-        var file = Layout.EnvironmentFile("lab");
-        var original = File.ReadAllText(file);
-        Assert.Contains(find, original);
-        File.WriteAllText(file, original.Replace(find, replace, StringComparison.Ordinal));
-        return () => File.WriteAllText(file, original);
-    }
+    public Action EditEnvironment(string find, string replace) => LabFixture.EditFile(Layout.EnvironmentFile("lab"), find, replace);
 
     protected override async Task DeployAsync() => FirstDeploy = await Deploy();
 }

@@ -52,14 +52,7 @@ public sealed class PatroniLabStack : IAsyncLifetime
     public Task<SmokeReport> Smoke() => new SmokeStep(Layout, LabStack.PlainConsole(Output)).RunAsync(Environment, Passwords);
 
     /// <summary>Changes the scratch environment file; returns an action that puts the original back.</summary>
-    public Action EditEnvironment(string find, string replace)
-    {
-        var file = Layout.EnvironmentFile("lab");
-        var original = File.ReadAllText(file);
-        Assert.Contains(find, original);
-        File.WriteAllText(file, original.Replace(find, replace, StringComparison.Ordinal));
-        return () => File.WriteAllText(file, original);
-    }
+    public Action EditEnvironment(string find, string replace) => LabFixture.EditFile(Layout.EnvironmentFile("lab"), find, replace);
 
     public NpgsqlConnection Connect(MemberSpec member) => new(new NpgsqlConnectionStringBuilder
     {
