@@ -34,14 +34,14 @@ public static class PrimaryChecks
     private static IEnumerable<SmokeCheck> Stream(IReadOnlyList<ReplicationRow> rows, ExpectedReplica replica, SmokeExpectations expected)
     {
         var target = StreamTarget(replica);
-        var matching = rows.Where(r => r.ApplicationName == replica.Slot).ToList();
+        var matching = rows.Where(r => r.ApplicationName == replica.ApplicationName).ToList();
         if (matching.Count != 1)
         {
             yield return SmokeCheck.Fail("replication.streaming", target,
                 matching.Count == 0 ? "no walsender" : $"{matching.Count} walsenders", "one walsender, streaming",
                 matching.Count == 0
-                    ? $"{replica.Name} is not connected to the primary (application_name {replica.Slot}): docker service ps {expected.Stack}_{replica.Name}, and its logs"
-                    : $"more than one connection uses application_name {replica.Slot}: two tasks of {expected.Stack}_{replica.Name} may be running");
+                    ? $"{replica.Name} is not connected to the primary (application_name {replica.ApplicationName}): docker service ps {expected.Stack}_{replica.Name}, and its logs"
+                    : $"more than one connection uses application_name {replica.ApplicationName}: two tasks of {expected.Stack}_{replica.Name} may be running");
             yield break;
         }
         var row = matching[0];

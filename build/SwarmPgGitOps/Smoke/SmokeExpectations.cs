@@ -4,7 +4,8 @@ using SwarmPgGitOps.Rendering;
 
 namespace SwarmPgGitOps.Smoke;
 
-public sealed record ExpectedReplica(string Name, string Slot, bool Synchronous);
+/// <param name="ApplicationName">What the replica's WAL receiver calls itself on the primary: its slot (classic layout) or its member name (Patroni).</param>
+public sealed record ExpectedReplica(string Name, string Slot, bool Synchronous, string ApplicationName);
 
 /// <summary>What the environment file says the running cluster must look like, in the terms the checks compare.</summary>
 public sealed record SmokeExpectations(
@@ -22,7 +23,7 @@ public sealed record SmokeExpectations(
         return new SmokeExpectations(
             document.Name,
             spec.Stack,
-            spec.Classic().Replicas.Select(r => new ExpectedReplica(r.Name, r.Slot, r.Synchronous)).ToList(),
+            spec.Classic().Replicas.Select(r => new ExpectedReplica(r.Name, r.Slot, r.Synchronous, r.Slot)).ToList(),
             spec.Smoke,
             PostgresSettings.Expected(spec),
             spec.Access.Replication.User,
@@ -40,7 +41,7 @@ public sealed record SmokeExpectations(
             document.Name,
             spec.Stack,
             spec.PatroniCluster().Members.Where(m => m.Name != leader).Select(m => new ExpectedReplica(m.Name, PatroniSlotName(m.Name),
-                cluster.Find(m.Name)?.Role is PatroniRole.SyncStandby or PatroniRole.QuorumStandby)).ToList(),
+                cluster.Find(m.Name)?.Role is PatroniRole.SyncStandby or PatroniRole.QuorumStandby, m.Name)).ToList(),
             spec.Smoke,
             PostgresSettings.Expected(spec),
             spec.Access.Replication.User,
