@@ -90,22 +90,25 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             await Task.Delay(settings.LoopWait * 2, waiter.Time, cancellation);
         }
         var cluster = await patroni.ListAsync(cancellation);
-        await RestartPendingAsync(cluster, timeout, cancellation);
-        if (await HandToPreferredAsync(await patroni.ListAsync(cancellation), timeout, cancellation))
+        if (await RestartPendingAsync(cluster, timeout, cancellation))
+            cluster = await patroni.ListAsync(cancellation);
+        if (await HandToPreferredAsync(cluster, timeout, cancellation))
             await WaitForMembersAsync(cluster.Members.Select(m => m.Name).ToList(), timeout, cancellation);
     }
 
     /// <summary>Settings that need a restart (now, or left by an earlier run): replicas restart first, the leader last.</summary>
-    private async Task RestartPendingAsync(PatroniCluster cluster, TimeSpan timeout, CancellationToken cancellation)
+    /// <returns>Whether any member was restarted.</returns>
+    private async Task<bool> RestartPendingAsync(PatroniCluster cluster, TimeSpan timeout, CancellationToken cancellation)
     {
-        var pending = cluster.Members.Where(m => m.PendingRestart).Select(m => m.Name);
-        foreach (var name in MemberRollout.UpdateOrder(pending, cluster.Leader?.Name))
+        var pending = MemberRollout.UpdateOrder(cluster.Members.Where(m => m.PendingRestart).Select(m => m.Name), cluster.Leader?.Name);
+        foreach (var name in pending)
         {
             await beforeEachChange(cancellation);
             progress($"restarting {name}: a changed setting needs a restart");
             await patroni.RestartAsync(name, cancellation);
             await WaitForMembersAsync([name], timeout, cancellation, restarted: true);
         }
+        return pending.Count > 0;
     }
 
     /// <summary>
