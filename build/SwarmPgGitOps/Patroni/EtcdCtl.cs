@@ -32,7 +32,7 @@ public sealed class EtcdCtl(IContainerExec exec, StackContainerLocator locator, 
         if (result.ExitCode != 0 && !(acceptFailure && result.Stdout.TrimStart().StartsWith('[')))
             throw new PatroniUnavailableException(
                 $"etcdctl {string.Join(" ", arguments)} in {container.Service} failed (exit {result.ExitCode}): "
-                + (result.Stderr.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "no output"));
+                + ExecResult.LastLine(result.Stderr));
         return result.Stdout;
     }
 

@@ -45,7 +45,7 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
         var result = await exec.ExecAsync(container.ContainerId, ["bash", Entrypoint, "ctl", .. arguments], stdin, cancellation);
         if (result.ExitCode != 0)
             throw new PatroniUnavailableException(
-                $"patronictl {arguments[0]} in {container.Service} failed (exit {result.ExitCode}): {LastLine(result.Stderr, result.Stdout)}");
+                $"patronictl {arguments[0]} in {container.Service} failed (exit {result.ExitCode}): {ExecResult.LastLine(result.Stderr, result.Stdout)}");
         // A refused switchover or restart still exits 0: Patroni's answer is in what patronictl printed.
         if (result.Stdout.Split('\n').FirstOrDefault(ReportsFailure) is { } refused)
             throw new PatroniUnavailableException($"patronictl {arguments[0]} in {container.Service}: {refused.Trim()}");
@@ -55,6 +55,4 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
     private static bool ReportsFailure(string line) =>
         line.TrimStart().StartsWith("Failed", StringComparison.Ordinal) || line.Contains(" failed, details:", StringComparison.Ordinal);
 
-    private static string LastLine(params string[] outputs) =>
-        outputs.SelectMany(o => o.Split('\n')).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "no output";
 }

@@ -186,28 +186,21 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     {
         bool Healthy(EtcdStatus? s) => s is not null && s.Endpoints.Count > 0 && s.Endpoints.All(e => e.Healthy)
             && settings.EtcdMembers.All(s.Members.Contains);
-        var polled = await waiter.PollAsync(async (_, token) =>
-        {
-            try
-            {
-                return await etcd.StatusAsync(token);
-            }
-            catch (PatroniUnavailableException)
-            {
-                return null;
-            }
-        }, Healthy, new PollSchedule(timeout, Poll), cancellation);
+        var polled = await waiter.PollAsync(async (_, token) => await WhileUnavailableNull(etcd.StatusAsync, token), Healthy,
+            new PollSchedule(timeout, Poll), cancellation);
         if (!polled.Done)
             throw new PatroniRolloutException($"etcd did not report every member healthy within {timeout.TotalSeconds:0} s: "
                 + (polled.Last is { } s ? string.Join(", ", s.Endpoints.Select(e => $"{e.Endpoint} {(e.Healthy ? "healthy" : e.Error)}")) : "etcd could not be asked"));
     }
 
     /// <summary>Patroni's view, or null while it cannot be asked (the member on the endpoint's node is restarting).</summary>
-    private async Task<PatroniCluster?> TryListAsync(CancellationToken cancellation)
+    private Task<PatroniCluster?> TryListAsync(CancellationToken cancellation) => WhileUnavailableNull(patroni.ListAsync, cancellation);
+
+    private static async Task<T?> WhileUnavailableNull<T>(Func<CancellationToken, Task<T>> ask, CancellationToken cancellation) where T : class
     {
         try
         {
-            return await patroni.ListAsync(cancellation);
+            return await ask(cancellation);
         }
         catch (PatroniUnavailableException)
         {

@@ -1,7 +1,12 @@
 namespace SwarmPgGitOps.Swarm;
 
 /// <summary>What a command run inside a container printed, and how it ended.</summary>
-public sealed record ExecResult(long ExitCode, string Stdout, string Stderr);
+public sealed record ExecResult(long ExitCode, string Stdout, string Stderr)
+{
+    /// <summary>The last line with text in the outputs given, in that order: what a failed command said last.</summary>
+    public static string LastLine(params string[] outputs) =>
+        outputs.SelectMany(o => o.Split('\n')).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "no output";
+}
 
 /// <summary>
 /// Runs a command in a container of the engine the endpoint talks to (Docker's exec): how the pipeline reaches what
