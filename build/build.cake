@@ -8,7 +8,7 @@ using SwarmPgGitOps.Swarm;
 
 var target = Argument("target", "Default");
 var env = Argument("env", "lab");
-var deployOptions = new DeployOptions(Prune: HasArgument("prune"), BreakLock: HasArgument("break-lock"));
+var deployOptions = new DeployOptions(Prune: HasArgument("prune"), BreakLock: HasArgument("break-lock"), NewCluster: HasArgument("new-cluster"));
 // --root=DIR runs the pipeline on another folder's environments/ and templates/ (a scratch copy, another checkout).
 var layout = ProjectLayout.Discover(Argument("root", Context.Environment.WorkingDirectory.FullPath));
 var console = PipelineConsole.Create();
@@ -36,7 +36,7 @@ Task("LabForLocal")
 
 Task("Deploy")
     .IsDependentOn("LabForLocal")
-    .Description("Validate, apply artifacts/<env>/stack.yml to the swarm, then run the smoke checks; a list in order, stopping at the first failure (--prune, --break-lock)")
+    .Description("Validate, apply artifacts/<env>/stack.yml to the swarm, then run the smoke checks; a list in order, stopping at the first failure (--prune, --break-lock, --new-cluster)")
     .Does(() => Run(() => new DeployStep(layout, console)
         .RunAsync(env, deployOptions, then: new SmokeStep(layout, console).RunAsync))); // Smoke on what Deploy loaded
 

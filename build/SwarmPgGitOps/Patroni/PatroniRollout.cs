@@ -14,13 +14,15 @@ public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyLi
 
 /// <summary>
 /// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members: all at once for
-/// a new cluster (Patroni lets exactly one initialise it), else replicas one at a time, each streaming and caught up
+/// a new cluster (Patroni lets exactly one initialise it), or, when a member takes a classic primary's data over
+/// (<see cref="ClassicTakeover"/>), that member alone and leading before the others, which copy it; else replicas one at a time, each streaming and caught up
 /// before the next, then a switchover to an updated replica, then the old leader. Then git's dynamic configuration is
 /// applied live, members needing a restart are restarted one by one, and the preferred member is made leader.
 /// </summary>
 /// <param name="beforeEachChange">The deploy lock's check, before every change to the cluster (see <see cref="SwarmDeployer"/>).</param>
+/// <param name="classicTakeover">Looks for a classic layout on the stack to take over; none: the stack is not checked for one.</param>
 public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter waiter, Action<string> progress, PatroniRolloutSettings settings,
-    Func<CancellationToken, Task> beforeEachChange) : IRollout
+    Func<CancellationToken, Task> beforeEachChange, ClassicTakeover? classicTakeover = null) : IRollout
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private readonly HashSet<string> _updated = [];
@@ -35,8 +37,12 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             waiter, progress,
             new PatroniRolloutSettings(patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec),
                 TimeSpan.FromSeconds(patroni.LoopWait), patroni.Synchronous != "off"),
-            beforeEachChange);
+            beforeEachChange,
+            new ClassicTakeover(docker));
     }
+
+    public Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation) =>
+        classicTakeover?.DecideAsync(desired, live, options, cancellation) ?? Task.FromResult(Replacement.None);
 
     public async Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation)
     {
@@ -47,7 +53,10 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         waves.AddRange(etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]));
 
         var members = desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole).ToList();
-        AddTogether(waves, members.Where(s => Change(s) == ChangeKind.Create));
+        // The member that takes a classic primary's data over leads before any other starts: an empty one would initialise a cluster of its own.
+        var takingOver = members.Where(s => s.Key == classicTakeover?.Member && Change(s) == ChangeKind.Create).ToList();
+        AddTogether(waves, takingOver);
+        AddTogether(waves, members.Where(s => Change(s) == ChangeKind.Create).Except(takingOver));
         var changed = members.Where(s => Change(s) == ChangeKind.Update).ToDictionary(s => s.Key);
         if (changed.Count > 0)
         {

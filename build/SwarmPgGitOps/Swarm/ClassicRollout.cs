@@ -9,6 +9,9 @@ public sealed class ClassicRollout : IRollout
 {
     public static ClassicRollout Instance { get; } = new();
 
+    public Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation) =>
+        Task.FromResult(Replacement.None);
+
     public Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation) =>
         Task.FromResult<IReadOnlyList<IReadOnlyList<DesiredService>>>(Waves(desired, plan).ToList());
 

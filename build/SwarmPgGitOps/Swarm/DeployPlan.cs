@@ -10,15 +10,19 @@ public enum ChangeKind
 
 public sealed record PlannedChange(string ObjectKind, string Name, ChangeKind Change, IReadOnlyList<FieldChange> Fields, string? Note = null);
 
-/// <summary>What a deploy would do to each object of the stack: create, update (with the fields), leave, or (with --prune) remove.</summary>
+/// <summary>
+/// What a deploy would do to each object of the stack: create, update (with the fields), leave, or remove (with --prune,
+/// or because the stack changes layout: <see cref="Replacement"/>).
+/// </summary>
 public sealed record DeployPlan(IReadOnlyList<PlannedChange> Changes)
 {
     public bool HasChanges => Changes.Any(c => c.Change != ChangeKind.Unchanged);
 
     public PlannedChange For(string objectKind, string name) => Changes.Single(c => c.ObjectKind == objectKind && c.Name == name);
 
-    public static DeployPlan Compute(DesiredStack desired, LiveStack live, bool prune)
+    public static DeployPlan Compute(DesiredStack desired, LiveStack live, bool prune, Replacement? replacement = null)
     {
+        replacement ??= Replacement.None;
         var changes = new List<PlannedChange>();
         foreach (var network in desired.Networks)
         {
@@ -45,7 +49,9 @@ public sealed record DeployPlan(IReadOnlyList<PlannedChange> Changes)
         var desiredNames = desired.Services.Select(s => s.Name).ToHashSet();
         foreach (var orphan in live.Services.Where(s => !desiredNames.Contains(s.Spec.Name)))
         {
-            changes.Add(prune
+            changes.Add(replacement.Replaces(orphan.Spec.Name)
+                ? new PlannedChange("service", orphan.Spec.Name, ChangeKind.Remove, [], $"{replacement.Why}; removed first, its volume is kept")
+                : prune
                 ? new PlannedChange("service", orphan.Spec.Name, ChangeKind.Remove, [], "not in the stack any more; its volume is kept")
                 : new PlannedChange("service", orphan.Spec.Name, ChangeKind.Unchanged, [], "not in the stack any more; --prune removes it (volumes are kept)"));
         }

@@ -54,6 +54,9 @@ public sealed class DockerSwarmApi(IDockerClient docker) : ISwarmApi, IContainer
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [service] = true } },
         }, cancellation)).ToList();
 
+    public async Task<IReadOnlyList<TaskResponse>> ListAllTasksAsync(CancellationToken cancellation) =>
+        (await docker.Tasks.ListAsync(new TasksListParameters(), cancellation)).ToList();
+
     public async Task<string> ServiceLogTailAsync(string serviceId, int lines, CancellationToken cancellation)
     {
         using var stream = await docker.Swarm.GetServiceLogsAsync(serviceId, false,

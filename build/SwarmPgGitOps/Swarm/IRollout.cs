@@ -8,6 +8,13 @@ namespace SwarmPgGitOps.Swarm;
 /// </summary>
 public interface IRollout
 {
+    /// <summary>
+    /// Before anything changes: the live services of another layout this deploy replaces (<see cref="Replacement.None"/>
+    /// when the stack already has this layout). Throws an <see cref="Diagnostics.ActionableException"/> for a change of
+    /// layout it cannot make safely, before the deploy touches anything.
+    /// </summary>
+    Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation);
+
     Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation);
 
     /// <summary>Before the wave's services change.</summary>

@@ -30,5 +30,7 @@ public interface ISwarmApi
     Task UpdateServiceAsync(string id, ServiceSpec spec, ulong version, CancellationToken cancellation);
     Task RemoveServiceAsync(string id, CancellationToken cancellation);
     Task<IReadOnlyList<TaskResponse>> ListTasksAsync(string service, CancellationToken cancellation);
+    /// <summary>Every task the manager holds, including those of removed services that have not stopped yet.</summary>
+    Task<IReadOnlyList<TaskResponse>> ListAllTasksAsync(CancellationToken cancellation);
     Task<string> ServiceLogTailAsync(string serviceId, int lines, CancellationToken cancellation);
 }

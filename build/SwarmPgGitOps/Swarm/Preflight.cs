@@ -46,7 +46,7 @@ public static class Preflight
         return problems;
     }
 
-    private static bool Satisfies(NodeListResponse node, string constraint)
+    internal static bool Satisfies(NodeListResponse node, string constraint)
     {
         var negate = constraint.Contains("!=", StringComparison.Ordinal);
         var parts = constraint.Split(negate ? "!=" : "==", 2, StringSplitOptions.TrimEntries);

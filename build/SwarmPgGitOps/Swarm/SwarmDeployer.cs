@@ -7,7 +7,11 @@ using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Swarm;
 
-public sealed record DeployOptions(bool Prune = false, bool BreakLock = false);
+/// <param name="NewCluster">
+/// A Patroni deploy onto a stack of the classic layout may replace it with an empty cluster, though no member takes the
+/// classic primary's data over (its volumes are kept).
+/// </param>
+public sealed record DeployOptions(bool Prune = false, bool BreakLock = false, bool NewCluster = false);
 
 public sealed record DeployOutcome(DeployPlan Plan, IReadOnlyList<string> Created, IReadOnlyList<string> Updated, IReadOnlyList<string> Removed);
 
@@ -15,7 +19,8 @@ public sealed record DeployOutcome(DeployPlan Plan, IReadOnlyList<string> Create
 /// Applies a desired stack to the swarm: networks, configs and secrets first, then the primary, then each replica in
 /// turn, waiting for each to converge. Touches only what differs. On any failure after the first service change (and on
 /// cancellation) what this run changed is put back: updated services get their previous spec, created ones are removed.
-/// Never removes a volume; removes services only with --prune. While it updates a synchronous replica that no other one
+/// Never removes a volume; removes services only with --prune, or when the stack changes layout (<see cref="Replacement"/>:
+/// then before the first wave of the new layout's servers, and created again on a rollback). While it updates a synchronous replica that no other one
 /// could stand in for, synchronous replication on the primary is suspended (<see cref="SynchronousCommits"/>).
 /// </summary>
 public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string> progress, IRollout? rollout = null,
@@ -40,15 +45,17 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         beforeEachChange ??= _ => Task.CompletedTask;
         var live = await LiveStack.ReadAsync(swarm, desired.Stack, cancellation);
         desired = desired.KeepingLiveBootstrap(live);
-        var plan = DeployPlan.Compute(desired, live, options.Prune);
+        var engine = rollout ?? ClassicRollout.Instance;
+        var replacement = await engine.ReplacementAsync(desired, live, options, cancellation);
+        var plan = DeployPlan.Compute(desired, live, options.Prune, replacement);
 
         var nodeNames = (await swarm.ListNodesAsync(cancellation)).ToDictionary(n => n.ID, n => n.Description.Hostname);
         var convergence = new ConvergenceWaiter(swarm, waiter, progress);
         var synchronous = new SynchronousCommits(synchronousReplication ?? NoSynchronousReplicas.Instance, waiter, progress);
         var primaries = desired.Services.Where(s => s.Role == "primary").Select(s => s.Name).ToHashSet();
 
-        var engine = rollout ?? ClassicRollout.Instance;
         var created = new List<string>();
+        var replaced = new List<SwarmService>();
         var updated = new List<SwarmService>();
         var doing = "creating networks, configs and secrets";
         try
@@ -66,6 +73,11 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
             for (var index = 0; index < waves.Count; index++)
             {
                 var wave = waves[index];
+                if (replaced.Count == 0 && wave.Any(s => s.Role == replacement.BeforeRole))
+                {
+                    doing = $"removing {string.Join(", ", replacement.Services)} for the change of layout";
+                    await RemoveReplaced(replacement, live, replaced, convergeTimeout, beforeEachChange, cancellation);
+                }
                 doing = $"preparing {string.Join(", ", wave.Select(s => s.Name))}";
                 await engine.BeforeWaveAsync(wave, plan, cancellation);
                 doing = $"suspending synchronous replication before {string.Join(", ", wave.Select(s => s.Name))}";
@@ -105,13 +117,18 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 doing = $"waiting for the cluster to report {string.Join(", ", wave.Select(s => s.Name))} healthy";
                 await engine.AfterWaveAsync(wave, plan, convergeTimeout, cancellation);
             }
+            if (replaced.Count == 0 && replacement.Services.Count > 0)
+            {
+                doing = $"removing {string.Join(", ", replacement.Services)} for the change of layout";
+                await RemoveReplaced(replacement, live, replaced, convergeTimeout, beforeEachChange, cancellation);
+            }
             await synchronous.RestoreAsync(cancellation);
         }
         catch (DeployLockLostException lost)
         {
             // Not a change to the stack, and nobody else would undo it: put back even now.
             var restoreFailure = await synchronous.RestoreAfterFailureAsync();
-            var changed = updated.Select(u => $"updated {u.Spec.Name}").Concat(created.Select(c => $"created {c}")).ToList();
+            var changed = updated.Select(u => $"updated {u.Spec.Name}").Concat(created.Select(c => $"created {c}")).Concat(replaced.Select(r => $"removed {r.Spec.Name}")).ToList();
             throw new DeployLockLostException($"deploy stopped before {doing}: {lost.Message}; "
                 + (changed.Count > 0 ? $"what this run changed is left to the new holder ({string.Join(", ", changed)})" : "this run changed no service")
                 + (restoreFailure is null ? "" : $"; {restoreFailure}"));
@@ -120,7 +137,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         {
             // The primary is rolled back last, and a rotated superuser password works on it only until then: synchronous
             // replication is put back after the replicas, before the primary.
-            var rollback = await RollBack(created, updated, convergence, convergeTimeout, nodeNames, beforeEachChange,
+            var rollback = await RollBack(created, updated, replaced, convergence, convergeTimeout, nodeNames, beforeEachChange,
                 beforeRollingBack: service => primaries.Contains(service) ? synchronous.RestoreAfterFailureAsync() : Task.FromResult<string?>(null));
             if (await synchronous.RestoreAfterFailureAsync() is { } restoreFailure)
                 rollback = rollback with { Failures = [.. rollback.Failures, restoreFailure] };
@@ -138,7 +155,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         }
         var removed = options.Prune ? await RemoveOrphans(plan, live, beforeEachChange, cancellation) : [];
         await PruneUnused(desired.Stack, cancellation);
-        return new DeployOutcome(plan, created, updated.Select(u => u.Spec.Name).ToList(), removed);
+        return new DeployOutcome(plan, created, updated.Select(u => u.Spec.Name).ToList(), [.. replaced.Select(r => r.Spec.Name), .. removed]);
     }
 
     private async Task CreateNetworks(DesiredStack desired, DeployPlan plan, CancellationToken cancellation)
@@ -184,20 +201,49 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         return spec;
     }
 
-    private sealed record Rollback(IReadOnlyList<string> RolledBack, IReadOnlyList<string> Removed, IReadOnlyList<string> Failures);
+    /// <summary>
+    /// Removes the services a change of layout replaces, all at once, then waits until every one of their containers has
+    /// stopped: the new layout's first server may take over the same volume. One that does not stop fails the deploy.
+    /// </summary>
+    private async Task RemoveReplaced(Replacement replacement, LiveStack live, List<SwarmService> replaced, TimeSpan timeout, Func<CancellationToken, Task> beforeEachChange,
+        CancellationToken cancellation)
+    {
+        foreach (var name in replacement.Services)
+        {
+            var service = live.Service(name)!;
+            await beforeEachChange(cancellation);
+            progress($"removing {name} before the new layout's first {replacement.BeforeRole} starts: {replacement.Why} (its volume is kept)");
+            await swarm.RemoveServiceAsync(service.ID, cancellation);
+            replaced.Add(service);
+        }
+        foreach (var service in replaced)
+        {
+            if (!await WaitForTasksGone(service.ID, cancellation, new PollSchedule(timeout, TasksGone.Interval)))
+                throw new DeployFailedException($"{service.Spec.Name} was removed but its container did not stop within {timeout.TotalSeconds:0} s "
+                    + "(hint: is its node down? the new layout is not started beside a server that may still run on the same data)");
+        }
+        progress($"{string.Join(", ", replaced.Select(r => r.Spec.Name))} stopped");
+    }
+
+    private sealed record Rollback(IReadOnlyList<string> RolledBack, IReadOnlyList<string> Removed, IReadOnlyList<string> Failures)
+    {
+        public IReadOnlyList<string> Recreated { get; init; } = [];
+    }
 
     /// <summary>
     /// Puts back what this run changed, last change first: an updated service gets its previous spec, a service this run
     /// created is removed again (its volume is kept), so the stack is as it was before the run. A step that fails is
     /// reported and the others are still done. Runs to its end even when the deploy was cancelled, but stops when the
-    /// run lost its lock: the stack is then the new holder's.
+    /// run lost its lock: the stack is then the new holder's. Services a change of layout removed are created again with
+    /// their previous spec, last, once the services that replaced them are gone.
     /// </summary>
-    private async Task<Rollback> RollBack(IReadOnlyList<string> created, IReadOnlyList<SwarmService> updated, ConvergenceWaiter convergence,
+    private async Task<Rollback> RollBack(IReadOnlyList<string> created, IReadOnlyList<SwarmService> updated, IReadOnlyList<SwarmService> replaced, ConvergenceWaiter convergence,
         TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames, Func<CancellationToken, Task> beforeEachChange, Func<string, Task<string?>> beforeRollingBack)
     {
         var failures = new List<string>();
         var rolledBack = new List<string>();
         var removed = new List<string>();
+        var recreated = new List<string>();
         foreach (var before in updated.Reverse())
         {
             if (await beforeRollingBack(before.Spec.Name) is { } failure)
@@ -224,8 +270,9 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
             {
                 await beforeEachChange(CancellationToken.None);
                 progress($"removing {name} again: this run created it (its volume is kept)");
-                await swarm.RemoveServiceAsync((await swarm.InspectServiceAsync(name, CancellationToken.None)).ID, CancellationToken.None);
-                await WaitForTasksGone(name, CancellationToken.None);
+                var id = (await swarm.InspectServiceAsync(name, CancellationToken.None)).ID;
+                await swarm.RemoveServiceAsync(id, CancellationToken.None);
+                await WaitForTasksGone(id, CancellationToken.None);
                 removed.Add(name);
             }
             catch (DeployLockLostException lost)
@@ -238,9 +285,28 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 failures.Add($"{name}: {SwarmErrors.Describe(e)}");
             }
         }
+        foreach (var before in replaced.Reverse())
+        {
+            try
+            {
+                await beforeEachChange(CancellationToken.None);
+                progress($"creating {before.Spec.Name} again: this run removed it to change the stack's layout");
+                await swarm.CreateServiceAsync(before.Spec, CancellationToken.None);
+                recreated.Add(before.Spec.Name);
+            }
+            catch (DeployLockLostException lost)
+            {
+                failures.Add($"stopped before {before.Spec.Name}: {lost.Message}");
+                return Finished();
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{before.Spec.Name}: {SwarmErrors.Describe(e)}");
+            }
+        }
         return Finished();
 
-        Rollback Finished() => new(Enumerable.Reverse(rolledBack).ToList(), Enumerable.Reverse(removed).ToList(), failures);
+        Rollback Finished() => new(Enumerable.Reverse(rolledBack).ToList(), Enumerable.Reverse(removed).ToList(), failures) { Recreated = Enumerable.Reverse(recreated).ToList() };
     }
 
     private async Task RollBackUpdate(SwarmService before, ConvergenceWaiter convergence, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames)
@@ -289,25 +355,19 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
             progress($"removing {change.Name} (--prune; its volume is kept)");
             await swarm.RemoveServiceAsync(live.Service(change.Name)!.ID, cancellation);
             removed.Add(change.Name);
-            await WaitForTasksGone(change.Name, cancellation);
+            await WaitForTasksGone(live.Service(change.Name)!.ID, cancellation);
         }
         return removed;
     }
 
-    private async Task WaitForTasksGone(string service, CancellationToken cancellation) =>
-        await waiter.PollAsync(async (_, token) =>
-            {
-                try
-                {
-                    return await swarm.ListTasksAsync(service, token);
-                }
-                catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-                {
-                    return []; // the engine no longer knows the service: its tasks are gone with it
-                }
-            },
+    /// <summary>
+    /// Until every task of a removed service has stopped its container. Swarm keeps a removed service's tasks (desired
+    /// state "remove") until their node reports them shut down; the service's name no longer finds them, its id does.
+    /// </summary>
+    private async Task<bool> WaitForTasksGone(string serviceId, CancellationToken cancellation, PollSchedule? schedule = null) =>
+        (await waiter.PollAsync(async (_, token) => (await swarm.ListAllTasksAsync(token)).Where(t => t.ServiceID == serviceId).ToList(),
             tasks => tasks.All(t => t.Status.State is TaskState.Shutdown or TaskState.Complete or TaskState.Failed or TaskState.Rejected or TaskState.Orphaned or TaskState.Remove),
-            TasksGone, cancellation);
+            schedule ?? TasksGone, cancellation)).Done;
 
     /// <summary>Hash- and version-named configs and secrets that no service of the stack uses any more.</summary>
     private async Task PruneUnused(string stack, CancellationToken cancellation)
@@ -353,6 +413,8 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
             text.Append($"\n  rolled back: {string.Join(", ", rollback.RolledBack)}");
         if (rollback.Removed.Count > 0)
             text.Append($"\n  removed again (created by this run; volumes kept): {string.Join(", ", rollback.Removed)}");
+        if (rollback.Recreated.Count > 0)
+            text.Append($"\n  created again (removed by this run for the change of layout): {string.Join(", ", rollback.Recreated)}");
         foreach (var rollbackFailure in rollback.Failures)
             text.Append($"\n  rollback failed: {rollbackFailure}");
         if (failure.LastLogLines is { Length: > 0 } logs)

@@ -289,6 +289,13 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         }
     }
 
+    /// <summary>Tasks of removed services too, until they have shut down, as a manager keeps them.</summary>
+    public Task<IReadOnlyList<TaskResponse>> ListAllTasksAsync(CancellationToken cancellation)
+    {
+        lock (_gate)
+            return Task.FromResult<IReadOnlyList<TaskResponse>>(_tasks.Select(t => t.Read()).ToList());
+    }
+
     public Task<string> ServiceLogTailAsync(string serviceId, int lines, CancellationToken cancellation) =>
         Task.FromResult($"log of {_services[serviceId].Spec.Name}\n");
 
