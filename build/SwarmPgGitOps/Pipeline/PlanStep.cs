@@ -1,4 +1,6 @@
 using Spectre.Console;
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Patroni;
 using SwarmPgGitOps.Swarm;
 
 namespace SwarmPgGitOps.Pipeline;
@@ -16,7 +18,12 @@ public sealed class PlanStep(ProjectLayout layout, IAnsiConsole console)
         {
             using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation: cancellation);
             var live = await LiveStack.ReadAsync(target.Docker, target.Desired.Stack, cancellation);
-            var plan = DeployPlan.Compute(target.Desired.KeepingLiveBootstrap(live), live, options.Prune);
+            var desired = target.Desired.KeepingLiveBootstrap(live);
+            // The Patroni layout onto a classic stack: the services it replaces, or Deploy's refusal, now.
+            var replacement = EnvironmentLayouts.Of(target.Environment.Spec) == EnvironmentLayout.Patroni
+                ? await new ClassicTakeover(new DockerSwarmApi(target.Docker)).DecideAsync(desired, live, options, cancellation)
+                : Replacement.None;
+            var plan = DeployPlan.Compute(desired, live, options.Prune, replacement);
             console.MarkupLine($"plan for [bold]{Markup.Escape(environment)}[/] (stack {Markup.Escape(target.Desired.Stack)} at {Markup.Escape(target.Endpoint)}):");
             PlanPrinter.Print(console, plan);
             return plan;
