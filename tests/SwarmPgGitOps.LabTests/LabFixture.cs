@@ -50,9 +50,15 @@ public sealed class LabFixture : IDisposable
             await DockerCli(Info.Endpoint, ["config", "rm", .. configs], check: false);
         foreach (var node in Info.Nodes)
         {
-            var volumes = (await DockerCli(node.Socket, ["volume", "ls", "-q", "--filter", $"label=com.docker.stack.namespace={stack}"])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            if (volumes.Length > 0)
-                await DockerCli(node.Socket, ["volume", "rm", .. volumes]);
+            string[] Volumes(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var list = new[] { "volume", "ls", "-q", "--filter", $"label=com.docker.stack.namespace={stack}" };
+            var volumes = Volumes(await DockerCli(node.Socket, list));
+            if (volumes.Length == 0)
+                continue;
+            // A volume listed a moment ago may be gone by now ("no such volume"): what counts is that none is left.
+            var removal = await DockerCli(node.Socket, ["volume", "rm", .. volumes], check: false);
+            if (Volumes(await DockerCli(node.Socket, list)) is { Length: > 0 } left)
+                throw new InvalidOperationException($"volumes of {stack} left on {node.Name}: {string.Join(", ", left)} ({removal.Trim()})");
         }
     }
 
