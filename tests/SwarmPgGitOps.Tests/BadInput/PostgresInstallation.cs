@@ -49,7 +49,9 @@ public sealed record PostgresInstallation(int Major, string? RootFilesystem)
     public static string MissingHint(int major) =>
         $"neither {BinDirectoryIn(major)} nor {Path.Combine(ImageCache, $"rootfs-pg{major}-*")} is there"
         + (RunsAsRoot ? "" : " usable (a root filesystem needs the tests to run as root, for chroot)")
-        + $"; run build/prerequisites.sh as root (Debian package postgresql-{major} where apt has it; otherwise it unpacks the project image: build/image/unpack-rootfs.sh {major})";
+        + (major == 15
+            ? "; run build/prerequisites.sh as root (it installs the Debian package postgresql-15)"
+            : $"; run build/prerequisites.sh as root (it unpacks the project image for 17 and 18), or build/image/unpack-rootfs.sh {major}");
 
     /// <summary>A path the server sees, as this process sees it.</summary>
     public string HostPath(string serverPath) => RootFilesystem is null ? serverPath : RootFilesystem + serverPath;
