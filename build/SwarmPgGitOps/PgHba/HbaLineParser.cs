@@ -55,8 +55,12 @@ internal sealed class HbaLineParser
             return null;
         if (fields.Count < 2)
             return FailAtEnd<HbaRule>("end-of-line before database specification", "Add the database column, e.g. all.");
+        if (!RegularExpressionsCompile(fields[1]))
+            return null;
         if (fields.Count < 3)
             return FailAtEnd<HbaRule>("end-of-line before role specification", "Add the user column, e.g. all.");
+        if (!RegularExpressionsCompile(fields[2]))
+            return null;
 
         var next = 3;
         HbaAddress? address = null;
@@ -102,6 +106,28 @@ internal sealed class HbaLineParser
                 line.PositionOf(methodLexeme[0].Offset)),
         };
     }
+
+    /// <summary>
+    /// From PostgreSQL 16 on, a database or user name that starts with '/' (quoted or not) is a regular expression,
+    /// compiled when the file is read (regcomp_auth_token): one that does not compile fails the line.
+    /// </summary>
+    private bool RegularExpressionsCompile(IReadOnlyList<HbaLexeme> field)
+    {
+        if (settings.Major < FirstMajorWithRegularExpressions)
+            return true;
+        foreach (var lexeme in field.Where(lexeme => lexeme.Text.StartsWith('/')))
+        {
+            if (AdvancedRegexSyntax.Check(lexeme.Text[1..]) is { } problem)
+            {
+                Fail<HbaRule>(lexeme.Offset, $"invalid regular expression \"{lexeme.Text[1..]}\": {problem}",
+                    $"PostgreSQL {settings.Major} reads a name that starts with / as a regular expression: fix the expression, or write the name without the leading /.");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private const int FirstMajorWithRegularExpressions = 16;
 
     private HbaConnectionType? ParseConnectionType(IReadOnlyList<HbaLexeme> field)
     {

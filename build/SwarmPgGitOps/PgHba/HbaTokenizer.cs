@@ -14,7 +14,7 @@ internal sealed record HbaTokenizedLine(IReadOnlyList<IReadOnlyList<HbaLexeme>> 
 internal sealed record HbaTokenizeError(int Offset, string Message, string Hint);
 
 /// <summary>
-/// Port of next_token/next_field_expand from PostgreSQL 15's hba.c: blanks (space, tab, carriage return; not \v, \f or
+/// Port of next_token/next_field_expand from PostgreSQL 15's hba.c (and 16's on, which has no token length limit): blanks (space, tab, carriage return; not \v, \f or
 /// the no-break space, which are part of a token) and commas separate tokens, a comma also continues the current field
 /// (so "a, b" is one field of two names), double quotes protect blanks, commas and '#', and "" inside quotes is a
 /// literal quote. An unquoted '#' ends the line. An unquoted token "@name" in any column is replaced by every token of
@@ -26,10 +26,13 @@ internal static class HbaTokenizer
     /// <summary>PostgreSQL 15's token buffer (MAX_TOKEN, 10240 bytes) holds 10239 bytes of UTF-8, quotes excluded.</summary>
     public const int MaxTokenBytes = 10239;
 
+    /// <summary>From PostgreSQL 16 on, a token grows as long as the line (next_token fills a StringInfo).</summary>
+    private const int FirstMajorWithoutTokenLimit = 16;
+
     /// <summary>PostgreSQL 15 does not limit nesting (a file that includes itself exhausts the server); this check does.</summary>
     private const int MaxIncludeDepth = 10;
 
-    /// <summary>Tokens only, @name left as written.</summary>
+    /// <summary>Tokens only, @name left as written, and no limit on a token's length.</summary>
     public static HbaTokenizedLine Tokenize(string text) => Tokenize(text, null, "", 0);
 
     /// <summary>Tokens with @name expanded as the server does, from the file at <paramref name="filePath"/>.</summary>
@@ -45,7 +48,7 @@ internal static class HbaTokenizer
             bool continuesField;
             do
             {
-                var next = NextToken(text, ref position);
+                var next = NextToken(text, ref position, settings is { Major: < FirstMajorWithoutTokenLimit } ? MaxTokenBytes : int.MaxValue);
                 if (next.Error is not null)
                     return new HbaTokenizedLine(fields, next.Error);
                 if (next.Lexeme is null)
@@ -90,7 +93,7 @@ internal static class HbaTokenizer
 
     private sealed record NextTokenResult(HbaLexeme? Lexeme, bool EndsWithComma, HbaTokenizeError? Error);
 
-    private static NextTokenResult NextToken(string text, ref int position)
+    private static NextTokenResult NextToken(string text, ref int position, int maxTokenBytes)
     {
         while (position < text.Length && (HbaQuoting.IsBlank(text[position]) || text[position] == ','))
             position++;
@@ -110,7 +113,7 @@ internal static class HbaTokenizer
             }
             // The server checks the buffer before each byte, so a character of n bytes needs n - 1 free after the first.
             var width = char.IsHighSurrogate(c) && position + 1 < text.Length ? 4 : CLibrary.ByteCount(c.ToString());
-            if (bytes + width - 1 >= MaxTokenBytes)
+            if (bytes + width - 1 >= maxTokenBytes)
             {
                 position = text.Length;
                 return new NextTokenResult(null, false,

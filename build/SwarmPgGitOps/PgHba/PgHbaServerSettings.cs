@@ -3,7 +3,8 @@ namespace SwarmPgGitOps.PgHba;
 /// <summary>
 /// What PostgreSQL's reading of pg_hba.conf depends on besides the file's text: whether ssl is on (a hostssl rule on a
 /// server without SSL is loaded but logged as an error, and never matches), where the file is (an @file name is read
-/// relative to its folder), and the files the server could read.
+/// relative to its folder), the files the server could read, and the server's major version (where its reading
+/// changed between majors).
 /// </summary>
 public sealed record PgHbaServerSettings
 {
@@ -11,6 +12,9 @@ public sealed record PgHbaServerSettings
     public static readonly PgHbaServerSettings Default = new();
 
     public bool SslEnabled { get; init; }
+
+    /// <summary>The server's major version (postgres.major); 15 reads as every major from 13 to 15 does.</summary>
+    public int Major { get; init; } = 15;
 
     /// <summary>The path of pg_hba.conf on the server (@name is read from its folder).</summary>
     public string HbaFilePath { get; init; } = "pg_hba.conf";

@@ -25,6 +25,7 @@ public static class AccessRulesValidator
             // The rendered pg_hba.conf is deployed on its own: an @file beside it is never there.
             HbaFilePath = $"{PostgresSettings.ConfigDirectory}/pg_hba.conf",
             SslEnabled = SslEnabled(rendered, document),
+            Major = document.Spec.Postgres.Major,
             // The server runs in a container whose other interfaces depend on the networks Swarm attaches: only lo is certain.
             IsNetworkInterface = name => name == "lo",
         });

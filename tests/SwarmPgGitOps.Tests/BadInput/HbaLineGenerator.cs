@@ -8,7 +8,8 @@ namespace SwarmPgGitOps.Tests.BadInput;
 /// Biased towards where a parser most easily reads differently from the server: @name files in every column (present,
 /// empty, comment-only, nested, missing; <see cref="IncludeFiles"/> are written beside pg_hba.conf), LDAP URLs built from
 /// good and bad parts, separators and numbers the C library reads its own way (\v, \f, no-break space, atoi),
-/// tokens around the 10239-byte limit in multi-byte characters, IPv6 zones, and hostssl (judged with ssl on and off).
+/// tokens around the 10239-byte limit in multi-byte characters (15 stops there, 16 on does not), names that start with
+/// '/' (regular expressions from 16 on, valid and not), IPv6 zones, and hostssl (judged with ssl on and off).
 /// Left out on purpose: RADIUS server names other than numeric addresses and localhost (PostgreSQL resolves them while
 /// parsing, which would need DNS), @name files that include themselves (PostgreSQL 15 recurses without limit), and LDAP
 /// URLs whose attribute part names no attribute ("?,?": PostgreSQL 15's backend crashes on them, our parser refuses them).
@@ -48,6 +49,17 @@ public sealed class HbaLineGenerator(int seed)
         "1:2:3:4:5:6:7:8/128", "1:2:3:4:5:6:7:8:9/128", "::ffff:1.2.3/128", "1::2:3:4:5:6:7:8/128", "::1.2.3.4/128", "0:0:0:0:0:0:0:1/128",
         "1:2:3:4:5:6:1.2.3.4/128", "12345::/16", ":1::/16", "1:::/16", "::ffff:0:1.2.3.4/128", "::ffff:0102:0304/128", "1:0:0:1:0:0:0:1/128",
         "fe80:0:0:0:0:0:0:1%1/128", "::0.0.0.1/128", "::ffff:10.0.0.0 ffff:ffff:ffff:ffff:ffff:ffff:ff00:0", "01.02.03.04/32", "1.2.3.04/32",
+    ];
+
+    /// <summary>Names that start with '/': regular expressions from PostgreSQL 16 on (valid or not), plain names before.</summary>
+    private static readonly string[] RegularExpressions =
+    [
+        "/^app$", "/^db_\\d+$", "/a|b", "/(a|b)c", "/(?:ab)+", "/a(?=b)", "/(?<=a)b", "/(?i)app", "/(?x) a b", "/***:a", "/***=a(", "/",
+        "/.*", "/a{2}", "/a{1,2}?", "/a{255}", "/[a-z]+", "/[]a]", "/[^]a]", "/[---]", "/[[:alpha:]]", "/[[.space.]]", "/[[=a=]]",
+        "/[\\x41-\\x5a]", "/[b-\\x7a]", "/[\\d]", "/\\y\\m\\M", "/\\x41\\u0041\\101", "/(a)\\1", "/é+", "/\\é",
+        "/(", "/)", "/[a", "/[]", "/*a", "/a**", "/a{2,1}", "/a{256}", "/a{1", "/a{1 }", "/a{1}{2}", "/^*", "/(?<n>a)", "/(?P<n>a)",
+        "/(?z)a", "/a(?i)b", "/[z-a]", "/[[:foo:]]", "/[[.foo.]]", "/[\\w-z]", "/[a-b-c]", "/[[:alpha:]-z]", "/\\", "/\\q", "/\\x",
+        "/\\u004", "/\\1", "/(a)\\2", "/(a\\1)", "/\\c", "/[\\y]", "/***", "/a{", "/a{a}", "/\\89", "/\\18",
     ];
 
     private static readonly string[] OddBlanks = ["\v", "\f", "\u00a0", "\u2003"];
@@ -167,7 +179,7 @@ public sealed class HbaLineGenerator(int seed)
     private string FocusedLine()
     {
         string[] plain = ["host", "all", "all", "10.0.0.0/8", "scram-sha-256"];
-        switch (_random.Next(7))
+        switch (_random.Next(8))
         {
             case 0:
                 var url = "\"ldapurl=" + LdapUrl() + "\"";
@@ -198,6 +210,12 @@ public sealed class HbaLineGenerator(int seed)
                 fields = plain.ToList();
                 fields[at] = LongToken();
                 return string.Join(' ', fields);
+            case 6:
+                var expression = Pick(RegularExpressions);
+                var name = _random.Next(4) == 0 ? "\"" + expression.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : NameToken(expression);
+                return _random.Next(2) == 0
+                    ? $"host {(_random.Next(4) == 0 ? "app," : "")}{name} all 10.0.0.0/8 scram-sha-256"
+                    : $"host all {(_random.Next(4) == 0 ? "+" : "")}{name} 10.0.0.0/8 scram-sha-256";
             default:
                 return "hostssl all all 10.0.0.0/8 " + Pick(["scram-sha-256", "cert", "cert clientcert=verify-full", "scram-sha-256 clientcert=verify-ca", "md5"]);
         }
@@ -243,6 +261,10 @@ public sealed class HbaLineGenerator(int seed)
         var count = _random.Next(100) < 75 ? 1 : _random.Next(2, 4);
         return string.Join(_random.Next(2) == 0 ? "," : ", ", Enumerable.Range(0, count).Select(_ => _random.Next(100) < inclusionPercent ? Pick(Inclusions) : Pick(names)));
     }
+
+    /// <summary>A name as one token: quoted (its quotes doubled) when it holds a blank, a comma, '#' or a quote.</summary>
+    private static string NameToken(string name) =>
+        name.Any(c => c is ' ' or '\t' or ',' or '#' or '"') ? "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : name;
 
     /// <summary>Quotes a text that holds a blank, so it stays one token.</summary>
     private static string Quoted(string text) => text.Any(c => c is ' ' or '\t') ? "\"" + text.Trim() + "\"" : text;

@@ -27,14 +27,17 @@ public class PgHbaAgreementTests(ITestOutputHelper output)
         var seed = Setting("SPG_HBA_SEED", DefaultSeed);
         var generator = new HbaLineGenerator(seed);
         var corpus = generator.Lines(Setting("SPG_HBA_LINES", DefaultCorpusSize));
-        var installed = PostgresServer.InstalledMajors().Where(major => major >= OldestSupportedMajor).ToList();
+        var installations = PostgresInstallation.Installed().Where(installation => installation.Major >= OldestSupportedMajor).ToList();
+        var installed = installations.Select(installation => installation.Major).ToList();
         var required = Repo.ShippedEnvironments.Select(name => Repo.Load(Repo.EnvironmentText(name), name).Spec.Postgres.Major).Distinct().Order().ToList();
         var missing = required.Except(installed).ToList();
 
         var problems = new List<string>();
         var ran = new List<string>();
-        foreach (var major in installed)
+        foreach (var installation in installations)
         {
+            var major = installation.Major;
+            output.WriteLine($"PostgreSQL {major} from {installation.Source}");
             foreach (var ssl in new[] { true, false })
             {
                 var result = await CompareAsync(major, ssl, corpus, generator.IncludeFiles);
@@ -46,10 +49,10 @@ public class PgHbaAgreementTests(ITestOutputHelper output)
             }
         }
         problems.AddRange(missing.Select(major =>
-            $"PostgreSQL {major} is used by a shipped environment but {PostgresServer.BinDirectoryOf(major)} is missing: NOT RUN (install postgresql-{major}, see build/prerequisites.sh)"));
+            $"PostgreSQL {major} is used by a shipped environment but {PostgresInstallation.MissingHint(major)}: NOT RUN"));
         output.WriteLine($"seed {seed}, {corpus.Count} lines; majors run: {(ran.Count == 0 ? "none" : string.Join(", ", ran))}; majors not run: {(missing.Count == 0 ? "none" : string.Join(", ", missing))}");
 
-        Assert.True(ran.Count > 0, "no PostgreSQL server is installed under /usr/lib/postgresql: nothing was checked");
+        Assert.True(ran.Count > 0, $"no PostgreSQL server is on this machine ({PostgresInstallation.MissingHint(required.FirstOrDefault(15))}): nothing was checked");
         Assert.True(problems.Count == 0, $"seed {seed}: {problems.Count} disagreements:\n" + string.Join("\n", problems.Take(60)));
     }
 
@@ -66,6 +69,7 @@ public class PgHbaAgreementTests(ITestOutputHelper output)
             var settings = new PgHbaServerSettings
             {
                 SslEnabled = ssl,
+                Major = major,
                 HbaFilePath = server.HbaFile,
                 ReadFile = path => File.Exists(path) ? File.ReadAllText(path) : null,
             };

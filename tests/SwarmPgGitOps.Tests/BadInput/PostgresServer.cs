@@ -10,62 +10,47 @@ using Npgsql;
 namespace SwarmPgGitOps.Tests.BadInput;
 
 /// <summary>
-/// A throwaway PostgreSQL server of one major version from the machine's packages (/usr/lib/postgresql/&lt;major&gt;/bin),
-/// in a temporary folder: initdb, then started on 127.0.0.1 with a free port, its Unix socket in the same folder, and
-/// ssl on (with a self-signed certificate) or off. Clients connect over the socket only (trust); TCP clients are
-/// rejected. Runs as the postgres system user when the tests run as root. Dispose stops it and removes the folder.
+/// A throwaway PostgreSQL server of one major version (from the machine's packages or the project image's root
+/// filesystem, see <see cref="PostgresInstallation"/>), in a temporary folder: initdb, then started on 127.0.0.1 with a
+/// free port, its Unix socket in the same folder, and ssl on (with a self-signed certificate) or off. Clients connect
+/// over the socket only (trust); TCP clients are rejected. Runs as the postgres system user when the tests run as root.
+/// Dispose stops it and removes the folder.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
-    public const string PackageRoot = "/usr/lib/postgresql";
-
-    private readonly string _root;
+    private readonly PostgresInstallation _installation;
+    private readonly string _root; // the paths as the server sees them; _installation.HostPath gives them as the tests see them
     private readonly string _data;
     private readonly string _sockets;
     private readonly int _port;
     private bool _started;
 
-    private PostgresServer(int major, bool ssl, string root, int port)
+    private PostgresServer(PostgresInstallation installation, bool ssl, string root, int port)
     {
-        Major = major;
+        _installation = installation;
         Ssl = ssl;
         _root = root;
-        _data = Path.Combine(root, "data");
-        _sockets = Path.Combine(root, "sockets");
+        _data = root + "/data";
+        _sockets = root + "/sockets";
         _port = port;
     }
 
     /// <summary>Where clients connect: the folder of the server's Unix socket (as Npgsql's Host), and its port.</summary>
-    public string SocketDirectory => _sockets;
+    public string SocketDirectory => _installation.HostPath(_sockets);
 
     public int Port => _port;
 
-    public int Major { get; }
+    public int Major => _installation.Major;
 
     public bool Ssl { get; }
 
-    private string BinDirectory => BinDirectoryOf(Major);
-
-    public static string BinDirectoryOf(int major) => Path.Combine(PackageRoot, major.ToString(CultureInfo.InvariantCulture), "bin");
-
-    /// <summary>The majors whose server binaries are on this machine.</summary>
-    public static IReadOnlyList<int> InstalledMajors() =>
-        !Directory.Exists(PackageRoot)
-            ? []
-            : Directory.GetDirectories(PackageRoot)
-                .Select(Path.GetFileName)
-                .Select(name => int.TryParse(name, CultureInfo.InvariantCulture, out var major) ? major : 0)
-                .Where(major => major > 0 && File.Exists(Path.Combine(BinDirectoryOf(major), "postgres")))
-                .Order()
-                .ToList();
-
     /// <summary>The pg_hba.conf the server was started with; writing it changes what pg_hba_file_rules reads, not who may connect.</summary>
-    public string HbaFile => Path.Combine(_data, "pg_hba.conf");
+    public string HbaFile => _installation.HostPath(_data + "/pg_hba.conf");
 
     /// <summary>Writes a file beside pg_hba.conf (for @name), readable by the server.</summary>
     public void WriteBesideHba(string name, string text)
     {
-        var path = Path.Combine(_data, name);
+        var path = Path.Combine(_installation.HostPath(_data), name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
         if (!OperatingSystem.IsWindows())
@@ -74,17 +59,16 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public static async Task<PostgresServer> StartAsync(int major = 15, bool ssl = true)
     {
-        if (!File.Exists(Path.Combine(BinDirectoryOf(major), "postgres")))
-            throw new InvalidOperationException($"{BinDirectoryOf(major)}/postgres is missing: run build/prerequisites.sh (Debian package postgresql-{major})");
-
-        var server = new PostgresServer(major, ssl, Directory.CreateTempSubdirectory($"spg-pg{major}-").FullName, FreePort());
+        var installation = PostgresInstallation.Of(major)
+            ?? throw new InvalidOperationException($"PostgreSQL {major} is not on this machine: {PostgresInstallation.MissingHint(major)}");
+        var server = new PostgresServer(installation, ssl, installation.CreateScratchDirectory($"spg-pg{major}-"), FreePort());
         try
         {
             await server.InitAsync();
-            await server.RunAsync("pg_ctl", "-D", server._data, "-l", Path.Combine(server._root, "server.log"), "-w", "-t", "60",
+            await server.RunAsync("pg_ctl", "-D", server._data, "-l", server._root + "/server.log", "-w", "-t", "60",
                 "-o", string.Join(' ',
                     $"-c port={server._port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={server._sockets}",
-                    $"-c ssl={(ssl ? "on" : "off")}", $"-c ssl_cert_file={Path.Combine(server._root, "server.crt")}", $"-c ssl_key_file={Path.Combine(server._root, "server.key")}",
+                    $"-c ssl={(ssl ? "on" : "off")}", $"-c ssl_cert_file={server._root}/server.crt", $"-c ssl_key_file={server._root}/server.key",
                     "-c fsync=off", "-c logging_collector=off"),
                 "start");
             server._started = true;
@@ -108,7 +92,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await File.WriteAllTextAsync(HbaFile, string.Join('\n', lines) + "\n");
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
         {
-            Host = _sockets, Port = _port, Username = "postgres", Database = "postgres", Pooling = false, Timeout = 30,
+            Host = SocketDirectory, Port = _port, Username = "postgres", Database = "postgres", Pooling = false, Timeout = 30,
         }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
@@ -134,17 +118,17 @@ public sealed class PostgresServer : IAsyncDisposable
         finally
         {
             _started = false;
-            try { Directory.Delete(_root, recursive: true); }
+            try { Directory.Delete(_installation.HostPath(_root), recursive: true); }
             catch (IOException) { }
         }
     }
 
     private async Task InitAsync()
     {
-        Directory.CreateDirectory(_sockets);
+        Directory.CreateDirectory(_installation.HostPath(_sockets));
         WriteCertificate();
-        if (RunsAsRoot)
-            await Run("chown", "-R", "postgres:postgres", _root);
+        if (PostgresInstallation.RunsAsRoot)
+            await Run(_installation.Command("chown", ["-R", "postgres:postgres", _root], postgresProgram: false));
         await RunAsync("initdb", "-D", _data, "-U", "postgres", "--auth-local=trust", "--auth-host=reject",
             "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions");
     }
@@ -155,31 +139,25 @@ public sealed class PostgresServer : IAsyncDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        File.WriteAllText(Path.Combine(_root, "server.crt"), certificate.ExportCertificatePem());
-        var keyFile = Path.Combine(_root, "server.key");
+        var root = _installation.HostPath(_root);
+        File.WriteAllText(Path.Combine(root, "server.crt"), certificate.ExportCertificatePem());
+        var keyFile = Path.Combine(root, "server.key");
         File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    private static bool RunsAsRoot => Environment.UserName == "root";
+    private Task RunAsync(string program, params string[] arguments) => Run(_installation.Command(program, arguments));
 
-    /// <summary>A PostgreSQL program, as the postgres system user when the tests run as root (the server refuses to run as root).</summary>
-    private Task RunAsync(string program, params string[] arguments)
+    private async Task Run((string Program, string[] Arguments) command)
     {
-        var path = Path.Combine(BinDirectory, program);
-        return RunsAsRoot ? Run("runuser", ["-u", "postgres", "--", path, .. arguments]) : Run(path, arguments);
-    }
-
-    private async Task Run(string program, params string[] arguments)
-    {
-        var result = await Cli.Wrap(program).WithArguments(arguments).WithWorkingDirectory(_root)
+        var result = await Cli.Wrap(command.Program).WithArguments(command.Arguments).WithWorkingDirectory(_installation.HostPath(_root))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
         if (result.ExitCode != 0)
         {
-            var log = Path.Combine(_root, "server.log");
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {result.ExitCode}\n"
+            var log = _installation.HostPath(_root + "/server.log");
+            throw new InvalidOperationException($"{command.Program} {string.Join(' ', command.Arguments)} exited with {result.ExitCode}\n"
                 + result.StandardOutput + result.StandardError + (File.Exists(log) ? "\nserver.log:\n" + File.ReadAllText(log) : ""));
         }
     }

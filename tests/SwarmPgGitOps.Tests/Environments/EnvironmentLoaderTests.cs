@@ -14,7 +14,9 @@ public class EnvironmentLoaderTests
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         Assert.Equal(name, result.Value!.Name);
         Assert.Equal($"environments/{name}.yml", result.Value.File);
-        Assert.NotEmpty(result.Value.Spec.Classic().Replicas);
+        var spec = result.Value.Spec;
+        Assert.True(EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni ? spec.PatroniCluster().Members.Count > 1 : spec.Classic().Replicas.Count > 0,
+            $"{name} has one PostgreSQL server only");
     }
 
     public static TheoryData<string> Shipped() => new(Repo.ShippedEnvironments);

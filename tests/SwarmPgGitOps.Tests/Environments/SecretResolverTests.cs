@@ -26,12 +26,16 @@ public class SecretResolverTests
     public void Passwords_come_from_the_named_variables()
     {
         var document = Repo.Load(Repo.EnvironmentText("prod"), "prod");
-        var variables = new Dictionary<string, string> { ["PROD_PG_SUPERUSER_PASSWORD"] = "s3cret-a", ["PROD_PG_REPLICATION_PASSWORD"] = "s3cret-b" };
+        var variables = new Dictionary<string, string>
+        {
+            ["PROD_PG_SUPERUSER_PASSWORD"] = "s3cret-a", ["PROD_PG_REPLICATION_PASSWORD"] = "s3cret-b", ["PROD_PATRONI_REST_API_PASSWORD"] = "s3cret-c",
+        };
 
         var values = new SecretResolver(Repo.Layout, v => variables.GetValueOrDefault(v)).Resolve(document).Unwrap();
 
         Assert.Equal("s3cret-a", values.SuperuserPassword);
         Assert.Equal("s3cret-b", values.ReplicationPassword);
+        Assert.Equal("s3cret-c", values.RestApiPassword);
     }
 
     [Fact]
@@ -42,7 +46,7 @@ public class SecretResolverTests
 
         var errors = new SecretResolver(Repo.Layout, _ => null).Resolve(document).Diagnostics;
 
-        Assert.Equal(2, errors.Count);
+        Assert.Equal(3, errors.Count);
         Assert.Equal("secrets.superuser_password: environment variable PROD_PG_SUPERUSER_PASSWORD is not set", errors[0].Message);
         Assert.Equal(Repo.Position(text, "PROD_PG_SUPERUSER_PASSWORD").Line, errors[0].Line);
         Assert.Equal("set PROD_PG_SUPERUSER_PASSWORD (in CI: a secret of the 'prod' environment)", errors[0].Hint);

@@ -100,6 +100,20 @@ public class PgHbaServerReadingTests
     }
 
     [Theory]
+    [InlineData(15, false)]
+    [InlineData(16, true)]
+    [InlineData(17, true)]
+    public void Tokens_have_no_length_limit_from_PostgreSQL_16_on(int major, bool accepted)
+    {
+        var name = new string('d', 20000);
+
+        var document = Parse($"host {name} all 10.0.0.0/8 scram-sha-256", SslServer with { Major = major });
+
+        Assert.Equal(accepted, document.Errors.Count == 0);
+        Assert.Equal(accepted ? name : null, document.Rules.SingleOrDefault()?.Databases[0].Text);
+    }
+
+    [Theory]
     [InlineData("fe80::1%lo/128", true)]
     [InlineData("fe80::1%1/128", true)]
     [InlineData("2001:db8::1%1/128", true)] // a numeric zone is taken on any address

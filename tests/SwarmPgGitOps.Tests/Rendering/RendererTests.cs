@@ -20,6 +20,14 @@ public class RendererTests
     public void Shipped_environments_render_as_the_golden_files(string name) =>
         GoldenFiles.AssertMatches(GoldenFiles.Directory(name), Render(Repo.Layout, name));
 
+    /// <summary>dev, staging and prod as they were in the classic layout (Fixtures/classic) still render as they did.</summary>
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Classic_fixtures_render_as_the_golden_files(string name) =>
+        GoldenFiles.AssertMatches(GoldenFiles.Directory("classic", name), Render(ClassicFixture.Scratch(), name));
+
     [Fact]
     public void Rendering_is_deterministic_byte_for_byte()
     {
@@ -69,7 +77,7 @@ public class RendererTests
     [Fact]
     public void Stack_has_the_swarm_settings_this_platform_needs()
     {
-        var stack = Render(Repo.Layout, "prod").File("stack.yml").Content;
+        var stack = Render(ClassicFixture.Scratch(), "prod").File("stack.yml").Content;
 
         Assert.Equal(3, Count(stack, "endpoint_mode: dnsrr"));
         Assert.Equal(3, Count(stack, "mode: host"));
@@ -96,7 +104,7 @@ public class RendererTests
     [Fact]
     public void Synchronous_replicas_are_named_in_synchronous_standby_names()
     {
-        var conf = Render(Repo.Layout, "prod").File("postgresql.conf").Content;
+        var conf = Render(ClassicFixture.Scratch(), "prod").File("postgresql.conf").Content;
 
         Assert.Contains("synchronous_standby_names = 'ANY 1 (replica1)'", conf);
     }
@@ -150,7 +158,9 @@ public class RendererTests
         var layout = Repo.Scratch();
         var directory = new ArtifactWriter(layout).Write(Render(layout, name));
 
-        var result = await Cli.Wrap("shellcheck").WithArguments(["-s", "bash", Path.Combine(directory, "primary.sh"), Path.Combine(directory, "replica.sh")])
+        var scripts = Directory.GetFiles(directory, "*.sh").Order().ToList();
+        Assert.NotEmpty(scripts);
+        var result = await Cli.Wrap("shellcheck").WithArguments(["-s", "bash", .. scripts])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);

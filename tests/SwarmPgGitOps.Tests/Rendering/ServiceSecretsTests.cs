@@ -35,7 +35,9 @@ public class ServiceSecretsTests
             Assert.Equal(ServiceSecrets.For(role).Select(m => (m.Key, m.Key, m.Uid, m.Gid, m.Mode)),
                 service.Secrets.Select(s => (s.Source, s.Target, s.Uid, s.Gid, s.Mode)));
         }
-        Assert.DoesNotContain(stack.Services.Where(s => s.Key != "primary"), s => s.Value.Secrets.Any(m => m.Source == SecretValues.SuperuserPasswordKey));
+        // Only what may lead holds the superuser password: the classic primary, or any Patroni member.
+        Assert.DoesNotContain(stack.Services.Where(s => s.Value.Deploy.Labels["io.swarm-pg-gitops.role"] is not ("primary" or "member")),
+            s => s.Value.Secrets.Any(m => m.Source == SecretValues.SuperuserPasswordKey));
     }
 
     [Fact]

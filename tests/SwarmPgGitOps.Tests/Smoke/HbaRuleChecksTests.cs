@@ -63,7 +63,7 @@ public class HbaRuleChecksTests
     [Fact]
     public void Production_never_allows_any_address_even_when_the_file_says_so()
     {
-        var text = Support.Repo.With(Support.Repo.EnvironmentText("prod"), "access:\n", "access:\n  allow_any_address: true\n");
+        var text = Support.Repo.With(Support.ClassicFixture.EnvironmentText("prod"), "access:\n", "access:\n  allow_any_address: true\n");
 
         var expected = SmokeExpectations.From(Support.Repo.Load(text, "prod"));
 

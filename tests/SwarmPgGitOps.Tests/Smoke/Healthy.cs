@@ -10,8 +10,9 @@ public static class Healthy
 {
     public static readonly ClusterIdentity Identity = new(7_312_345_678_901_234_567, 1);
 
+    /// <summary>The lab's, or those of a classic-layout fixture (dev, staging, prod).</summary>
     public static SmokeExpectations Expectations(string environment = "lab") =>
-        SmokeExpectations.From(Repo.Load(Repo.EnvironmentText(environment), environment));
+        SmokeExpectations.From(Repo.Load(environment == "lab" ? Repo.EnvironmentText("lab") : ClassicFixture.EnvironmentText(environment), environment));
 
     public static PrimaryObservation Primary(SmokeExpectations expected) => new(
         InRecovery: false,

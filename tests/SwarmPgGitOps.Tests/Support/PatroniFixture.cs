@@ -3,8 +3,9 @@ using SwarmPgGitOps.Environments;
 namespace SwarmPgGitOps.Tests.Support;
 
 /// <summary>
-/// The Patroni-layout environments of tests/SwarmPgGitOps.Tests/Fixtures/patroni (lab and a production-like one), until
-/// environments/*.yml move to that layout. A scratch project holds them as its environments/ next to the real templates.
+/// The Patroni-layout environments of tests/SwarmPgGitOps.Tests/Fixtures/patroni (lab, and prod, which renders as
+/// environments/prod.yml does), fixed for the tests whatever the shipped files become. A scratch project holds them as
+/// its environments/ next to the real templates.
 /// </summary>
 public static class PatroniFixture
 {

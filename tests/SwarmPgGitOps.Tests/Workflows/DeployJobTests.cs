@@ -28,6 +28,7 @@ public class DeployJobTests
         Assert.Equal($"{prefix}_DOCKER_CERT_PATH", spec.Swarm.Tls?.CertPathEnv);
         Assert.Equal($"{prefix}_PG_SUPERUSER_PASSWORD", spec.Secrets.SuperuserPassword.Env);
         Assert.Equal($"{prefix}_PG_REPLICATION_PASSWORD", spec.Secrets.ReplicationPassword.Env);
+        Assert.Equal($"{prefix}_PATRONI_REST_API_PASSWORD", spec.Secrets.RestApiPassword?.Env);
     }
 
     [Theory]
@@ -56,7 +57,7 @@ public class DeployJobTests
             Assert.Equal($"${{{{ secrets.{prefix}_DOCKER_TLS_{part} }}}}", Yaml.Scalar(credentialEnv, $"TLS_{part}"));
 
         var deploy = job.Steps.Single(s => Yaml.Scalar(s, "run") == $"./build.sh --target=Deploy --env={environment}");
-        foreach (var variable in new[] { $"{prefix}_PG_SUPERUSER_PASSWORD", $"{prefix}_PG_REPLICATION_PASSWORD" })
+        foreach (var variable in new[] { $"{prefix}_PG_SUPERUSER_PASSWORD", $"{prefix}_PG_REPLICATION_PASSWORD", $"{prefix}_PATRONI_REST_API_PASSWORD" })
             Assert.Equal($"${{{{ secrets.{variable} }}}}", Yaml.Scalar(Yaml.Mapping(deploy, "env"), variable));
     }
 
