@@ -13,9 +13,9 @@ public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyLi
     bool Synchronous);
 
 /// <summary>
-/// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members: all at once for
-/// a new cluster (Patroni lets exactly one initialise it), or, when a member takes a classic primary's data over
-/// (<see cref="ClassicTakeover"/>), that member alone and leading before the others, which copy it; else replicas one at a time, each streaming and caught up
+/// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members: for a new
+/// cluster the preferred leader alone until it leads, then the others, which copy it; when a member takes a classic
+/// primary's data over (<see cref="ClassicTakeover"/>), that member first in the same way; else replicas one at a time, each streaming and caught up
 /// before the next, then a switchover to an updated replica, then the old leader. Then git's dynamic configuration is
 /// applied live, members needing a restart are restarted one by one, and the preferred member is made leader.
 /// </summary>
@@ -53,10 +53,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         waves.AddRange(etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]));
 
         var members = desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole).ToList();
-        // The member that takes a classic primary's data over leads before any other starts: an empty one would initialise a cluster of its own.
-        var takingOver = members.Where(s => s.Key == classicTakeover?.Member && Change(s) == ChangeKind.Create).ToList();
-        AddTogether(waves, takingOver);
-        AddTogether(waves, members.Where(s => Change(s) == ChangeKind.Create).Except(takingOver));
+        var first = FirstMember(members, Change);
+        AddTogether(waves, first);
+        AddTogether(waves, members.Where(s => Change(s) == ChangeKind.Create).Except(first));
         var changed = members.Where(s => Change(s) == ChangeKind.Update).ToDictionary(s => s.Key);
         if (changed.Count > 0)
         {
@@ -64,6 +63,19 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             waves.AddRange(MemberRollout.UpdateOrder(changed.Keys, leader).Select(name => (IReadOnlyList<DesiredService>)[changed[name]]));
         }
         return waves;
+    }
+
+    /// <summary>
+    /// The member that starts alone and leads before the others are created: the one taking a classic primary's data
+    /// over (an empty member would initialise a cluster of its own), or, for a new cluster, the preferred leader, so
+    /// that Patroni's bootstrap race cannot be won by another member that Deploy would then have to switch away from.
+    /// </summary>
+    private List<DesiredService> FirstMember(IReadOnlyList<DesiredService> members, Func<DesiredService, ChangeKind> change)
+    {
+        if (members.Where(s => s.Key == classicTakeover?.Member && change(s) == ChangeKind.Create).ToList() is [_] takingOver)
+            return takingOver;
+        var newCluster = members.All(s => change(s) == ChangeKind.Create);
+        return newCluster ? members.Where(s => s.Key == settings.PreferredLeader).ToList() : [];
     }
 
     public async Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation)

@@ -98,7 +98,7 @@ public sealed class ClassicTakeoverTests
     }
 
     [Fact]
-    public async Task With_new_cluster_the_classic_services_go_and_every_member_starts_at_once()
+    public async Task With_new_cluster_the_classic_services_go_and_a_new_cluster_starts_from_the_preferred_leader()
     {
         await ClassicDeployed();
 
@@ -107,7 +107,7 @@ public sealed class ClassicTakeoverTests
         Assert.Equal(
             ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "running pg-lab_etcd1", "running pg-lab_etcd2", "running pg-lab_etcd3",
              "remove pg-lab_primary", "remove pg-lab_replica1", "remove pg-lab_replica2",
-             "create pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg1", "running pg-lab_pg2", "running pg-lab_pg3"],
+             "create pg-lab_pg1", "running pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg2", "running pg-lab_pg3"],
             _deploying.ServiceJournal());
     }
 

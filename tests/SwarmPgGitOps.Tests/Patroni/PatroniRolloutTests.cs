@@ -58,13 +58,13 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
-    public async Task A_new_cluster_gets_etcd_first_then_every_member_at_once()
+    public async Task A_new_cluster_gets_etcd_first_then_the_preferred_leader_alone_then_the_other_members()
     {
         await Deploy(Desired());
 
         Assert.Equal(
             ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "running pg-lab_etcd1", "running pg-lab_etcd2", "running pg-lab_etcd3",
-             "create pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg1", "running pg-lab_pg2", "running pg-lab_pg3"],
+             "create pg-lab_pg1", "running pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg2", "running pg-lab_pg3"],
             _deploying.ServiceJournal());
     }
 
