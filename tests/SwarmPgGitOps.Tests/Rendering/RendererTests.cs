@@ -21,6 +21,10 @@ public class RendererTests
         GoldenFiles.AssertMatches(GoldenFiles.Directory(name), Render(Repo.Layout, name));
 
     [Fact]
+    public void The_classic_lab_fixture_renders_as_the_golden_files() =>
+        GoldenFiles.AssertMatches(GoldenFiles.Directory("classic", "lab"), Render(ClassicFixture.Scratch(), "lab"));
+
+    [Fact]
     public void Rendering_is_deterministic_byte_for_byte()
     {
         var layout = Repo.Scratch();
@@ -37,7 +41,7 @@ public class RendererTests
     [Fact]
     public void Manifest_lists_every_file_with_its_sha256()
     {
-        var layout = Repo.Scratch();
+        var layout = ClassicFixture.Scratch();
         var rendered = Render(layout, "lab");
         var directory = new ArtifactWriter(layout).Write(rendered);
 
@@ -53,7 +57,7 @@ public class RendererTests
     [Fact]
     public void A_config_gets_a_new_name_when_its_content_changes_and_only_then()
     {
-        var layout = Repo.Scratch();
+        var layout = ClassicFixture.Scratch();
         var before = Render(layout, "lab").File("stack.yml").Content;
         var file = layout.EnvironmentFile("lab");
         File.WriteAllText(file, File.ReadAllText(file).Replace("address: 192.168.77.0/24", "address: 192.168.77.0/25"));
@@ -84,7 +88,7 @@ public class RendererTests
     [Fact]
     public void Replica_script_keeps_passwords_out_of_the_command_line_and_conninfo()
     {
-        var script = Render(Repo.Layout, "lab").File("replica.sh").Content;
+        var script = Render(ClassicFixture.Scratch(), "lab").File("replica.sh").Content;
 
         Assert.Contains("passfile=$PASSFILE", script);
         Assert.Contains("pg_basebackup", script);
@@ -104,7 +108,7 @@ public class RendererTests
     [Fact]
     public void A_template_that_uses_an_unknown_name_fails_with_its_position()
     {
-        var layout = Repo.Scratch();
+        var layout = ClassicFixture.Scratch();
         var template = Path.Combine(layout.TemplatesDirectory, "postgresql.conf.sbn");
         File.WriteAllText(template, "# header\nport = {{ no_such_value }}\n");
 
@@ -150,7 +154,7 @@ public class RendererTests
         var layout = Repo.Scratch();
         var directory = new ArtifactWriter(layout).Write(Render(layout, name));
 
-        var result = await Cli.Wrap("shellcheck").WithArguments(["-s", "bash", Path.Combine(directory, "primary.sh"), Path.Combine(directory, "replica.sh")])
+        var result = await Cli.Wrap("shellcheck").WithArguments(["-s", "bash", .. Directory.EnumerateFiles(directory, "*.sh").Order(StringComparer.Ordinal)])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);

@@ -35,13 +35,15 @@ public class ServiceSecretsTests
             Assert.Equal(ServiceSecrets.For(role).Select(m => (m.Key, m.Key, m.Uid, m.Gid, m.Mode)),
                 service.Secrets.Select(s => (s.Source, s.Target, s.Uid, s.Gid, s.Mode)));
         }
-        Assert.DoesNotContain(stack.Services.Where(s => s.Key != "primary"), s => s.Value.Secrets.Any(m => m.Source == SecretValues.SuperuserPasswordKey));
+        // The superuser password is for a server that may accept writes: the primary, or any Patroni member.
+        Assert.DoesNotContain(stack.Services.Where(s => s.Value.Deploy.Labels["io.swarm-pg-gitops.role"] is not ("primary" or "member")),
+            s => s.Value.Secrets.Any(m => m.Source == SecretValues.SuperuserPasswordKey));
     }
 
     [Fact]
     public void The_entrypoints_read_only_the_secret_files_their_role_mounts()
     {
-        var rendered = new EnvironmentRenderer(Repo.Layout).Render(Repo.Load(Repo.EnvironmentText("lab"), "lab")).Unwrap();
+        var rendered = new EnvironmentRenderer(Repo.Layout).Render(Repo.Load(ClassicFixture.LabText, "lab")).Unwrap();
 
         foreach (var role in new[] { "primary", "replica" })
         {
