@@ -65,6 +65,9 @@ public sealed class LabFixture : IDisposable
     /// <summary>A scratch copy of this checkout's environments/ and templates/, the lab file edited as given.</summary>
     public ProjectLayout ScratchProject(params (string Find, string Replace)[] labEdits) => TestSupport.ScratchProject.CopyOf(Layout, labEdits);
 
+    /// <summary>A scratch project whose lab environment is the classic layout's fixture (primary and replicas), edited as given.</summary>
+    public ProjectLayout ClassicScratchProject(params (string Find, string Replace)[] labEdits) => TestSupport.ScratchProject.ClassicCopyOf(Layout, labEdits);
+
     /// <summary>Replaces text that must be in a scratch file; returns an action that puts the original back.</summary>
     public static Action EditFile(string file, string find, string replace)
     {

@@ -11,8 +11,8 @@ using SwarmPgGitOps.Swarm;
 namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
-/// The lab environment's stack, deployed once for a test class and removed afterwards with its volumes, with the
-/// means to reach its databases. Subclasses say how it is deployed.
+/// The lab in the classic layout (the classic fixture, in a scratch project), deployed once for a test class and removed
+/// afterwards with its volumes, with the means to reach its databases. Subclasses say how it is deployed.
 /// </summary>
 public abstract class LabStack : IAsyncLifetime
 {
@@ -61,8 +61,7 @@ public abstract class LabStack : IAsyncLifetime
     {
         await Lab.RemoveStackAsync(Stack);
         Lab.Dispose();
-        if (Layout.Root != Lab.Layout.Root)
-            Directory.Delete(Layout.Root, recursive: true);
+        Directory.Delete(Layout.Root, recursive: true);
     }
 
     public NpgsqlConnection Connect(string host, int port) => new(new NpgsqlConnectionStringBuilder
@@ -116,7 +115,10 @@ public abstract class LabStack : IAsyncLifetime
 /// <summary>Deployed with plain `docker stack deploy` (the seed's way): proves the rendered stack and scripts independently of the deployer.</summary>
 public class StackDeployedByHand : LabStack
 {
-    public override ProjectLayout Layout => Lab.Layout;
+    private ProjectLayout? _layout;
+
+    /// <summary>The classic lab fixture under the lab's own stack name, pg-lab, and ports 5432-5434.</summary>
+    public override ProjectLayout Layout => _layout ??= Lab.ClassicScratchProject();
 
     protected override async Task DeployAsync()
     {
@@ -135,7 +137,7 @@ public class StackDeployedByPipeline : LabStack
 {
     private ProjectLayout? _layout;
 
-    public override ProjectLayout Layout => _layout ??= Lab.ScratchProject(LabEdits);
+    public override ProjectLayout Layout => _layout ??= Lab.ClassicScratchProject(LabEdits);
 
     /// <summary>How a subclass turns the lab environment into a stack of its own (see <see cref="LabFixture.OwnStack"/>).</summary>
     protected virtual (string Find, string Replace)[] LabEdits => [];

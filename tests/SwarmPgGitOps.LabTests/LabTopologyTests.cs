@@ -44,8 +44,8 @@ public class LabTopologyTests(LabFixture lab)
         var info = await lab.Docker.System.GetSystemInfoAsync();
 
         Assert.Equal(lab.Info.Endpoint, spec.Swarm.Endpoint);
-        Assert.Equal(lab.Info.Image, spec.Postgres.Image);
+        Assert.Equal(lab.Info.ProjectImage, spec.Postgres.Image);
         Assert.True(info.Swarm.ControlAvailable);
-        Assert.Equal(spec.Classic().Primary.ConnectHost, lab.Info.Nodes.Single(n => n.Labels["purpose"] == "master").Address);
+        Assert.All(spec.PatroniCluster().Members, m => Assert.Equal(lab.Node(m.Placement["lab.node"]).Address, m.ConnectHost));
     }
 }

@@ -8,8 +8,8 @@ using SwarmPgGitOps.Swarm;
 namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
-/// The Patroni layout's lab fixture (tests/SwarmPgGitOps.Tests/Fixtures/patroni) as a stack of its own (pg-ha, ports
-/// 5452-5454, subnet 10.205.0.0/24), deployed by the pipeline's Deploy and removed afterwards with its volumes.
+/// The shipped lab environment (environments/lab.yml, the Patroni layout) as a stack of its own (pg-ha, ports 5452-5454,
+/// subnet 10.205.0.0/24) in a scratch project, deployed by the pipeline's Deploy and removed afterwards with its volumes.
 /// </summary>
 public sealed class PatroniLabStack : IAsyncLifetime
 {
@@ -27,9 +27,7 @@ public sealed class PatroniLabStack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Layout = Lab.ScratchProject();
-        var fixture = File.ReadAllText(Path.Combine(Lab.Layout.Root, "tests", "SwarmPgGitOps.Tests", "Fixtures", "patroni", "environments", "lab.yml"));
-        File.WriteAllText(Layout.EnvironmentFile("lab"), OwnStack.Aggregate(fixture, (text, edit) => text.Replace(edit.Find, edit.Replace, StringComparison.Ordinal)));
+        Layout = Lab.ScratchProject(OwnStack);
         Reload();
         await Lab.RemoveStackAsync(Stack);
         FirstDeploy = await Deploy();

@@ -12,6 +12,6 @@ public sealed class SmokeLabStack : StackDeployedByHand
     private ProjectLayout? _layout;
 
     // A replica that is up but not streaming makes the canary wait this long; keep the broken-slot test short.
-    public override ProjectLayout Layout => _layout ??= Lab.ScratchProject(
+    public override ProjectLayout Layout => _layout ??= Lab.ClassicScratchProject(
         [.. LabFixture.OwnStack(StackName, 5442, 202), ("canary_timeout_seconds: 30", "canary_timeout_seconds: 10")]);
 }

@@ -77,12 +77,27 @@ ensure_uts() {
 
 # launch NODE LOG PROGRAM ARGS... — starts a daemon in the node's namespaces, detached, its output appended to LOG.
 # LAUNCHED is its pid: the background job execs setsid, which execs nsenter, which execs the program (none forks).
+# The daemon keeps no descriptor the caller had open beyond stdin/out/err: a lock held by whoever ran lab.sh (lab.sh's
+# own on fd 9, or `flock lab.lock ./build.sh ...` on its fd) would otherwise stay held for as long as the daemon runs.
 launch() {
   local n=$1 logf=$2
   shift 2
   printf '\n=== %s starting %s for %s\n' "$(date -Is)" "$1" "$n" >>"$logf"
-  setsid nsenter --net="/var/run/netns/$(node_ns "$n")" --uts="$(node_run "$n")/uts" -- "$@" </dev/null >>"$logf" 2>&1 9<&- &
+  {
+    close_inherited_fds
+    exec setsid nsenter --net="/var/run/netns/$(node_ns "$n")" --uts="$(node_run "$n")/uts" -- "$@" </dev/null >>"$logf" 2>&1
+  } &
   LAUNCHED=$!
+}
+
+# close_inherited_fds — closes every descriptor of this shell above 2.
+close_inherited_fds() {
+  local fd
+  for fd in /proc/"$BASHPID"/fd/*; do
+    fd=${fd##*/}
+    ((fd > 2)) && exec {fd}>&-
+  done
+  return 0
 }
 
 # The daemons this run launched, by NODE-PROGRAM.

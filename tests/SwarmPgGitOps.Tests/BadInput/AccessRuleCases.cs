@@ -77,7 +77,7 @@ public class AccessRuleCases
     public void Rules_the_server_accepts_pass(string typeAndDatabase, string extra)
     {
         var text = Replace(LabRule, LabRule.Replace("type: host, database: all", typeAndDatabase, StringComparison.Ordinal))
-            .Then(Replace("extra:\n      shared_buffers: 64MB", extra))(Tests.Support.Repo.EnvironmentText("lab"));
+            .Then(Replace("extra:\n      shared_buffers: 64MB", extra))(Tests.Support.ClassicFixture.LabText);
         using var project = new ScratchProject();
         project.WriteEnvironment("qa", text);
 

@@ -11,7 +11,8 @@ public sealed record CaseRun(string Environment, string EnvironmentText, IReadOn
 public delegate string Locator(CaseRun run);
 
 /// <summary>
-/// One bad input: start from a shipped environment file, change it (and maybe a template), validate through
+/// One bad input: start from a shipped environment file (for "lab", the classic lab fixture the cases are written
+/// against), change it (and maybe a template), validate through
 /// <see cref="Validator"/> as ./build.sh --target=Validate does, and expect one diagnostic at a given place whose
 /// text (message and hint) contains <see cref="Message"/>.
 /// </summary>
@@ -28,7 +29,7 @@ public sealed record BadInputCase(
     public CaseRun Run()
     {
         using var project = new ScratchProject();
-        var text = Edit(Repo.EnvironmentText(Base));
+        var text = Edit(ClassicFixture.EnvironmentText(Base));
         project.WriteEnvironment(Environment, text);
         var templates = new Dictionary<string, string>();
         foreach (var (template, edit) in TemplateEdits ?? new Dictionary<string, Func<string, string>>())

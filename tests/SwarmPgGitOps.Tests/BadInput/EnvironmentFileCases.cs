@@ -325,7 +325,7 @@ public class EnvironmentFileCases
     private static SwarmPgGitOps.Validation.ValidationReport ValidClean(string baseFile, string environment, Func<string, string> edit)
     {
         using var project = new ScratchProject();
-        project.WriteEnvironment(environment, edit(Tests.Support.Repo.EnvironmentText(baseFile)));
+        project.WriteEnvironment(environment, edit(Tests.Support.ClassicFixture.EnvironmentText(baseFile)));
         var report = project.Validate(environment);
         Assert.True(report.Passed, string.Join("\n", report.Diagnostics));
         return report;

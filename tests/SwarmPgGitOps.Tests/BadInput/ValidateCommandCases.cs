@@ -23,13 +23,13 @@ public partial class ValidateCommandCases
 
         using var project = new ScratchProject();
         await LinkBuildInto(project.Layout.Root);
-        var misspelt = Repo.LabWith("  port: 5432\n", "  prot: 5432\n");
-        var open = Repo.LabWith("address: 192.168.77.0/24, method: scram-sha-256", "address: 0.0.0.0/0, method: scram-sha-256");
-        var tabbed = Repo.LabWith("  major: 15\n", "\tmajor: 15\n");
+        var misspelt = ClassicFixture.LabWith("  port: 5432\n", "  prot: 5432\n");
+        var open = ClassicFixture.LabWith("address: 192.168.77.0/24, method: scram-sha-256", "address: 0.0.0.0/0, method: scram-sha-256");
+        var tabbed = ClassicFixture.LabWith("  major: 15\n", "\tmajor: 15\n");
         // production: true, in a file whose name does not say so (the classic prod, whose lone synchronous replica is
         // also warned about); an image with an empty tag.
         var prodEu = Repo.With(ClassicFixture.EnvironmentText("prod"), "{ env: PROD_PG_SUPERUSER_PASSWORD }", "{ generate: true }");
-        var untagged = Repo.LabWith("image: swarm-pg/postgres:15-lab", "image: \"swarm-pg/postgres:\"");
+        var untagged = ClassicFixture.LabWith("image: swarm-pg/postgres:15-lab", "image: \"swarm-pg/postgres:\"");
         project.WriteEnvironment("misspelt", misspelt);
         project.WriteEnvironment("open", open);
         project.WriteEnvironment("tabbed", tabbed);

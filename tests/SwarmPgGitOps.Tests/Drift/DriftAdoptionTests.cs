@@ -5,7 +5,7 @@ namespace SwarmPgGitOps.Tests.Drift;
 
 public class DriftAdoptionTests
 {
-    private static readonly string Lab = Repo.EnvironmentText("lab");
+    private static readonly string Lab = ClassicFixture.LabText;
 
     private static AdoptionPlan Plan(params DriftItem[] items) => DriftAdoption.Plan(new DriftReport("lab", "environments/lab.yml", items), Lab);
 

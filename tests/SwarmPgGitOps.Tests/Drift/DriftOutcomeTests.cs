@@ -30,7 +30,7 @@ public sealed class DriftOutcomeTests
     {
         var report = HandChanged();
 
-        var plan = DriftAdoption.Plan(report, Repo.EnvironmentText("lab"));
+        var plan = DriftAdoption.Plan(report, ClassicFixture.LabText);
 
         Assert.Equal(["image", "env", "settings.work_mem"], report.Items.Select(i => i.Field));
         Assert.Equal(["postgres.image", "postgres.settings.extra.work_mem"], plan.Adopted.Select(a => a.Item.AdoptPath));

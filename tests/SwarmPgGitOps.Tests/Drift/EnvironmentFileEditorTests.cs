@@ -5,7 +5,7 @@ namespace SwarmPgGitOps.Tests.Drift;
 
 public class EnvironmentFileEditorTests
 {
-    private static readonly string Lab = Repo.EnvironmentText("lab");
+    private static readonly string Lab = ClassicFixture.LabText;
 
     private static string Edited(string path, string value, string? text = null)
     {

@@ -14,7 +14,7 @@ public sealed class RenderedLab
 
     public RenderedLab()
     {
-        Document = Repo.Load(Repo.EnvironmentText("lab"), "lab");
+        Document = Repo.Load(ClassicFixture.LabText, "lab");
         var rendered = new EnvironmentRenderer(Repo.Layout).Render(Document).Unwrap();
         _directory = new ArtifactWriter(Repo.Scratch()).Write(rendered);
         _stackYaml = Path.Combine(_directory, "stack.yml");

@@ -28,9 +28,10 @@ public class EnvironmentLoaderTests
 
         Assert.Equal("pg-lab", spec.Stack);
         Assert.Equal("unix:///run/swarm-pg-lab/node1/docker.sock", spec.Swarm.Endpoint);
-        Assert.Equal(["replica1", "replica2"], spec.Classic().Replicas.Select(r => r.Slot));
-        Assert.Equal("master", spec.Classic().Primary.Placement["purpose"]);
-        Assert.Equal(5433, spec.Classic().Replicas[0].Port);
+        Assert.Equal(["pg1", "pg2", "pg3"], spec.PatroniCluster().Members.Select(m => m.Name));
+        Assert.Equal("node1", spec.PatroniCluster().Members[0].Placement["lab.node"]);
+        Assert.Equal(5433, spec.PatroniCluster().Members[1].Port);
+        Assert.Equal(["etcd1", "etcd2", "etcd3"], spec.PatroniCluster().Dcs.Members.Select(m => m.Name));
         Assert.True(spec.Secrets.SuperuserPassword.Generate);
         Assert.Equal("64MB", spec.Postgres.Settings.Extra["shared_buffers"]);
         Assert.Equal(240, spec.Deploy.ConvergeTimeoutSeconds);
@@ -39,7 +40,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Unknown_key_names_its_position_and_suggests_the_right_one()
     {
-        var text = Repo.LabWith("  port: 5432\n", "  prot: 5432\n");
+        var text = ClassicFixture.LabWith("  port: 5432\n", "  prot: 5432\n");
 
         var error = Assert.Single(Repo.Parse(text).Diagnostics);
 
@@ -50,7 +51,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Unknown_key_without_a_near_match_lists_the_allowed_keys()
     {
-        var text = Repo.LabWith("stack: pg-lab\n", "stack: pg-lab\nfavourite_colour: blue\n");
+        var text = ClassicFixture.LabWith("stack: pg-lab\n", "stack: pg-lab\nfavourite_colour: blue\n");
 
         var error = Assert.Single(Repo.Parse(text).Diagnostics);
 
@@ -61,7 +62,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Duplicate_key_is_an_error_at_the_second_occurrence()
     {
-        var text = Repo.LabWith("stack: pg-lab\n", "stack: pg-lab\nstack: pg-other\n");
+        var text = ClassicFixture.LabWith("stack: pg-lab\n", "stack: pg-lab\nstack: pg-other\n");
 
         var error = Assert.Single(Repo.Parse(text).Diagnostics);
 
@@ -73,7 +74,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Wrong_type_names_the_key_and_the_value()
     {
-        var text = Repo.LabWith("  port: 5432\n", "  port: fifty\n");
+        var text = ClassicFixture.LabWith("  port: 5432\n", "  port: fifty\n");
 
         var error = Assert.Single(Repo.Parse(text).Diagnostics);
 
@@ -85,7 +86,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Boolean_keys_accept_only_true_or_false()
     {
-        var text = Repo.LabWith("hot_standby: true", "hot_standby: yes");
+        var text = ClassicFixture.LabWith("hot_standby: true", "hot_standby: yes");
 
         var error = Assert.Single(Repo.Parse(text).Diagnostics);
 
@@ -96,7 +97,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Missing_required_key_points_at_the_mapping_that_lacks_it()
     {
-        var text = Repo.LabWith("    slot: replica2\n", "");
+        var text = ClassicFixture.LabWith("    slot: replica2\n", "");
 
         var error = Assert.Single(Repo.Parse(text).Diagnostics);
 
@@ -107,7 +108,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void A_list_where_a_mapping_belongs_is_an_error()
     {
-        var text = Repo.LabWith("  placement: { purpose: master }", "  placement: [master]");
+        var text = ClassicFixture.LabWith("  placement: { purpose: master }", "  placement: [master]");
 
         var error = Assert.Single(Repo.Parse(text).Diagnostics);
 
@@ -117,7 +118,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Every_schema_problem_is_reported_at_once()
     {
-        var text = Repo.With(Repo.With(Repo.LabWith("  port: 5432\n", "  port: x\n"), "    slot: replica2\n", "    slto: replica2\n"), "    port: 5433\n", "");
+        var text = Repo.With(Repo.With(ClassicFixture.LabWith("  port: 5432\n", "  port: x\n"), "    slot: replica2\n", "    slto: replica2\n"), "    port: 5433\n", "");
 
         var errors = Repo.Parse(text).Diagnostics;
 
@@ -130,7 +131,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Yaml_syntax_error_has_a_position()
     {
-        var text = Repo.LabWith("stack: pg-lab\n", "stack: pg-lab\n  oops: indented\n");
+        var text = ClassicFixture.LabWith("stack: pg-lab\n", "stack: pg-lab\n  oops: indented\n");
 
         var error = Assert.Single(Repo.Parse(text).Diagnostics);
 
@@ -141,7 +142,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Unclosed_flow_list_is_an_error_not_a_crash()
     {
-        var error = Assert.Single(Repo.Parse(Repo.LabWith("stack: pg-lab\n", "stack: [pg-lab\n")).Diagnostics);
+        var error = Assert.Single(Repo.Parse(ClassicFixture.LabWith("stack: pg-lab\n", "stack: [pg-lab\n")).Diagnostics);
 
         Assert.Contains("not valid YAML", error.Message);
     }
@@ -166,7 +167,7 @@ public class EnvironmentLoaderTests
     [Fact]
     public void Empty_value_for_a_required_key_is_an_error()
     {
-        var text = Repo.LabWith("stack: pg-lab", "stack:");
+        var text = ClassicFixture.LabWith("stack: pg-lab", "stack:");
 
         var error = Assert.Single(Repo.Parse(text).Diagnostics);
 

@@ -9,7 +9,7 @@ namespace SwarmPgGitOps.Tests.GitHub;
 /// <summary>Drift pull requests against the GitHub test double, checked in its bare git repository and its recorded state.</summary>
 public sealed class DriftPullRequestsTests : IAsyncLifetime
 {
-    private static readonly string Lab = Repo.EnvironmentText("lab");
+    private static readonly string Lab = ClassicFixture.LabText;
 
     private static readonly DriftItem NewerImage = new("service pg-lab_primary", "image", "swarm-pg/postgres:15-lab", "swarm-pg/postgres:15.7-lab",
         "postgres.image", "swarm-pg/postgres:15.7-lab");
@@ -20,7 +20,7 @@ public sealed class DriftPullRequestsTests : IAsyncLifetime
 
     private GitHubDouble _github = null!;
 
-    public async Task InitializeAsync() => _github = await GitHubDouble.Start();
+    public async Task InitializeAsync() => _github = await GitHubDouble.Start(new Dictionary<string, string> { ["environments/lab.yml"] = Lab });
 
     public async Task DisposeAsync() => await _github.DisposeAsync();
 

@@ -9,7 +9,7 @@ public class PostgresSettingsTests
     [Fact]
     public void Settings_with_their_own_key_are_keys_of_postgres_settings_in_the_environment_file()
     {
-        var lab = Repo.Load(Repo.EnvironmentText("lab"), "lab");
+        var lab = Repo.Load(ClassicFixture.LabText, "lab");
 
         var ownKeys = PostgresSettings.For(lab.Spec).Select(s => s.Name)
             .Where(name => PostgresSettings.EnvironmentKey(name) == $"postgres.settings.{name}").ToList();

@@ -20,11 +20,12 @@ public class RendererTests
     public void Shipped_environments_render_as_the_golden_files(string name) =>
         GoldenFiles.AssertMatches(GoldenFiles.Directory(name), Render(Repo.Layout, name));
 
-    /// <summary>dev, staging and prod as they were in the classic layout (Fixtures/classic) still render as they did.</summary>
+    /// <summary>The shipped environments as they were in the classic layout (Fixtures/classic) still render as they did.</summary>
     [Theory]
     [InlineData("dev")]
     [InlineData("staging")]
     [InlineData("prod")]
+    [InlineData("lab")]
     public void Classic_fixtures_render_as_the_golden_files(string name) =>
         GoldenFiles.AssertMatches(GoldenFiles.Directory("classic", name), Render(ClassicFixture.Scratch(), name));
 
@@ -45,7 +46,7 @@ public class RendererTests
     [Fact]
     public void Manifest_lists_every_file_with_its_sha256()
     {
-        var layout = Repo.Scratch();
+        var layout = ClassicFixture.Scratch();
         var rendered = Render(layout, "lab");
         var directory = new ArtifactWriter(layout).Write(rendered);
 
@@ -61,7 +62,7 @@ public class RendererTests
     [Fact]
     public void A_config_gets_a_new_name_when_its_content_changes_and_only_then()
     {
-        var layout = Repo.Scratch();
+        var layout = ClassicFixture.Scratch();
         var before = Render(layout, "lab").File("stack.yml").Content;
         var file = layout.EnvironmentFile("lab");
         File.WriteAllText(file, File.ReadAllText(file).Replace("address: 192.168.77.0/24", "address: 192.168.77.0/25"));
@@ -92,7 +93,7 @@ public class RendererTests
     [Fact]
     public void Replica_script_keeps_passwords_out_of_the_command_line_and_conninfo()
     {
-        var script = Render(Repo.Layout, "lab").File("replica.sh").Content;
+        var script = Render(ClassicFixture.Scratch(), "lab").File("replica.sh").Content;
 
         Assert.Contains("passfile=$PASSFILE", script);
         Assert.Contains("pg_basebackup", script);
@@ -112,7 +113,7 @@ public class RendererTests
     [Fact]
     public void A_template_that_uses_an_unknown_name_fails_with_its_position()
     {
-        var layout = Repo.Scratch();
+        var layout = ClassicFixture.Scratch();
         var template = Path.Combine(layout.TemplatesDirectory, "postgresql.conf.sbn");
         File.WriteAllText(template, "# header\nport = {{ no_such_value }}\n");
 

@@ -43,7 +43,7 @@ public class ServiceSecretsTests
     [Fact]
     public void The_entrypoints_read_only_the_secret_files_their_role_mounts()
     {
-        var rendered = new EnvironmentRenderer(Repo.Layout).Render(Repo.Load(Repo.EnvironmentText("lab"), "lab")).Unwrap();
+        var rendered = new EnvironmentRenderer(Repo.Layout).Render(Repo.Load(ClassicFixture.LabText, "lab")).Unwrap();
 
         foreach (var role in new[] { "primary", "replica" })
         {

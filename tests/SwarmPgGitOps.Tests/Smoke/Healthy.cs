@@ -5,14 +5,17 @@ using SwarmPgGitOps.Tests.Support;
 
 namespace SwarmPgGitOps.Tests.Smoke;
 
-/// <summary>Observations of a healthy cluster for an environment, which each test then breaks in one place.</summary>
+/// <summary>
+/// Observations of a healthy classic cluster (primary and replicas) for an environment, "lab" being the classic lab
+/// fixture, which each test then breaks in one place.
+/// </summary>
 public static class Healthy
 {
     public static readonly ClusterIdentity Identity = new(7_312_345_678_901_234_567, 1);
 
-    /// <summary>The lab's, or those of a classic-layout fixture (dev, staging, prod).</summary>
+    /// <summary>Those of a classic-layout fixture (lab, dev, staging, prod).</summary>
     public static SmokeExpectations Expectations(string environment = "lab") =>
-        SmokeExpectations.From(Repo.Load(environment == "lab" ? Repo.EnvironmentText("lab") : ClassicFixture.EnvironmentText(environment), environment));
+        SmokeExpectations.From(Repo.Load(ClassicFixture.EnvironmentText(environment), environment));
 
     public static PrimaryObservation Primary(SmokeExpectations expected) => new(
         InRecovery: false,

@@ -23,9 +23,6 @@ public static class Repo
         return result.Value!;
     }
 
-    /// <summary>The shipped lab file with one piece of text replaced; fails the test if the text is not there.</summary>
-    public static string LabWith(string find, string replace) => With(EnvironmentText("lab"), find, replace);
-
     public static string With(string text, string find, string replace)
     {
         Assert.Contains(find, text);

@@ -24,7 +24,7 @@ public class AccessRulesValidatorTests
     [Fact]
     public void Trust_on_a_network_rule_is_reported_at_the_rule_in_the_environment_file()
     {
-        var text = Repo.LabWith(LabRule, LabRule.Replace("scram-sha-256", "trust"));
+        var text = ClassicFixture.LabWith(LabRule, LabRule.Replace("scram-sha-256", "trust"));
 
         var error = Assert.Single(Validate(text));
 
@@ -35,7 +35,7 @@ public class AccessRulesValidatorTests
     [Fact]
     public void Md5_is_refused()
     {
-        var error = Assert.Single(Validate(Repo.LabWith(LabRule, LabRule.Replace("scram-sha-256", "md5"))));
+        var error = Assert.Single(Validate(ClassicFixture.LabWith(LabRule, LabRule.Replace("scram-sha-256", "md5"))));
 
         Assert.Contains("uses md5 on a network connection", error.Message);
     }
@@ -43,7 +43,7 @@ public class AccessRulesValidatorTests
     [Fact]
     public void Any_address_needs_the_environment_to_allow_it()
     {
-        var open = Repo.LabWith(LabRule, LabRule.Replace("192.168.77.0/24", "0.0.0.0/0"));
+        var open = ClassicFixture.LabWith(LabRule, LabRule.Replace("192.168.77.0/24", "0.0.0.0/0"));
 
         var refused = Assert.Single(Validate(open), d => d.IsError);
         var allowed = Validate(Repo.With(open, "access:\n", "access:\n  allow_any_address: true\n"));
@@ -66,7 +66,7 @@ public class AccessRulesValidatorTests
     [Fact]
     public void A_rule_postgres_would_reject_is_reported_with_its_key()
     {
-        var error = Assert.Single(Validate(Repo.LabWith(LabRule, LabRule.Replace("192.168.77.0/24", "192.168.77.0/40"))), d => d.IsError);
+        var error = Assert.Single(Validate(ClassicFixture.LabWith(LabRule, LabRule.Replace("192.168.77.0/24", "192.168.77.0/40"))), d => d.IsError);
 
         Assert.StartsWith("access.rules[0]:", error.Message);
         Assert.Contains("192.168.77.0/40", error.Message);
@@ -75,7 +75,7 @@ public class AccessRulesValidatorTests
     [Fact]
     public void Unknown_method_is_reported()
     {
-        var error = Assert.Single(Validate(Repo.LabWith(LabRule, LabRule.Replace("scram-sha-256", "scram"))), d => d.IsError);
+        var error = Assert.Single(Validate(ClassicFixture.LabWith(LabRule, LabRule.Replace("scram-sha-256", "scram"))), d => d.IsError);
 
         Assert.Contains("invalid authentication method \"scram\"", error.Message);
     }
@@ -83,7 +83,7 @@ public class AccessRulesValidatorTests
     [Fact]
     public void Validator_reports_schema_policy_and_stack_problems_together()
     {
-        var layout = Repo.Scratch();
+        var layout = ClassicFixture.Scratch();
         var file = layout.EnvironmentFile("lab");
         File.WriteAllText(file, Repo.With(Repo.With(File.ReadAllText(file), LabRule, LabRule.Replace("scram-sha-256", "trust")), "    slot: replica2", "    slot: replica1"));
 

@@ -26,7 +26,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void A_lone_synchronous_replica_is_a_warning_at_its_synchronous_key()
     {
-        var text = Repo.LabWith("    slot: replica2\n", "    slot: replica2\n    synchronous: true\n");
+        var text = ClassicFixture.LabWith("    slot: replica2\n", "    slot: replica2\n    synchronous: true\n");
 
         var warning = Assert.Single(Validate(text));
 
@@ -51,7 +51,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void A_slot_used_twice_is_reported_where_it_is_used_the_second_time()
     {
-        var text = Repo.LabWith("    slot: replica2", "    slot: replica1");
+        var text = ClassicFixture.LabWith("    slot: replica2", "    slot: replica1");
 
         var error = SingleError(text);
 
@@ -62,7 +62,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Service_names_must_be_unique()
     {
-        var error = SingleError(Repo.LabWith("  - name: replica2", "  - name: replica1"));
+        var error = SingleError(ClassicFixture.LabWith("  - name: replica2", "  - name: replica1"));
 
         Assert.Equal("replicas[1].name 'replica1' is used twice", error.Message);
     }
@@ -73,7 +73,7 @@ public class EnvironmentValidatorTests
     [InlineData("registry.local:5000/postgres", "postgres.image 'registry.local:5000/postgres' is not pinned")]
     public void Image_must_be_pinned(string image, string message)
     {
-        var error = SingleError(Repo.LabWith("image: swarm-pg/postgres:15-lab", $"image: {image}"));
+        var error = SingleError(ClassicFixture.LabWith("image: swarm-pg/postgres:15-lab", $"image: {image}"));
 
         Assert.Equal(message, error.Message);
     }
@@ -83,13 +83,13 @@ public class EnvironmentValidatorTests
     {
         var digest = "postgres@sha256:" + new string('a', 64);
 
-        Assert.Empty(Validate(Repo.LabWith("image: swarm-pg/postgres:15-lab", $"image: {digest}")));
+        Assert.Empty(Validate(ClassicFixture.LabWith("image: swarm-pg/postgres:15-lab", $"image: {digest}")));
     }
 
     [Fact]
     public void Major_version_must_match_the_image_tag()
     {
-        var error = SingleError(Repo.LabWith("image: swarm-pg/postgres:15-lab", "image: postgres:16.4"));
+        var error = SingleError(ClassicFixture.LabWith("image: swarm-pg/postgres:15-lab", "image: postgres:16.4"));
 
         Assert.Equal("postgres.major 15 does not match the image tag '16.4'", error.Message);
     }
@@ -98,7 +98,7 @@ public class EnvironmentValidatorTests
     public void Two_services_on_one_node_cannot_publish_the_same_port()
     {
         var text = Repo.With(
-            Repo.LabWith("placement: { purpose: worker, lab.node: node3 }", "placement: { purpose: worker, lab.node: node2 }"),
+            ClassicFixture.LabWith("placement: { purpose: worker, lab.node: node3 }", "placement: { purpose: worker, lab.node: node2 }"),
             "port: 5434", "port: 5433");
 
         var error = SingleError(text);
@@ -110,7 +110,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Placement_label_must_be_declared_on_a_node()
     {
-        var error = SingleError(Repo.LabWith("placement: { purpose: master }", "placement: { purpose: primary }"));
+        var error = SingleError(ClassicFixture.LabWith("placement: { purpose: master }", "placement: { purpose: primary }"));
 
         Assert.Equal("primary.placement label purpose=primary is on no node in nodes", error.Message);
     }
@@ -118,7 +118,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Placement_labels_must_all_be_on_one_node()
     {
-        var error = SingleError(Repo.LabWith("placement: { purpose: master }", "placement: { purpose: master, lab.node: node2 }"));
+        var error = SingleError(ClassicFixture.LabWith("placement: { purpose: master }", "placement: { purpose: master, lab.node: node2 }"));
 
         Assert.Equal("no single node carries all of primary.placement (purpose=master, lab.node=node2)", error.Message);
     }
@@ -126,7 +126,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Max_wal_senders_must_cover_the_replicas_and_a_base_backup()
     {
-        var error = SingleError(Repo.LabWith("max_wal_senders: 10", "max_wal_senders: 2"));
+        var error = SingleError(ClassicFixture.LabWith("max_wal_senders: 10", "max_wal_senders: 2"));
 
         Assert.Equal("max_wal_senders 2 is too small for 2 replicas", error.Message);
         Assert.StartsWith("set it to at least 3", error.Hint);
@@ -135,7 +135,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Max_replication_slots_must_cover_the_replicas()
     {
-        var error = SingleError(Repo.LabWith("max_replication_slots: 10", "max_replication_slots: 1"));
+        var error = SingleError(ClassicFixture.LabWith("max_replication_slots: 10", "max_replication_slots: 1"));
 
         Assert.Equal("max_replication_slots 1 is fewer than the 2 replicas' slots", error.Message);
     }
@@ -153,7 +153,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void A_secret_needs_exactly_one_source()
     {
-        var error = SingleError(Repo.LabWith("superuser_password: { generate: true }", "superuser_password: { generate: true, env: LAB_PASSWORD }"));
+        var error = SingleError(ClassicFixture.LabWith("superuser_password: { generate: true }", "superuser_password: { generate: true, env: LAB_PASSWORD }"));
 
         Assert.Equal("secrets.superuser_password needs exactly one of env, file or generate", error.Message);
     }
@@ -171,7 +171,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Plain_tcp_endpoint_without_tls_is_refused()
     {
-        var error = SingleError(Repo.LabWith("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", "endpoint: tcp://10.0.0.1:2375"));
+        var error = SingleError(ClassicFixture.LabWith("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", "endpoint: tcp://10.0.0.1:2375"));
 
         Assert.Equal("swarm.endpoint 'tcp://10.0.0.1:2375' is plain TCP without TLS", error.Message);
     }
@@ -179,7 +179,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Endpoint_and_endpoint_env_exclude_each_other()
     {
-        var error = SingleError(Repo.LabWith("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", "endpoint: unix:///x.sock\n  endpoint_env: DOCKER_HOST"));
+        var error = SingleError(ClassicFixture.LabWith("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", "endpoint: unix:///x.sock\n  endpoint_env: DOCKER_HOST"));
 
         Assert.Equal("swarm needs exactly one of 'endpoint' and 'endpoint_env'", error.Message);
     }
@@ -187,7 +187,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Settings_the_pipeline_manages_cannot_be_set_in_extra()
     {
-        var error = SingleError(Repo.LabWith("shared_buffers: 64MB", "shared_buffers: 64MB\n      primary_conninfo: host=x"));
+        var error = SingleError(ClassicFixture.LabWith("shared_buffers: 64MB", "shared_buffers: 64MB\n      primary_conninfo: host=x"));
 
         Assert.Equal("'primary_conninfo' cannot be set in extra", error.Message);
     }
@@ -195,7 +195,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Unbounded_slot_wal_is_an_error_in_prod_and_a_warning_elsewhere()
     {
-        var lab = Assert.Single(Validate(Repo.LabWith("max_slot_wal_keep_size: 1GB", "max_slot_wal_keep_size: \"-1\"")));
+        var lab = Assert.Single(Validate(ClassicFixture.LabWith("max_slot_wal_keep_size: 1GB", "max_slot_wal_keep_size: \"-1\"")));
         var prod = SingleError(Repo.With(Repo.EnvironmentText("prod"), "max_slot_wal_keep_size: 16GB", "max_slot_wal_keep_size: \"-1\""), "prod");
 
         Assert.Equal(Severity.Warning, lab.Severity);
@@ -205,7 +205,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Weak_password_encryption_is_refused()
     {
-        var error = SingleError(Repo.LabWith("password_encryption: scram-sha-256", "password_encryption: md5"));
+        var error = SingleError(ClassicFixture.LabWith("password_encryption: scram-sha-256", "password_encryption: md5"));
 
         Assert.Equal("password_encryption 'md5' is weaker than SCRAM", error.Message);
     }
@@ -213,7 +213,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Network_subnet_must_be_cidr()
     {
-        var error = SingleError(Repo.LabWith("subnet: 10.201.0.0/24", "subnet: 10.201.0.1/24"));
+        var error = SingleError(ClassicFixture.LabWith("subnet: 10.201.0.0/24", "subnet: 10.201.0.1/24"));
 
         Assert.Equal("network.subnet '10.201.0.1/24' is not a network in CIDR form", error.Message);
     }
@@ -221,7 +221,7 @@ public class EnvironmentValidatorTests
     [Fact]
     public void Every_problem_is_reported_at_once()
     {
-        var text = Repo.With(Repo.With(Repo.LabWith("    slot: replica2", "    slot: replica1"), "image: swarm-pg/postgres:15-lab", "image: postgres:latest"), "max_wal_senders: 10", "max_wal_senders: 1");
+        var text = Repo.With(Repo.With(ClassicFixture.LabWith("    slot: replica2", "    slot: replica1"), "image: swarm-pg/postgres:15-lab", "image: postgres:latest"), "max_wal_senders: 10", "max_wal_senders: 1");
 
         var errors = Validate(text).Where(d => d.IsError).Select(d => d.Message).ToList();
 

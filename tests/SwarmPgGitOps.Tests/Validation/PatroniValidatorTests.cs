@@ -265,7 +265,7 @@ public class PatroniValidatorTests
     [Fact]
     public void A_file_that_mixes_the_layouts_is_reported_at_each_Patroni_key()
     {
-        var classic = Repo.EnvironmentText("lab");
+        var classic = ClassicFixture.LabText;
         var primary = classic[classic.IndexOf("primary:", StringComparison.Ordinal)..classic.IndexOf("access:", StringComparison.Ordinal)];
         var text = PatroniFixture.With("access:", primary + "access:");
 
