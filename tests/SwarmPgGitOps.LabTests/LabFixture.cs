@@ -94,5 +94,10 @@ public sealed class LabFixture : IDisposable
     public void Dispose() => Docker.Dispose();
 }
 
+/// <summary>The classic layout's classes, one after another (several share the stack pg-lab).</summary>
 [CollectionDefinition("lab")]
 public sealed class LabCollection : ICollectionFixture<LabFixture>;
+
+/// <summary>The Patroni layout's classes, one after another, side by side with the "lab" collection (other stacks, ports, subnets).</summary>
+[CollectionDefinition("patroni")]
+public sealed class PatroniCollection : ICollectionFixture<LabFixture>;
