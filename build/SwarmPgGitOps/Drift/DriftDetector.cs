@@ -49,12 +49,12 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, RetryS
         else
         {
             var (primary, replicas) = document.Spec.Classic();
-            roles = new Roles(primary.Name, replicas.Select(r => new ExpectedReplica(r.Name, r.Slot, r.Synchronous, r.Slot)).ToList(), SettingsEverywhere: true);
+            roles = new Roles(primary.Name, ReplicationDrift.Expected(replicas), SettingsEverywhere: true);
         }
         var databaseItems = await DatabaseItems(document, secrets, PgHbaParser.Parse(renderedHba, "pg_hba.conf"), roles, Drifted(roles.Primary), cancellation);
         // A parameter changed in Patroni's dynamic configuration is reported there once, not again as the leader's setting.
         var changedParameters = PatroniDrift.ChangedParameters(items);
-        items.AddRange(databaseItems.Where(i => !(i.Field.StartsWith("settings.", StringComparison.Ordinal) && changedParameters.Contains(i.Field["settings.".Length..]))));
+        items.AddRange(databaseItems.Where(i => !changedParameters.Any(p => i.Field == SettingDrift.Field(p))));
         return new DriftReport(document.Name, environmentFile, items);
     }
 

@@ -12,7 +12,11 @@ public static class ReplicationDrift
 {
     /// <summary>The classic layout: each replica streams through its slot and reports the slot's name as application_name.</summary>
     public static IReadOnlyList<DriftItem> Find(string primary, IReadOnlyList<ReplicaSpec> replicas, IReadOnlyList<SlotRow> slots, IReadOnlyList<ReplicationRow> replication) =>
-        Find(primary, replicas.Select(r => new ExpectedReplica(r.Name, r.Slot, r.Synchronous, r.Slot)).ToList(), slots, replication);
+        Find(primary, Expected(replicas), slots, replication);
+
+    /// <summary>The classic layout's replicas as the primary sees them.</summary>
+    public static IReadOnlyList<ExpectedReplica> Expected(IEnumerable<ReplicaSpec> replicas) =>
+        replicas.Select(r => new ExpectedReplica(r.Name, r.Slot, r.Synchronous, r.Slot)).ToList();
 
     public static IReadOnlyList<DriftItem> Find(string primary, IReadOnlyList<ExpectedReplica> replicas, IReadOnlyList<SlotRow> slots, IReadOnlyList<ReplicationRow> replication)
     {
