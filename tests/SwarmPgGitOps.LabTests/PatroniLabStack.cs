@@ -9,12 +9,26 @@ namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
 /// The Patroni layout's lab fixture (tests/SwarmPgGitOps.Tests/Fixtures/patroni) as a stack of its own (pg-ha, ports
-/// 5452-5454, subnet 10.205.0.0/24), deployed by the pipeline's Deploy and removed afterwards with its volumes.
+/// 5452-5454, subnet 10.205.0.0/24), deployed by the pipeline's Deploy and removed afterwards with its volumes. A class
+/// that changes the cluster in ways others must not see derives its own stack, ports and subnet.
 /// </summary>
-public sealed class PatroniLabStack : IAsyncLifetime
+public class PatroniLabStack : IAsyncLifetime
 {
     public const string Stack = "pg-ha";
-    private static readonly (string Find, string Replace)[] OwnStack = LabFixture.OwnStack(Stack, 5452, 205);
+    private readonly (string Find, string Replace)[] _ownStack;
+
+    public PatroniLabStack() : this(Stack, 5452, 205)
+    {
+    }
+
+    protected PatroniLabStack(string stack, int firstPort, int subnetOctet)
+    {
+        StackName = stack;
+        _ownStack = LabFixture.OwnStack(stack, firstPort, subnetOctet);
+    }
+
+    /// <summary>This fixture's stack: <see cref="Stack"/>, or a derived fixture's own.</summary>
+    public string StackName { get; }
 
     public LabFixture Lab { get; } = new();
     public ProjectLayout Layout { get; private set; } = null!;
@@ -29,15 +43,15 @@ public sealed class PatroniLabStack : IAsyncLifetime
     {
         Layout = Lab.ScratchProject();
         var fixture = File.ReadAllText(Path.Combine(Lab.Layout.Root, "tests", "SwarmPgGitOps.Tests", "Fixtures", "patroni", "environments", "lab.yml"));
-        File.WriteAllText(Layout.EnvironmentFile("lab"), OwnStack.Aggregate(fixture, (text, edit) => text.Replace(edit.Find, edit.Replace, StringComparison.Ordinal)));
+        File.WriteAllText(Layout.EnvironmentFile("lab"), _ownStack.Aggregate(fixture, (text, edit) => text.Replace(edit.Find, edit.Replace, StringComparison.Ordinal)));
         Reload();
-        await Lab.RemoveStackAsync(Stack);
+        await Lab.RemoveStackAsync(StackName);
         FirstDeploy = await Deploy();
     }
 
     public async Task DisposeAsync()
     {
-        await Lab.RemoveStackAsync(Stack);
+        await Lab.RemoveStackAsync(StackName);
         Lab.Dispose();
         Directory.Delete(Layout.Root, recursive: true);
     }
