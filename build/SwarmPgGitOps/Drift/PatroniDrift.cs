@@ -46,11 +46,23 @@ public static class PatroniDrift
         return cluster.Leaders switch
         {
             [var leader] when leader.Name == preferred => [],
-            [var leader] => [new DriftItem(cause, LeaderField, preferred, leader.Name,
-                Hint: $"./build.sh --target=Deploy --env={environment} hands the leadership back to {preferred} by a switchover")],
+            [var leader] => [new DriftItem(cause, LeaderField, preferred, leader.Name, Hint: HandBack(environment, spec, cluster, leader.Name, preferred))],
             [] => [new DriftItem(cause, LeaderField, preferred, "(no leader)",
                 Hint: $"patronictl list shows why no member leads: {string.Join(", ", cluster.Members.Select(m => $"{m.Name} {m.State}"))}")],
             var leaders => [new DriftItem(cause, LeaderField, preferred, string.Join(", ", leaders.Select(l => l.Name)))],
+        };
+    }
+
+    /// <summary>How Deploy would hand the leadership back, decided as Deploy decides it (<see cref="MemberRollout.HandoverTo"/>).</summary>
+    private static string HandBack(string environment, EnvironmentSpec spec, PatroniCluster cluster, string leader, string preferred)
+    {
+        var settings = PatroniRolloutSettings.For(spec);
+        var deploy = $"./build.sh --target=Deploy --env={environment}";
+        return MemberRollout.HandoverTo(cluster, leader, preferred, settings.MaxLagBytes, settings.Synchronous) switch
+        {
+            Handover.Failover => $"{deploy} hands the leadership back to {preferred} by a failover ({preferred} is not the synchronous standby, so not a switchover)",
+            Handover.NotPossible => $"{deploy} hands the leadership back to {preferred} once it can take over; now {MemberRollout.WhyNoCandidate(cluster, leader, settings.MaxLagBytes)}",
+            _ => $"{deploy} hands the leadership back to {preferred} by a switchover",
         };
     }
 

@@ -112,6 +112,17 @@ public sealed class PatroniDriftTests
     }
 
     [Fact]
+    public async Task The_hint_says_a_failover_when_the_preferred_member_is_not_the_synchronous_standby()
+    {
+        var patroni = new FakePatroni(_journal) { Config = Rendered }.With("pg1", PatroniRole.Replica).With("pg2", PatroniRole.Leader).With("pg3", PatroniRole.SyncStandby);
+        var live = await PatroniDrift.ReadAsync(new PatroniCtl(patroni, await OneMember(), "pg-lab"), CancellationToken.None);
+
+        var item = Assert.Single(PatroniDrift.Find("lab", Lab.Spec, Rendered, live));
+
+        Assert.Equal("./build.sh --target=Deploy --env=lab hands the leadership back to pg1 by a failover (pg1 is not the synchronous standby, so not a switchover)", item.Hint);
+    }
+
+    [Fact]
     public async Task Adopting_a_Patroni_report_writes_the_keys_that_map_and_lists_the_leader_as_not_adoptable()
     {
         var live = Rendered.Replace("loop_wait: 10", "loop_wait: 7", StringComparison.Ordinal)
