@@ -47,6 +47,7 @@ public class PatroniDriftLabTests(PatroniDriftLabStack stack, ITestOutputHelper 
             (DriftObjects.PatroniDynamicConfig, "postgresql.parameters.work_mem", DriftObjects.NotInGit, "8MB", "postgres.settings.extra.work_mem"),
             (DriftObjects.PatroniCluster(stack.StackName), PatroniDrift.LeaderField, Preferred, candidate, null),
         ], ReadDriftItems());
+        Assert.StartsWith($"./build.sh --target=Deploy --env=lab hands the leadership back to {Preferred} by a ", LeaderHint());
 
         var planned = new StringWriter();
         var plan = Assert.Single(await new PlanStep(stack.Layout, LabStack.PlainConsole(planned)).RunAsync("lab", new DeployOptions()));
@@ -57,7 +58,10 @@ public class PatroniDriftLabTests(PatroniDriftLabStack stack, ITestOutputHelper 
         Assert.Equal(candidate, (await List()).Leader?.Name);
 
         clock.Restart();
+        stack.Output.GetStringBuilder().Clear();
         await stack.Deploy();
+        Assert.Contains("applying Patroni's dynamic configuration: loop_wait, postgresql.parameters.work_mem", stack.Output.ToString());
+        Assert.Matches($"(switching over|failing over) from {candidate} to {Preferred}, the preferred leader", stack.Output.ToString());
         output.WriteLine($"deploy putting git's configuration and leader back: {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal([Preferred], await stack.Leaders());
         var restored = Assert.Single(await Drift());
@@ -70,6 +74,10 @@ public class PatroniDriftLabTests(PatroniDriftLabStack stack, ITestOutputHelper 
         JsonDocument.Parse(File.ReadAllText(Path.Combine(stack.Layout.ArtifactsFor("lab"), "drift.json"))).RootElement.GetProperty("items").EnumerateArray()
             .Select(i => (i.GetProperty("object").GetString()!, i.GetProperty("field").GetString()!, i.GetProperty("git").GetString()!, i.GetProperty("live").GetString()!,
                 i.GetProperty("adopt_path").GetString())).ToList();
+
+    private string? LeaderHint() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(stack.Layout.ArtifactsFor("lab"), "drift.json"))).RootElement.GetProperty("items").EnumerateArray()
+            .Single(i => i.GetProperty("field").GetString() == PatroniDrift.LeaderField).GetProperty("hint").GetString();
 
     private async Task<PatroniCluster> List() => PatroniCluster.FromListJson(stack.StackName, await Ctl("list", "--format", "json"));
 
