@@ -8,13 +8,27 @@ using SwarmPgGitOps.Swarm;
 namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
-/// The shipped lab environment (environments/lab.yml, the Patroni layout) as a stack of its own (pg-ha, ports 5452-5454,
-/// subnet 10.205.0.0/24) in a scratch project, deployed by the pipeline's Deploy and removed afterwards with its volumes.
+/// The shipped lab environment (environments/lab.yml, the Patroni layout) as a stack of its own (pg-ha, ports 5502-5504,
+/// subnet 10.210.0.0/24) in a scratch project, deployed by the pipeline's Deploy and removed afterwards with its volumes.
+/// A class that changes the cluster in ways others must not see derives its own stack, ports and subnet.
 /// </summary>
-public sealed class PatroniLabStack : IAsyncLifetime
+public class PatroniLabStack : IAsyncLifetime
 {
     public const string Stack = "pg-ha";
-    private static readonly (string Find, string Replace)[] OwnStack = LabFixture.OwnStack(Stack, 5452, 205);
+    private readonly (string Find, string Replace)[] _ownStack;
+
+    public PatroniLabStack() : this(Stack, 5502, 210)
+    {
+    }
+
+    protected PatroniLabStack(string stack, int firstPort, int subnetOctet)
+    {
+        StackName = stack;
+        _ownStack = LabFixture.OwnStack(stack, firstPort, subnetOctet);
+    }
+
+    /// <summary>This fixture's stack: <see cref="Stack"/>, or a derived fixture's own.</summary>
+    public string StackName { get; }
 
     public LabFixture Lab { get; } = new();
     public ProjectLayout Layout { get; private set; } = null!;
@@ -27,15 +41,15 @@ public sealed class PatroniLabStack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Layout = Lab.ScratchProject(OwnStack);
+        Layout = Lab.ScratchProject(_ownStack);
         Reload();
-        await Lab.RemoveStackAsync(Stack);
+        await Lab.RemoveStackAsync(StackName);
         FirstDeploy = await Deploy();
     }
 
     public async Task DisposeAsync()
     {
-        await Lab.RemoveStackAsync(Stack);
+        await Lab.RemoveStackAsync(StackName);
         Lab.Dispose();
         Directory.Delete(Layout.Root, recursive: true);
     }

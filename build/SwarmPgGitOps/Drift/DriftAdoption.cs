@@ -41,7 +41,7 @@ public static class DriftAdoption
     private static string? Adopt(DriftItem item, DriftReport report, bool validBefore, Dictionary<string, DriftItem> adoptedAt, ref string text)
     {
         if (item.AdoptPath is not { } path || item.AdoptValue is not { } value)
-            return "the environment file has no key for it";
+            return item.Hint ?? "the environment file has no key for it";
         if (adoptedAt.TryGetValue(path, out var earlier))
         {
             return earlier.AdoptValue == value

@@ -14,6 +14,12 @@ public static class DriftObjects
     /// <summary>A PostgreSQL instance by its service key: "database primary", "database replica1".</summary>
     public static string Database(string instance) => $"database {instance}";
 
+    /// <summary>Patroni's dynamic configuration (in the DCS), whose fields are its flattened keys: "loop_wait", "postgresql.parameters.work_mem".</summary>
+    public const string PatroniDynamicConfig = "patroni dynamic config";
+
+    /// <summary>A Patroni cluster by its scope: "patroni cluster pg-lab".</summary>
+    public static string PatroniCluster(string scope) => $"patroni cluster {scope}";
+
     public const string Present = "present";
     public const string Missing = "missing";
     public const string NotInGit = "(not in git)";

@@ -20,6 +20,8 @@ public static class DriftOutput
                 item.CanBeAdopted ? $"[green]yes[/]: {Markup.Escape($"{item.AdoptPath} = {item.AdoptValue}")}" : "[grey]no[/]");
         }
         console.Write(table);
+        foreach (var item in report.Items.Where(i => i.Hint is not null))
+            console.MarkupLine($"{Markup.Escape(item.Object)} {Markup.Escape(item.Field)}: [grey]hint: {Markup.Escape(item.Hint!)}[/]");
         var adoptable = report.Items.Count(i => i.CanBeAdopted);
         console.MarkupLine($"[yellow]drift[/]: {Markup.Escape(report.Environment)} (stack {Markup.Escape(stack)}) differs from {Markup.Escape(report.EnvironmentFile)} "
             + $"in {report.Items.Count} place(s), {adoptable} adoptable into the file");
@@ -41,6 +43,7 @@ public static class DriftOutput
             Adoptable = i.CanBeAdopted,
             i.AdoptPath,
             i.AdoptValue,
+            i.Hint,
         }),
     }, ArtifactJson.Options);
 

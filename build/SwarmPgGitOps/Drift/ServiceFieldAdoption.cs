@@ -10,7 +10,7 @@ namespace SwarmPgGitOps.Drift;
 /// </summary>
 public static partial class ServiceFieldAdoption
 {
-    /// <param name="serviceKey">The service's key in stack.yml: the primary's or a replica's name.</param>
+    /// <param name="serviceKey">The service's key in stack.yml: the primary's, a replica's or a member's name.</param>
     public static (string Path, string Value)? For(string serviceKey, FieldChange field, EnvironmentSpec spec) => field.Field switch
     {
         "image" when field.Live.Length > 0 => ("postgres.image", field.Live),
@@ -27,9 +27,11 @@ public static partial class ServiceFieldAdoption
         _ => null,
     };
 
-    /// <summary>"primary" or "replicas[i]" for a service key of the environment.</summary>
+    /// <summary>"primary" or "replicas[i]" (classic layout), "members[i]" (Patroni layout) for a service key of the environment; null for any other service.</summary>
     public static string? InstancePath(string serviceKey, EnvironmentSpec spec)
     {
+        if (EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni)
+            return spec.PatroniCluster().Members.FindIndex(m => m.Name == serviceKey) is >= 0 and var member ? $"members[{member}]" : null;
         var (primary, replicas) = spec.Classic();
         if (serviceKey == primary.Name)
             return "primary";

@@ -11,11 +11,15 @@ namespace SwarmPgGitOps.Drift;
 /// </summary>
 public static class SettingAdoption
 {
-    public static (string Path, string Value)? For(LiveSetting setting) => PostgresSettings.EnvironmentKey(setting.Name) switch
+    public static (string Path, string Value)? For(LiveSetting setting, EnvironmentLayout layout = EnvironmentLayout.Classic) =>
+        For(setting.Name, setting.Row.VarType == "bool" ? setting.Row.Setting : setting.Row.Display, setting.Row.VarType == "bool", layout);
+
+    /// <summary>Where a setting with this live value would be written; <paramref name="boolean"/>: PostgreSQL reads it as on/off.</summary>
+    public static (string Path, string Value)? For(string name, string value, bool boolean, EnvironmentLayout layout) => PostgresSettings.EnvironmentKey(name, layout) switch
     {
         null => null,
-        var path when PostgresSettings.IsManaged(setting.Name, EnvironmentLayout.Classic) && setting.Row.VarType == "bool" => (path, Bool(setting.Row.Setting)),
-        var path => (path, setting.Row.Display),
+        var path when boolean && PostgresSettings.IsManaged(name, layout) => (path, Bool(value)),
+        var path => (path, value),
     };
 
     /// <summary>hot_standby is a YAML boolean in the file; booleans in extra keep PostgreSQL's own "on"/"off".</summary>

@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Secrets;
@@ -11,7 +12,9 @@ namespace SwarmPgGitOps.Drift;
 /// </summary>
 public static class SettingDrift
 {
-    public static IReadOnlyList<DriftItem> Find(string instance, IReadOnlyList<ExpectedSetting> expected, IReadOnlyList<LiveSetting> live)
+    /// <param name="layout">The environment file's layout, which decides where a live value would be written back.</param>
+    public static IReadOnlyList<DriftItem> Find(string instance, IReadOnlyList<ExpectedSetting> expected, IReadOnlyList<LiveSetting> live,
+        EnvironmentLayout layout = EnvironmentLayout.Classic)
     {
         var items = new List<DriftItem>();
         var byName = live.ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -20,24 +23,24 @@ public static class SettingDrift
             if (!byName.TryGetValue(setting.Name, out var actual))
                 items.Add(new DriftItem(DriftObjects.Database(instance), Field(setting.Name), Redaction.IsSecretName(setting.Name) ? Redaction.Hidden : Show(setting.Value), "(unknown setting)"));
             else if (!SettingComparison.Matches(setting.Value, actual.Row))
-                items.Add(Item(instance, actual, Show(setting.Value)));
+                items.Add(Item(instance, actual, Show(setting.Value), layout));
         }
 
         var rendered = expected.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var actual in live.Where(s => s.SetWithAlterSystem && !rendered.Contains(s.Name)).OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             if (actual.BootValue is null || !SettingComparison.Matches(actual.Default, actual.Row))
-                items.Add(Item(instance, actual, $"(default) {Show(actual.Default)}"));
+                items.Add(Item(instance, actual, $"(default) {Show(actual.Default)}", layout));
         }
         return items;
     }
 
     public static string Field(string setting) => $"settings.{setting}";
 
-    private static DriftItem Item(string instance, LiveSetting actual, string desired) =>
+    private static DriftItem Item(string instance, LiveSetting actual, string desired, EnvironmentLayout layout) =>
         Redaction.IsSecretName(actual.Name)
             ? new DriftItem(DriftObjects.Database(instance), Field(actual.Name), Redaction.Hidden, "differs" + (actual.SetWithAlterSystem ? " (ALTER SYSTEM)" : ""))
-            : SettingAdoption.For(actual) is var (path, value)
+            : SettingAdoption.For(actual, layout) is var (path, value)
             ? new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, Describe(actual), path, value)
             : new DriftItem(DriftObjects.Database(instance), Field(actual.Name), desired, Describe(actual));
 

@@ -1,5 +1,14 @@
 namespace SwarmPgGitOps.Patroni;
 
+/// <summary>How the leadership goes to git's preferred member: not at all (it leads, or none is preferred), by a switchover, by a manual failover, or not now.</summary>
+public enum Handover
+{
+    None,
+    Switchover,
+    Failover,
+    NotPossible,
+}
+
 /// <summary>
 /// The order of a rolling update of Patroni members: replicas one at a time, then (when the leader changes too) a
 /// switchover to an updated replica, then the old leader. Writes are interrupted once, by the switchover.
@@ -26,6 +35,16 @@ public static class MemberRollout
             .ThenBy(m => m.Name, StringComparer.Ordinal)
             .Select(m => m.Name)
             .FirstOrDefault();
+
+    /// <summary>
+    /// How <paramref name="preferred"/> takes over from <paramref name="leader"/>: when it can take over, by a switchover, or in
+    /// synchronous mode when it is not the synchronous standby by a manual failover (Patroni refuses a switchover to it).
+    /// </summary>
+    public static Handover HandoverTo(PatroniCluster cluster, string leader, string? preferred, long maxLagBytes, bool synchronousMode) =>
+        preferred is null || leader == preferred ? Handover.None
+        : cluster.Find(preferred) is not { } member || !CanTakeOver(member, maxLagBytes) ? Handover.NotPossible
+        : !synchronousMode || IsSynchronous(member) ? Handover.Switchover
+        : Handover.Failover;
 
     /// <summary>A replica that streams and is caught up within <paramref name="maxLagBytes"/>: it can lead without losing what the leader acknowledged.</summary>
     public static bool CanTakeOver(PatroniMember member, long maxLagBytes) =>

@@ -10,7 +10,16 @@ namespace SwarmPgGitOps.Patroni;
 /// <param name="LoopWait">Patroni's loop_wait: how long a member may take to notice a change of the dynamic configuration.</param>
 /// <param name="Synchronous">Patroni's synchronous mode is on: only a synchronous standby may be switched over to.</param>
 public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyList<string> EtcdMembers, long MaxLagBytes, string DynamicConfigYaml, TimeSpan LoopWait,
-    bool Synchronous);
+    bool Synchronous)
+{
+    /// <summary>The settings of a Patroni-layout environment, for Deploy and for Plan's preview of it.</summary>
+    public static PatroniRolloutSettings For(EnvironmentSpec spec)
+    {
+        var (patroni, _, dcs) = spec.PatroniCluster();
+        return new PatroniRolloutSettings(patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec),
+            TimeSpan.FromSeconds(patroni.LoopWait), patroni.Synchronous != "off");
+    }
+}
 
 /// <summary>
 /// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members: for a new
@@ -29,17 +38,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     /// <summary>The rollout of a Patroni-layout environment, talking to Patroni and etcd through containers on the endpoint's node.</summary>
     public static PatroniRollout For(EnvironmentSpec spec, DockerSwarmApi docker, Waiter waiter, Action<string> progress, Func<CancellationToken, Task> beforeEachChange)
-    {
-        var (patroni, _, dcs) = spec.PatroniCluster();
-        return new PatroniRollout(
-            PatroniCtl.For(spec, docker),
-            EtcdCtl.For(spec, docker),
-            waiter, progress,
-            new PatroniRolloutSettings(patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec),
-                TimeSpan.FromSeconds(patroni.LoopWait), patroni.Synchronous != "off"),
-            beforeEachChange,
+        => new(PatroniCtl.For(spec, docker), EtcdCtl.For(spec, docker), waiter, progress, PatroniRolloutSettings.For(spec), beforeEachChange,
             new ClassicTakeover(docker));
-    }
 
     public Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation) =>
         classicTakeover?.DecideAsync(desired, live, options, cancellation) ?? Task.FromResult(Replacement.None);
@@ -139,15 +139,18 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     /// <returns>Whether leadership moved (the old leader then rejoins as a replica).</returns>
     private async Task<bool> HandToPreferredAsync(PatroniCluster cluster, TimeSpan timeout, CancellationToken cancellation)
     {
-        if (settings.PreferredLeader is not { } preferred || cluster.Leader is not { } leader || leader.Name == preferred)
+        if (settings.PreferredLeader is not { } preferred || cluster.Leader is not { } leader)
             return false;
-        if (cluster.Find(preferred) is not { } member || !MemberRollout.CanTakeOver(member, settings.MaxLagBytes))
+        var handover = MemberRollout.HandoverTo(cluster, leader.Name, preferred, settings.MaxLagBytes, settings.Synchronous);
+        if (handover == Handover.None)
+            return false;
+        if (handover == Handover.NotPossible)
         {
             progress($"{leader.Name} leads, not the preferred {preferred}: {preferred} cannot take over now ({MemberRollout.WhyNoCandidate(cluster, leader.Name, settings.MaxLagBytes)})");
             return false;
         }
         await beforeEachChange(cancellation);
-        if (!settings.Synchronous || MemberRollout.IsSynchronous(member))
+        if (handover == Handover.Switchover)
         {
             progress($"switching over from {leader.Name} to {preferred}, the preferred leader");
             await patroni.SwitchoverAsync(leader.Name, preferred, cancellation);

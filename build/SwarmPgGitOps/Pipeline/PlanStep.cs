@@ -5,7 +5,10 @@ using SwarmPgGitOps.Swarm;
 
 namespace SwarmPgGitOps.Pipeline;
 
-/// <summary>Plan: what Deploy would create, update or leave, field by field, for each environment in order. Changes nothing.</summary>
+/// <summary>
+/// Plan: what Deploy would create, update or leave, field by field, for each environment in order; in the Patroni layout
+/// also what the rollout would do to Patroni (<see cref="PatroniRolloutPlan"/>). Changes nothing.
+/// </summary>
 public sealed class PlanStep(ProjectLayout layout, IAnsiConsole console)
 {
     /// <param name="environments">A name, a comma-separated list, or `all`; one that cannot be planned does not stop the others.</param>
@@ -26,6 +29,31 @@ public sealed class PlanStep(ProjectLayout layout, IAnsiConsole console)
             var plan = DeployPlan.Compute(desired, live, options.Prune, replacement);
             console.MarkupLine($"plan for [bold]{Markup.Escape(environment)}[/] (stack {Markup.Escape(target.Desired.Stack)} at {Markup.Escape(target.Endpoint)}):");
             PlanPrinter.Print(console, plan);
+            if (EnvironmentLayouts.Of(target.Environment.Spec) == EnvironmentLayout.Patroni)
+                await PlanPatroniAsync(target, desired, live, plan, cancellation);
             return plan;
         });
+
+    /// <summary>Asks Patroni (read only: list and show-config) and prints what the rollout would do; a Patroni that cannot be asked is said, not fatal.</summary>
+    private async Task PlanPatroniAsync(SwarmTarget target, DesiredStack desired, LiveStack live, DeployPlan plan, CancellationToken cancellation)
+    {
+        var spec = target.Environment.Spec;
+        var settings = PatroniRolloutSettings.For(spec);
+        var running = desired.Services.Any(s => s.Role == StackContainerLocator.MemberRole && live.Service(s.Name) is not null);
+        if (!running)
+        {
+            PlanPrinter.PrintPatroni(console, PatroniRolloutPlan.Compute(desired, plan, null, null, settings));
+            return;
+        }
+        try
+        {
+            var patroni = PatroniCtl.For(spec, new DockerSwarmApi(target.Docker));
+            var cluster = await patroni.ListAsync(cancellation);
+            PlanPrinter.PrintPatroni(console, PatroniRolloutPlan.Compute(desired, plan, cluster, await patroni.ShowConfigAsync(cancellation), settings));
+        }
+        catch (PatroniUnavailableException e)
+        {
+            console.MarkupLine($"[yellow]Patroni could not be asked, so the plan shows the Swarm objects only[/]: {Markup.Escape(e.Message)}");
+        }
+    }
 }

@@ -88,7 +88,10 @@ public static class PostgresSettings
     public static bool IsManaged(string name, EnvironmentLayout layout) => Table(layout).Any(s => s.Name == name);
 
     /// <summary>Where a classic environment file writes a setting: its own key under postgres.settings, `extra` for one the pipeline does not manage, else null.</summary>
-    public static string? EnvironmentKey(string name) => ClassicSettings.FirstOrDefault(s => s.Name == name) switch
+    public static string? EnvironmentKey(string name) => EnvironmentKey(name, EnvironmentLayout.Classic);
+
+    /// <summary>Where an environment file of <paramref name="layout"/> writes a setting: its own key, `extra`, or null when the layout sets it itself.</summary>
+    public static string? EnvironmentKey(string name, EnvironmentLayout layout) => Table(layout).FirstOrDefault(s => s.Name == name) switch
     {
         null => $"{EnvironmentKeys}.extra.{name}",
         { HasEnvironmentKey: true } => $"{EnvironmentKeys}.{name}",
