@@ -15,6 +15,13 @@ public enum Handover
 /// </summary>
 public static class MemberRollout
 {
+    /// <summary>
+    /// For a new cluster (every member created), the preferred leader, which starts alone and initialises it before the
+    /// others are created: started together, any member could win Patroni's bootstrap race. Null otherwise.
+    /// </summary>
+    public static string? NewClusterFounder(IReadOnlyCollection<string> members, IReadOnlyCollection<string> created, string? preferred) =>
+        preferred is not null && members.Count > 0 && members.All(created.Contains) && created.Contains(preferred) ? preferred : null;
+
     /// <summary>The changed members in the order they are updated: the replicas by name, the leader last.</summary>
     public static IReadOnlyList<string> UpdateOrder(IEnumerable<string> changedMembers, string? leader) =>
         changedMembers.Order(StringComparer.Ordinal).OrderBy(m => m == leader).ToList();

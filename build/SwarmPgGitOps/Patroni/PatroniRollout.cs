@@ -74,8 +74,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     {
         if (members.Where(s => s.Key == classicTakeover?.Member && change(s) == ChangeKind.Create).ToList() is [_] takingOver)
             return takingOver;
-        var newCluster = members.All(s => change(s) == ChangeKind.Create);
-        return newCluster ? members.Where(s => s.Key == settings.PreferredLeader).ToList() : [];
+        var founder = MemberRollout.NewClusterFounder(members.Select(s => s.Key).ToList(),
+            members.Where(s => change(s) == ChangeKind.Create).Select(s => s.Key).ToList(), settings.PreferredLeader);
+        return members.Where(s => s.Key == founder).ToList();
     }
 
     public async Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation)

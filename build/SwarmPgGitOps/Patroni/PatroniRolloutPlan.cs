@@ -21,6 +21,11 @@ public sealed record PatroniRolloutPlan(IReadOnlyList<DynamicConfigChange> Confi
         List<string> With(ChangeKind change) => members.Where(s => plan.For("service", s.Name).Change == change).Select(s => s.Key).ToList();
         var created = With(ChangeKind.Create);
         var steps = new List<string>();
+        if (MemberRollout.NewClusterFounder(members.Select(s => s.Key).ToList(), created, settings.PreferredLeader) is { } founder)
+        {
+            steps.Add($"create {founder} alone: it initialises the cluster and leads");
+            created.Remove(founder);
+        }
         if (created.Count > 0)
         {
             steps.Add($"create {string.Join(", ", created)} together: "

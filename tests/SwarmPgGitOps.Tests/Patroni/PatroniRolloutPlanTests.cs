@@ -110,11 +110,11 @@ public sealed class PatroniRolloutPlanTests
     }
 
     [Fact]
-    public void A_new_cluster_creates_its_members_together_without_asking_Patroni()
+    public void A_new_cluster_creates_the_preferred_leader_first_then_the_others_without_asking_Patroni()
     {
         var plan = PatroniRolloutPlan.Compute(Desired, Plan(ChangeKind.Create, "pg1", "pg2", "pg3"), null, null, Settings());
 
-        Assert.Equal(["create pg1, pg2, pg3 together: Patroni lets one of them initialise the cluster"], plan.Steps);
+        Assert.Equal(["create pg1 alone: it initialises the cluster and leads", "create pg2, pg3 together: each clones from the leader"], plan.Steps);
     }
 
     [Fact]
