@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace SwarmPgGitOps.LabTests;
 
 /// <summary>A cluster of the classic layout (PostgreSQL 17) taken over by a Deploy of the Patroni layout, rows and all.</summary>
-[Collection("lab")]
+[Collection("patroni")]
 public class ClassicTakeoverTests(TakeoverLabStack stack, ITestOutputHelper output) : IClassFixture<TakeoverLabStack>
 {
     private const int Rows = 1000;

@@ -5,7 +5,7 @@ using SwarmPgGitOps.Swarm;
 namespace SwarmPgGitOps.LabTests;
 
 /// <summary>The Patroni layout deployed by the pipeline on the real lab: PostgreSQL 17 members under Patroni, etcd beside them.</summary>
-[Collection("lab")]
+[Collection("patroni")]
 public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLabStack>
 {
     [Fact]

@@ -8,15 +8,15 @@ using Xunit.Abstractions;
 
 namespace SwarmPgGitOps.LabTests;
 
-/// <summary>The Patroni lab fixture on a stack of its own (pg-hd, ports 5482-5484, subnet 10.208.0.0/24): this class changes Patroni by hand.</summary>
-public sealed class PatroniDriftLabStack() : PatroniLabStack("pg-hd", 5482, 208);
+/// <summary>The Patroni lab fixture on a stack of its own (pg-hd, ports 5522-5524, subnet 10.212.0.0/24): this class changes Patroni by hand.</summary>
+public sealed class PatroniDriftLabStack() : PatroniLabStack("pg-hd", 5522, 212);
 
 /// <summary>
 /// Drift and Plan on the Patroni layout against a real cluster: in sync after Deploy; then Patroni's dynamic configuration
 /// changed and the leadership switched over by hand, both reported by Drift and planned by Plan; then Deploy puts git's
 /// state back and Drift is in sync again.
 /// </summary>
-[Collection("lab")]
+[Collection("patroni")]
 public class PatroniDriftLabTests(PatroniDriftLabStack stack, ITestOutputHelper output) : IClassFixture<PatroniDriftLabStack>
 {
     private const string Preferred = "pg1";

@@ -9,14 +9,14 @@ namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
 /// The move from the classic layout (tests/SwarmPgGitOps.Tests/Fixtures/migration) on a stack of its own (pg-mig, ports
-/// 5462-5464, subnet 10.206.0.0/24): the classic fixture deployed by the pipeline's Deploy first; the test then swaps the
+/// 5512-5514, subnet 10.211.0.0/24): the classic fixture deployed by the pipeline's Deploy first; the test then swaps the
 /// scratch environment file for the Patroni one (same environment name, so the same passwords) and deploys again.
 /// Removed afterwards with its volumes.
 /// </summary>
 public sealed class TakeoverLabStack : IAsyncLifetime
 {
     public const string Stack = "pg-mig";
-    private static readonly (string Find, string Replace)[] OwnStack = LabFixture.OwnStack(Stack, 5462, 206);
+    private static readonly (string Find, string Replace)[] OwnStack = LabFixture.OwnStack(Stack, 5512, 211);
 
     public LabFixture Lab { get; } = new();
     public ProjectLayout Layout { get; private set; } = null!;
