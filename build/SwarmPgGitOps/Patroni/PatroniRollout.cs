@@ -19,14 +19,21 @@ public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyLi
 /// applied live, members needing a restart are restarted one by one, and the preferred member is made leader.
 /// </summary>
 /// <param name="beforeEachChange">The deploy lock's check, before every change to the cluster (see <see cref="SwarmDeployer"/>).</param>
+/// <param name="passwords">
+/// Sets rotated passwords on the leader before the first member restarts with them, and puts them back when the deploy
+/// is rolled back; null: passwords are left as they are.
+/// </param>
 public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter waiter, Action<string> progress, PatroniRolloutSettings settings,
-    Func<CancellationToken, Task> beforeEachChange) : IRollout
+    Func<CancellationToken, Task> beforeEachChange, IRolePasswords? passwords = null) : IRollout
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LeaderToRestore = TimeSpan.FromSeconds(60);
     private readonly HashSet<string> _updated = [];
+    private IReadOnlyList<Postgres.RoleVerifier>? _passwordsBefore;
 
     /// <summary>The rollout of a Patroni-layout environment, talking to Patroni and etcd through containers on the endpoint's node.</summary>
-    public static PatroniRollout For(EnvironmentSpec spec, DockerSwarmApi docker, Waiter waiter, Action<string> progress, Func<CancellationToken, Task> beforeEachChange)
+    public static PatroniRollout For(EnvironmentSpec spec, DockerSwarmApi docker, Waiter waiter, Action<string> progress, Func<CancellationToken, Task> beforeEachChange,
+        IRolePasswords? passwords = null)
     {
         var (patroni, _, dcs) = spec.PatroniCluster();
         return new PatroniRollout(
@@ -35,7 +42,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             waiter, progress,
             new PatroniRolloutSettings(patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec),
                 TimeSpan.FromSeconds(patroni.LoopWait), patroni.Synchronous != "off"),
-            beforeEachChange);
+            beforeEachChange, passwords);
     }
 
     public async Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation)
@@ -59,6 +66,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     public async Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation)
     {
+        if (wave.Any(s => s.Role == StackContainerLocator.MemberRole) && RotatesPasswords(plan) && _passwordsBefore is null)
+            await SetRotatedPasswordsAsync(await patroni.ListAsync(cancellation), cancellation);
         if (wave is not [{ Role: StackContainerLocator.MemberRole } member] || plan.For("service", member.Name).Change != ChangeKind.Update)
             return;
         var cluster = await patroni.ListAsync(cancellation);
@@ -94,6 +103,47 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             cluster = await patroni.ListAsync(cancellation);
         if (await HandToPreferredAsync(cluster, timeout, cancellation))
             await WaitForMembersAsync(cluster.Members.Select(m => m.Name).ToList(), timeout, cancellation);
+    }
+
+    /// <summary>A member's secrets change: a password was rotated (only members mount secrets; their names follow their content).</summary>
+    private bool RotatesPasswords(DeployPlan plan) =>
+        passwords is not null && plan.Changes.Any(c => c is { ObjectKind: "service", Change: ChangeKind.Update } && c.Fields.Any(f => f.Field == "secrets"));
+
+    /// <summary>
+    /// Before the first member restarts with rotated passwords the leader gets them (replicated to every member): members
+    /// not yet restarted keep streaming on the connections they have, restarted ones log in with the new passwords.
+    /// </summary>
+    private async Task SetRotatedPasswordsAsync(PatroniCluster cluster, CancellationToken cancellation)
+    {
+        var leader = cluster.Leader?.Name ?? throw new PatroniRolloutException(
+            "no member leads, so the rotated passwords cannot be set before the members restart with them (hint: deploy again once Patroni names a leader)");
+        await beforeEachChange(cancellation);
+        progress($"setting the rotated passwords on the leader {leader} before the members restart with them");
+        _passwordsBefore = await passwords!.SetAsync(leader, cancellation);
+    }
+
+    /// <summary>The members roll back to the previous passwords: the leader gets them back first.</summary>
+    public async Task<string?> BeforeRollbackAsync(CancellationToken cancellation)
+    {
+        if (_passwordsBefore is not { } before)
+            return null;
+        try
+        {
+            var polled = await waiter.PollAsync(async (_, token) => await TryListAsync(token), c => c?.Leader is not null,
+                new PollSchedule(LeaderToRestore, Poll), cancellation);
+            var leader = polled.Last?.Leader?.Name
+                ?? throw new PatroniRolloutException($"Patroni named no leader within {LeaderToRestore.TotalSeconds:0} s");
+            await beforeEachChange(cancellation);
+            progress($"putting the previous passwords back on the leader {leader}: the members roll back to them");
+            await passwords!.RestoreAsync(leader, before, cancellation);
+            _passwordsBefore = null;
+            return null;
+        }
+        catch (Exception e)
+        {
+            return $"the previous passwords could not be put back on the leader: {e.Message} (hint: the rolled-back members still use them; "
+                + "deploy again to roll the rotation forward)";
+        }
     }
 
     /// <summary>Settings that need a restart (now, or left by an earlier run): replicas restart first, the leader last.</summary>
