@@ -9,12 +9,24 @@ namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
 /// The Patroni layout's lab fixture (tests/SwarmPgGitOps.Tests/Fixtures/patroni) as a stack of its own (pg-ha, ports
-/// 5452-5454, subnet 10.205.0.0/24), deployed by the pipeline's Deploy and removed afterwards with its volumes.
+/// 5452-5454, subnet 10.205.0.0/24, unless a subclass names others), deployed by the pipeline's Deploy and removed
+/// afterwards with its volumes.
 /// </summary>
-public sealed class PatroniLabStack : IAsyncLifetime
+public class PatroniLabStack : IAsyncLifetime
 {
-    public const string Stack = "pg-ha";
-    private static readonly (string Find, string Replace)[] OwnStack = LabFixture.OwnStack(Stack, 5452, 205);
+    private readonly (string Find, string Replace)[] OwnStack;
+
+    public PatroniLabStack() : this("pg-ha", 5452, 205)
+    {
+    }
+
+    protected PatroniLabStack(string stack, int firstPort, int subnetOctet)
+    {
+        Stack = stack;
+        OwnStack = LabFixture.OwnStack(stack, firstPort, subnetOctet);
+    }
+
+    public string Stack { get; }
 
     public LabFixture Lab { get; } = new();
     public ProjectLayout Layout { get; private set; } = null!;
@@ -98,6 +110,9 @@ public sealed class PatroniLabStack : IAsyncLifetime
         }
         return leaders;
     }
+
+    /// <summary>The generated passwords of the scratch environment (.secrets/lab.json), by secret name.</summary>
+    public string SecretsFile => Path.Combine(Layout.SecretsDirectory, "lab.json");
 
     private void Reload()
     {

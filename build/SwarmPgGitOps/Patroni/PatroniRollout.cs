@@ -198,7 +198,18 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
                 + "(hint: wait until the replicas stream and catch up, then deploy again)");
         await beforeEachChange(cancellation);
         progress($"switching over from {leader} to {candidate} {why}");
-        await patroni.SwitchoverAsync(leader, candidate, cancellation);
+        try
+        {
+            await patroni.SwitchoverAsync(leader, candidate, cancellation);
+        }
+        catch (PatroniUnavailableException refused) when (refused.Message.Contains("details: 401", StringComparison.Ordinal))
+        {
+            // patronictl runs in the member on the endpoint's node; while rest_api_password rotates, an updated one
+            // holds the new password and a leader not yet updated still checks the old one.
+            throw new PatroniRolloutException($"{refused.Message} (hint: the leader {leader} refused the REST API password of the member patronictl "
+                + "runs in, as it does while rest_api_password is rotated and that member was updated before the leader: once this deploy is rolled "
+                + "back, make the member on the endpoint's node lead (member.sh ctl switchover --candidate it), then deploy again)");
+        }
         await WaitForLeaderAsync(candidate, TimeSpan.FromSeconds(60), cancellation);
     }
 

@@ -162,6 +162,20 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
+    public async Task A_switchover_the_leader_refuses_for_its_REST_API_password_says_how_to_rotate_that_password()
+    {
+        await Deployed();
+        _patroni.RefuseSwitchover = "Switchover failed, details: 401, no auth header received";
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => Deploy(Desired(Members)));
+
+        Assert.Contains("patronictl switchover in pg-lab_pg1: Switchover failed, details: 401", failure.Message);
+        Assert.Contains("hint: the leader pg1 refused the REST API password of the member patronictl runs in", failure.Message);
+        Assert.Contains("rolled back: pg-lab_pg2, pg-lab_pg3", failure.Message);
+        Assert.DoesNotContain("update pg-lab_pg1", _deploying.Swarm.Journal);
+    }
+
+    [Fact]
     public async Task The_leader_is_not_updated_when_no_replica_can_take_over()
     {
         await Deployed();
