@@ -1,5 +1,6 @@
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Swarm;
 using SwarmPgGitOps.Waiting;
 
@@ -59,7 +60,11 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         if (changed.Count > 0)
         {
             var leader = (await patroni.ListAsync(cancellation)).Leader?.Name;
-            waves.AddRange(MemberRollout.UpdateOrder(changed.Keys, leader).Select(name => (IReadOnlyList<DesiredService>)[changed[name]]));
+            // While rest_api_password rotates, the leader checks the old one until it is updated: the member patronictl
+            // runs in keeps the old one until then too, so that it can still ask the leader to switch over.
+            var patronictlMember = RotatesRestApiPassword(plan) ? await patroni.MemberServiceAsync(cancellation) : null;
+            var afterLeader = changed.Values.FirstOrDefault(s => s.Name == patronictlMember)?.Key;
+            waves.AddRange(MemberRollout.UpdateOrder(changed.Keys, leader, afterLeader).Select(name => (IReadOnlyList<DesiredService>)[changed[name]]));
         }
         return waves;
     }
@@ -105,9 +110,14 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             await WaitForMembersAsync(cluster.Members.Select(m => m.Name).ToList(), timeout, cancellation);
     }
 
-    /// <summary>A member's secrets change: a password was rotated (only members mount secrets; their names follow their content).</summary>
+    /// <summary>A member gets another superuser or replication password secret: the password was rotated (a secret's name follows its content).</summary>
     private bool RotatesPasswords(DeployPlan plan) =>
-        passwords is not null && plan.Changes.Any(c => c is { ObjectKind: "service", Change: ChangeKind.Update } && c.Fields.Any(f => f.Field == "secrets"));
+        passwords is not null && (ChangesMemberSecret(plan, SecretValues.SuperuserPasswordKey) || ChangesMemberSecret(plan, SecretValues.ReplicationPasswordKey));
+
+    private static bool RotatesRestApiPassword(DeployPlan plan) => ChangesMemberSecret(plan, SecretValues.RestApiPasswordKey);
+
+    private static bool ChangesMemberSecret(DeployPlan plan, string key) =>
+        plan.Changes.Any(c => c is { ObjectKind: "service", Change: ChangeKind.Update } && c.Fields.Any(f => MemberRollout.ChangesSecret(f, key)));
 
     /// <summary>
     /// Before the first member restarts with rotated passwords the leader gets them (replicated to every member): members

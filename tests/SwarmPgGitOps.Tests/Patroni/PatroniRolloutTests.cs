@@ -42,12 +42,12 @@ public sealed class PatroniRolloutTests
     });
 
     /// <summary>The stack with its members reading the replication password from the secret of that <paramref name="version"/>.</summary>
-    private static DesiredStack WithPassword(DesiredStack desired, string version)
+    private static DesiredStack WithPassword(DesiredStack desired, string version, string key = "replication_password")
     {
-        var name = $"{Stack}_replication_password_{version}";
+        var name = $"{Stack}_{key}_{version}";
         foreach (var member in desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole))
-            member.Spec.TaskTemplate!.ContainerSpec!.Secrets = [new SecretReference { SecretName = name, File = new SecretReferenceFileTarget { Name = "replication_password" } }];
-        return desired with { Secrets = [new DesiredSecret("replication_password", name, System.Text.Encoding.UTF8.GetBytes(version))] };
+            member.Spec.TaskTemplate!.ContainerSpec!.Secrets = [new SecretReference { SecretName = name, File = new SecretReferenceFileTarget { Name = key } }];
+        return desired with { Secrets = [new DesiredSecret(key, name, System.Text.Encoding.UTF8.GetBytes(version))] };
     }
 
     private readonly FakeRolePasswords _passwords;
@@ -198,6 +198,37 @@ public sealed class PatroniRolloutTests
         Assert.Equal(
             ["set passwords on pg1", "update pg-lab_pg2", "running pg-lab_pg2", "update pg-lab_pg3", "running pg-lab_pg3",
              "switchover pg1 -> pg2", "update pg-lab_pg1", "running pg-lab_pg1", "switchover pg2 -> pg1"],
+            _deploying.ServiceJournal());
+    }
+
+    [Fact]
+    public async Task While_the_REST_API_password_rotates_the_member_patronictl_runs_in_keeps_the_leaders_password_until_the_leader_is_updated()
+    {
+        await Deploy(WithPassword(Desired(), "one", "rest_api_password"));
+        _patroni.With("pg2", PatroniRole.Leader).With("pg1", PatroniRole.SyncStandby).With("pg3", PatroniRole.Replica);
+        _deploying.Swarm.Journal.Clear();
+
+        await Deploy(WithPassword(Desired(), "two", "rest_api_password"));
+
+        // patronictl runs in pg1 (the member on the endpoint's node): updated last, it asks pg2 to switch over with pg2's own password.
+        Assert.Equal(
+            ["update pg-lab_pg3", "running pg-lab_pg3", "switchover pg2 -> pg1", "update pg-lab_pg2", "running pg-lab_pg2",
+             "switchover pg1 -> pg2", "update pg-lab_pg1", "running pg-lab_pg1", "switchover pg2 -> pg1"],
+            _deploying.ServiceJournal());
+    }
+
+    [Fact]
+    public async Task Another_password_rotating_keeps_the_usual_order_when_the_member_patronictl_runs_in_is_a_replica()
+    {
+        await Deploy(WithPassword(Desired(), "one"));
+        _patroni.With("pg2", PatroniRole.Leader).With("pg1", PatroniRole.SyncStandby).With("pg3", PatroniRole.Replica);
+        _deploying.Swarm.Journal.Clear();
+
+        await Deploy(WithPassword(Desired(), "two"));
+
+        Assert.Equal(
+            ["set passwords on pg2", "update pg-lab_pg1", "running pg-lab_pg1", "update pg-lab_pg3", "running pg-lab_pg3",
+             "switchover pg2 -> pg1", "update pg-lab_pg2", "running pg-lab_pg2"],
             _deploying.ServiceJournal());
     }
 
