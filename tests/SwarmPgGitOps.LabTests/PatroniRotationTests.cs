@@ -16,12 +16,13 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
     private const string MissingImage = "swarm-pg/postgres:17-missing";
 
     [Fact]
-    public async Task Rotated_replication_and_superuser_passwords_take_effect_with_no_acknowledged_write_lost_every_member_streaming_and_the_old_secrets_gone()
+    public async Task Rotated_superuser_replication_and_REST_API_passwords_take_effect_with_no_acknowledged_write_lost_every_member_streaming_and_the_old_secrets_gone()
     {
         var oldSuperuser = stack.Passwords.SuperuserPassword;
         var values = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(stack.SecretsFile))!;
         values["superuser_password"] = Guid.NewGuid().ToString("N");
         values["replication_password"] = Guid.NewGuid().ToString("N");
+        values["rest_api_password"] = Guid.NewGuid().ToString("N");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var writer = await Writer.StartAsync(stack, [oldSuperuser, values["superuser_password"]]);
 
@@ -36,6 +37,8 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         Assert.Contains("setting the rotated passwords on the leader pg1 before the members restart with them", log);
         Assert.DoesNotContain(values["superuser_password"], log);
         Assert.DoesNotContain(values["replication_password"], log);
+        Assert.DoesNotContain(values["rest_api_password"], log);
+        Assert.Contains(" to pg1, the preferred leader", log); // patronictl in pg1, with the new REST API password, asked the updated leader
         Assert.Equal(["pg1"], await stack.Leaders());
         var refused = await Assert.ThrowsAsync<PostgresException>(() => Writer.OpenAsync(stack, [oldSuperuser]));
         Assert.Equal("28P01", refused.SqlState);
@@ -44,7 +47,8 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         var secrets = (await stack.Lab.Docker.Secrets.ListAsync()).Select(s => s.Spec.Name).ToList();
         Assert.Single(secrets, s => s.StartsWith($"{stack.Stack}_superuser_password_", StringComparison.Ordinal));
         Assert.Single(secrets, s => s.StartsWith($"{stack.Stack}_replication_password_", StringComparison.Ordinal));
-        output.WriteLine($"rotation of the superuser and replication passwords over 3 members: deploy {deployed.TotalSeconds:0.0} s, "
+        Assert.Single(secrets, s => s.StartsWith($"{stack.Stack}_rest_api_password_", StringComparison.Ordinal));
+        output.WriteLine($"rotation of the superuser, replication and REST API passwords over 3 members: deploy {deployed.TotalSeconds:0.0} s, "
             + $"{acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {Writer.LongestGap(acknowledged).TotalSeconds:0.0} s");
     }
 
