@@ -111,6 +111,9 @@ public class PatroniLabStack : IAsyncLifetime
         return leaders;
     }
 
+    /// <summary>The generated passwords of the scratch environment (.secrets/lab.json), by secret name.</summary>
+    public string SecretsFile => Path.Combine(Layout.SecretsDirectory, "lab.json");
+
     private void Reload()
     {
         Environment = EnvironmentLoader.Load(Layout, "lab").Unwrap();

@@ -22,9 +22,19 @@ public static class MemberRollout
     public static string? NewClusterFounder(IReadOnlyCollection<string> members, IReadOnlyCollection<string> created, string? preferred) =>
         preferred is not null && members.Count > 0 && members.All(created.Contains) && created.Contains(preferred) ? preferred : null;
 
-    /// <summary>The changed members in the order they are updated: the replicas by name, the leader last.</summary>
-    public static IReadOnlyList<string> UpdateOrder(IEnumerable<string> changedMembers, string? leader) =>
-        changedMembers.Order(StringComparer.Ordinal).OrderBy(m => m == leader).ToList();
+    /// <summary>
+    /// The changed members in the order they are updated: the replicas by name, the leader last; a replica named
+    /// <paramref name="afterLeader"/> comes after the leader.
+    /// </summary>
+    public static IReadOnlyList<string> UpdateOrder(IEnumerable<string> changedMembers, string? leader, string? afterLeader = null) =>
+        changedMembers.Order(StringComparer.Ordinal).OrderBy(m => m == leader ? 1 : m == afterLeader ? 2 : 0).ToList();
+
+    /// <summary>Whether a service's change of mounted secrets (<see cref="Swarm.ServiceFields"/>) gives the file <paramref name="target"/> another secret.</summary>
+    public static bool ChangesSecret(Swarm.FieldChange secrets, string target) =>
+        secrets.Field == "secrets" && SecretFor(secrets.Desired, target) != SecretFor(secrets.Live, target);
+
+    private static string? SecretFor(string mounts, string target) =>
+        mounts.Split(", ").Select(m => m.Split(':')).FirstOrDefault(parts => parts.Length > 1 && parts[1] == target)?[0];
 
     /// <summary>
     /// The member to hand the leadership to before <paramref name="leader"/> is updated: a healthy replica caught up within

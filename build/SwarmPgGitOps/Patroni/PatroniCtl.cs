@@ -14,6 +14,9 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
     public static PatroniCtl For(EnvironmentSpec spec, DockerSwarmApi docker) =>
         new(docker, new StackContainerLocator(docker, spec.Stack, StackContainerLocator.MemberRole), spec.PatroniCluster().Patroni.Scope ?? spec.Stack);
 
+    /// <summary>The member service whose container patronictl runs in: with its REST API password.</summary>
+    public async Task<string> MemberServiceAsync(CancellationToken cancellation) => (await locator.FindAsync(cancellation)).Service;
+
     public async Task<PatroniCluster> ListAsync(CancellationToken cancellation) =>
         PatroniCluster.FromListJson(scope, await RunAsync(["list", "--format", "json"], null, cancellation));
 

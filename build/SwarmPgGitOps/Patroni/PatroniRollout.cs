@@ -1,5 +1,6 @@
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Swarm;
 using SwarmPgGitOps.Waiting;
 
@@ -30,16 +31,23 @@ public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyLi
 /// </summary>
 /// <param name="beforeEachChange">The deploy lock's check, before every change to the cluster (see <see cref="SwarmDeployer"/>).</param>
 /// <param name="classicTakeover">Looks for a classic layout on the stack to take over; none: the stack is not checked for one.</param>
+/// <param name="passwords">
+/// Sets rotated passwords on the leader before the first member restarts with them, and puts them back when the deploy
+/// is rolled back; null: passwords are left as they are.
+/// </param>
 public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter waiter, Action<string> progress, PatroniRolloutSettings settings,
-    Func<CancellationToken, Task> beforeEachChange, ClassicTakeover? classicTakeover = null) : IRollout
+    Func<CancellationToken, Task> beforeEachChange, ClassicTakeover? classicTakeover = null, IRolePasswords? passwords = null) : IRollout
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LeaderToRestore = TimeSpan.FromSeconds(60);
     private readonly HashSet<string> _updated = [];
+    private IReadOnlyList<Postgres.RoleVerifier>? _passwordsBefore;
 
     /// <summary>The rollout of a Patroni-layout environment, talking to Patroni and etcd through containers on the endpoint's node.</summary>
-    public static PatroniRollout For(EnvironmentSpec spec, DockerSwarmApi docker, Waiter waiter, Action<string> progress, Func<CancellationToken, Task> beforeEachChange)
+    public static PatroniRollout For(EnvironmentSpec spec, DockerSwarmApi docker, Waiter waiter, Action<string> progress, Func<CancellationToken, Task> beforeEachChange,
+        IRolePasswords? passwords = null)
         => new(PatroniCtl.For(spec, docker), EtcdCtl.For(spec, docker), waiter, progress, PatroniRolloutSettings.For(spec), beforeEachChange,
-            new ClassicTakeover(docker));
+            new ClassicTakeover(docker), passwords);
 
     public Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation) =>
         classicTakeover?.DecideAsync(desired, live, options, cancellation) ?? Task.FromResult(Replacement.None);
@@ -60,7 +68,11 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         if (changed.Count > 0)
         {
             var leader = (await patroni.ListAsync(cancellation)).Leader?.Name;
-            waves.AddRange(MemberRollout.UpdateOrder(changed.Keys, leader).Select(name => (IReadOnlyList<DesiredService>)[changed[name]]));
+            // While rest_api_password rotates, the leader checks the old one until it is updated: the member patronictl
+            // runs in keeps the old one until then too, so that it can still ask the leader to switch over.
+            var patronictlMember = RotatesRestApiPassword(plan) ? await patroni.MemberServiceAsync(cancellation) : null;
+            var afterLeader = changed.Values.FirstOrDefault(s => s.Name == patronictlMember)?.Key;
+            waves.AddRange(MemberRollout.UpdateOrder(changed.Keys, leader, afterLeader).Select(name => (IReadOnlyList<DesiredService>)[changed[name]]));
         }
         return waves;
     }
@@ -81,6 +93,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     public async Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation)
     {
+        if (wave.Any(s => s.Role == StackContainerLocator.MemberRole) && RotatesPasswords(plan) && _passwordsBefore is null)
+            await SetRotatedPasswordsAsync(await patroni.ListAsync(cancellation), cancellation);
         if (wave is not [{ Role: StackContainerLocator.MemberRole } member] || plan.For("service", member.Name).Change != ChangeKind.Update)
             return;
         var cluster = await patroni.ListAsync(cancellation);
@@ -116,6 +130,52 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             cluster = await patroni.ListAsync(cancellation);
         if (await HandToPreferredAsync(cluster, timeout, cancellation))
             await WaitForMembersAsync(cluster.Members.Select(m => m.Name).ToList(), timeout, cancellation);
+    }
+
+    /// <summary>A member gets another superuser or replication password secret: the password was rotated (a secret's name follows its content).</summary>
+    private bool RotatesPasswords(DeployPlan plan) =>
+        passwords is not null && (ChangesMemberSecret(plan, SecretValues.SuperuserPasswordKey) || ChangesMemberSecret(plan, SecretValues.ReplicationPasswordKey));
+
+    private static bool RotatesRestApiPassword(DeployPlan plan) => ChangesMemberSecret(plan, SecretValues.RestApiPasswordKey);
+
+    private static bool ChangesMemberSecret(DeployPlan plan, string key) =>
+        plan.Changes.Any(c => c is { ObjectKind: "service", Change: ChangeKind.Update } && c.Fields.Any(f => MemberRollout.ChangesSecret(f, key)));
+
+    /// <summary>
+    /// Before the first member restarts with rotated passwords the leader gets them (replicated to every member): members
+    /// not yet restarted keep streaming on the connections they have, restarted ones log in with the new passwords.
+    /// </summary>
+    private async Task SetRotatedPasswordsAsync(PatroniCluster cluster, CancellationToken cancellation)
+    {
+        var leader = cluster.Leader?.Name ?? throw new PatroniRolloutException(
+            "no member leads, so the rotated passwords cannot be set before the members restart with them (hint: deploy again once Patroni names a leader)");
+        await beforeEachChange(cancellation);
+        progress($"setting the rotated passwords on the leader {leader} before the members restart with them");
+        _passwordsBefore = await passwords!.SetAsync(leader, cancellation);
+    }
+
+    /// <summary>The members roll back to the previous passwords: the leader gets them back first.</summary>
+    public async Task<string?> BeforeRollbackAsync(CancellationToken cancellation)
+    {
+        if (_passwordsBefore is not { } before)
+            return null;
+        try
+        {
+            var polled = await waiter.PollAsync(async (_, token) => await TryListAsync(token), c => c?.Leader is not null,
+                new PollSchedule(LeaderToRestore, Poll), cancellation);
+            var leader = polled.Last?.Leader?.Name
+                ?? throw new PatroniRolloutException($"Patroni named no leader within {LeaderToRestore.TotalSeconds:0} s");
+            await beforeEachChange(cancellation);
+            progress($"putting the previous passwords back on the leader {leader}: the members roll back to them");
+            await passwords!.RestoreAsync(leader, before, cancellation);
+            _passwordsBefore = null;
+            return null;
+        }
+        catch (Exception e)
+        {
+            return $"the previous passwords could not be put back on the leader: {e.Message} (hint: the rolled-back members still use them; "
+                + "deploy again to roll the rotation forward)";
+        }
     }
 
     /// <summary>Settings that need a restart (now, or left by an earlier run): replicas restart first, the leader last.</summary>
@@ -173,7 +233,18 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
                 + "(hint: wait until the replicas stream and catch up, then deploy again)");
         await beforeEachChange(cancellation);
         progress($"switching over from {leader} to {candidate} {why}");
-        await patroni.SwitchoverAsync(leader, candidate, cancellation);
+        try
+        {
+            await patroni.SwitchoverAsync(leader, candidate, cancellation);
+        }
+        catch (PatroniUnavailableException refused) when (refused.Message.Contains("details: 401", StringComparison.Ordinal))
+        {
+            // patronictl runs in the member on the endpoint's node; while rest_api_password rotates, an updated one
+            // holds the new password and a leader not yet updated still checks the old one.
+            throw new PatroniRolloutException($"{refused.Message} (hint: the leader {leader} refused the REST API password of the member patronictl "
+                + "runs in, as it does while rest_api_password is rotated and that member was updated before the leader: once this deploy is rolled "
+                + "back, make the member on the endpoint's node lead (member.sh ctl switchover --candidate it), then deploy again)");
+        }
         await WaitForLeaderAsync(candidate, TimeSpan.FromSeconds(60), cancellation);
     }
 

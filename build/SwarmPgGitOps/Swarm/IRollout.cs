@@ -25,4 +25,10 @@ public interface IRollout
 
     /// <summary>After the last wave: changes the engine applies itself, without a service change.</summary>
     Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation);
+
+    /// <summary>
+    /// When a wave failed, before the deployer rolls back the services: puts back what the rollout changed in the
+    /// cluster that the previous specs depend on (rotated passwords). Returns why that failed, or null.
+    /// </summary>
+    Task<string?> BeforeRollbackAsync(CancellationToken cancellation) => Task.FromResult<string?>(null);
 }

@@ -135,12 +135,15 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         }
         catch (Exception cause)
         {
+            var engineRestoreFailure = await engine.BeforeRollbackAsync(CancellationToken.None);
             // The primary is rolled back last, and a rotated superuser password works on it only until then: synchronous
             // replication is put back after the replicas, before the primary.
             var rollback = await RollBack(created, updated, replaced, convergence, convergeTimeout, nodeNames, beforeEachChange,
                 beforeRollingBack: service => primaries.Contains(service) ? synchronous.RestoreAfterFailureAsync() : Task.FromResult<string?>(null));
             if (await synchronous.RestoreAfterFailureAsync() is { } restoreFailure)
                 rollback = rollback with { Failures = [.. rollback.Failures, restoreFailure] };
+            if (engineRestoreFailure is not null)
+                rollback = rollback with { Failures = [engineRestoreFailure, .. rollback.Failures] };
             throw new DeployFailedException(Describe(cause, doing, rollback));
         }
 

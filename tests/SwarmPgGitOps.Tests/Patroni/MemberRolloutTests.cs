@@ -18,6 +18,26 @@ public sealed class MemberRolloutTests
     }
 
     [Fact]
+    public void A_replica_named_to_follow_the_leader_is_updated_after_it_and_a_leader_so_named_is_still_last()
+    {
+        Assert.Equal(["pg3", "pg2", "pg1"], MemberRollout.UpdateOrder(["pg3", "pg2", "pg1"], leader: "pg2", afterLeader: "pg1"));
+        Assert.Equal(["pg2", "pg3", "pg1"], MemberRollout.UpdateOrder(["pg3", "pg2", "pg1"], leader: "pg1", afterLeader: "pg1"));
+        Assert.Equal(["pg2", "pg3", "pg1"], MemberRollout.UpdateOrder(["pg3", "pg2", "pg1"], leader: null, afterLeader: "pg1"));
+    }
+
+    [Fact]
+    public void A_secret_change_names_the_files_that_get_another_secret()
+    {
+        var change = new SwarmPgGitOps.Swarm.FieldChange("secrets",
+            "pg-lab_replication_password_b:replication_password:999:0400, pg-lab_rest_api_password_r:rest_api_password:999:0400",
+            "pg-lab_replication_password_a:replication_password:999:0400, pg-lab_rest_api_password_r:rest_api_password:999:0400");
+
+        Assert.True(MemberRollout.ChangesSecret(change, "replication_password"));
+        Assert.False(MemberRollout.ChangesSecret(change, "rest_api_password"));
+        Assert.False(MemberRollout.ChangesSecret(change with { Field = "env" }, "replication_password"));
+    }
+
+    [Fact]
     public void The_preferred_member_takes_over_when_it_is_healthy_and_caught_up()
     {
         var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica), Member("pg3", PatroniRole.Replica)]);

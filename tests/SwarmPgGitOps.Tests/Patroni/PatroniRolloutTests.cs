@@ -20,6 +20,7 @@ public sealed class PatroniRolloutTests
     {
         _patroni = new FakePatroni(_deploying.Swarm.Journal) { Config = DynamicConfig }
             .With("pg1", PatroniRole.Leader).With("pg2", PatroniRole.SyncStandby).With("pg3", PatroniRole.Replica);
+        _passwords = new FakeRolePasswords(_deploying.Swarm.Journal);
     }
 
     private const string Next = "swarm-pg/postgres:17-next";
@@ -40,13 +41,25 @@ public sealed class PatroniRolloutTests
         Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 1 } },
     });
 
+    /// <summary>The stack with its members reading the replication password from the secret of that <paramref name="version"/>.</summary>
+    private static DesiredStack WithPassword(DesiredStack desired, string version, string key = "replication_password")
+    {
+        var name = $"{Stack}_{key}_{version}";
+        foreach (var member in desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole))
+            member.Spec.TaskTemplate!.ContainerSpec!.Secrets = [new SecretReference { SecretName = name, File = new SecretReferenceFileTarget { Name = key } }];
+        return desired with { Secrets = [new DesiredSecret(key, name, System.Text.Encoding.UTF8.GetBytes(version))] };
+    }
+
+    private readonly FakeRolePasswords _passwords;
+
     private Task<DeployOutcome> Deploy(DesiredStack desired, string? preferredLeader = "pg1", string dynamicConfig = DynamicConfig)
     {
         var exec = _patroni;
         var rollout = new PatroniRollout(
             new PatroniCtl(exec, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.MemberRole), Stack),
             new EtcdCtl(exec, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.EtcdRole), ["etcd1:2379", "etcd2:2379", "etcd3:2379"]),
-            _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig, TimeSpan.FromSeconds(10), Synchronous: true), _ => Task.CompletedTask);
+            _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig, TimeSpan.FromSeconds(10), Synchronous: true), _ => Task.CompletedTask,
+            passwords: _passwords);
         return _deploying.Clock.Run(new SwarmDeployer(_deploying.Swarm, _deploying.Waiter, _deploying.Report, rollout)
             .DeployAsync(desired, Deploying.ConvergeTimeout, new DeployOptions()));
     }
@@ -149,6 +162,20 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
+    public async Task A_switchover_the_leader_refuses_for_its_REST_API_password_says_how_to_rotate_that_password()
+    {
+        await Deployed();
+        _patroni.RefuseSwitchover = "Switchover failed, details: 401, no auth header received";
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => Deploy(Desired(Members)));
+
+        Assert.Contains("patronictl switchover in pg-lab_pg1: Switchover failed, details: 401", failure.Message);
+        Assert.Contains("hint: the leader pg1 refused the REST API password of the member patronictl runs in", failure.Message);
+        Assert.Contains("rolled back: pg-lab_pg2, pg-lab_pg3", failure.Message);
+        Assert.DoesNotContain("update pg-lab_pg1", _deploying.Swarm.Journal);
+    }
+
+    [Fact]
     public async Task The_leader_is_not_updated_when_no_replica_can_take_over()
     {
         await Deployed();
@@ -158,5 +185,129 @@ public sealed class PatroniRolloutTests
 
         Assert.StartsWith("deploy failed: preparing pg-lab_pg1: no member can take over from the leader pg1 before pg1 is updated: pg2 is starting; pg3 is stopped", failure.Message);
         Assert.Empty(_deploying.Swarm.Journal);
+    }
+
+    [Fact]
+    public async Task A_rotated_password_is_set_on_the_leader_before_the_first_member_restarts_with_it_then_the_members_roll_as_for_any_update()
+    {
+        await Deploy(WithPassword(Desired(), "one"));
+        _deploying.Swarm.Journal.Clear();
+
+        await Deploy(WithPassword(Desired(), "two"));
+
+        Assert.Equal(
+            ["set passwords on pg1", "update pg-lab_pg2", "running pg-lab_pg2", "update pg-lab_pg3", "running pg-lab_pg3",
+             "switchover pg1 -> pg2", "update pg-lab_pg1", "running pg-lab_pg1", "switchover pg2 -> pg1"],
+            _deploying.ServiceJournal());
+    }
+
+    [Fact]
+    public async Task While_the_REST_API_password_rotates_the_member_patronictl_runs_in_keeps_the_leaders_password_until_the_leader_is_updated()
+    {
+        await Deploy(WithPassword(Desired(), "one", "rest_api_password"));
+        _patroni.With("pg2", PatroniRole.Leader).With("pg1", PatroniRole.SyncStandby).With("pg3", PatroniRole.Replica);
+        _deploying.Swarm.Journal.Clear();
+
+        await Deploy(WithPassword(Desired(), "two", "rest_api_password"));
+
+        // patronictl runs in pg1 (the member on the endpoint's node): updated last, it asks pg2 to switch over with pg2's own password.
+        Assert.Equal(
+            ["update pg-lab_pg3", "running pg-lab_pg3", "switchover pg2 -> pg1", "update pg-lab_pg2", "running pg-lab_pg2",
+             "switchover pg1 -> pg2", "update pg-lab_pg1", "running pg-lab_pg1", "switchover pg2 -> pg1"],
+            _deploying.ServiceJournal());
+    }
+
+    [Fact]
+    public async Task Another_password_rotating_keeps_the_usual_order_when_the_member_patronictl_runs_in_is_a_replica()
+    {
+        await Deploy(WithPassword(Desired(), "one"));
+        _patroni.With("pg2", PatroniRole.Leader).With("pg1", PatroniRole.SyncStandby).With("pg3", PatroniRole.Replica);
+        _deploying.Swarm.Journal.Clear();
+
+        await Deploy(WithPassword(Desired(), "two"));
+
+        Assert.Equal(
+            ["set passwords on pg2", "update pg-lab_pg1", "running pg-lab_pg1", "update pg-lab_pg3", "running pg-lab_pg3",
+             "switchover pg2 -> pg1", "update pg-lab_pg2", "running pg-lab_pg2"],
+            _deploying.ServiceJournal());
+    }
+
+    [Fact]
+    public async Task An_update_that_rotates_no_password_leaves_the_passwords_alone()
+    {
+        await Deployed();
+
+        await Deploy(Desired(Members));
+
+        Assert.DoesNotContain(_deploying.Swarm.Journal, e => e.Contains("passwords", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_first_replica_whose_update_fails_fails_the_deploy_is_rolled_back_and_nothing_else_is_touched()
+    {
+        await Deployed();
+        _deploying.Swarm.Fate = (name, spec) => name == "pg-lab_pg2" && Deploying.IsNext(spec) ? TaskFate.Fails : TaskFate.Runs;
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => Deploy(Desired(Members)));
+
+        Assert.StartsWith("deploy failed: pg-lab_pg2:", failure.Message);
+        Assert.Contains("rolled back: pg-lab_pg2", failure.Message);
+        Assert.Equal(["update pg-lab_pg2", "update pg-lab_pg2", "running pg-lab_pg2"], _deploying.ServiceJournal());
+        Assert.Equal("pg1", _patroni.Leader);
+    }
+
+    [Fact]
+    public async Task A_failed_rotation_puts_the_previous_passwords_back_on_the_leader_before_the_members_roll_back_to_them()
+    {
+        await Deploy(WithPassword(Desired(), "one"));
+        _deploying.Swarm.Journal.Clear();
+        _deploying.Swarm.Fate = (name, spec) => name == "pg-lab_pg3" && spec.TaskTemplate!.ContainerSpec!.Secrets![0].SecretName.EndsWith("_two", StringComparison.Ordinal)
+            ? TaskFate.Fails : TaskFate.Runs;
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => Deploy(WithPassword(Desired(), "two")));
+
+        Assert.StartsWith("deploy failed: pg-lab_pg3:", failure.Message);
+        Assert.Contains("rolled back: pg-lab_pg2, pg-lab_pg3", failure.Message);
+        Assert.Equal(
+            ["set passwords on pg1", "update pg-lab_pg2", "running pg-lab_pg2", "update pg-lab_pg3", "restore passwords on pg1",
+             "update pg-lab_pg3", "running pg-lab_pg3", "update pg-lab_pg2", "running pg-lab_pg2"],
+            _deploying.ServiceJournal());
+    }
+
+    [Fact]
+    public async Task Passwords_that_cannot_be_put_back_are_reported_after_the_first_cause_and_the_services_are_still_rolled_back()
+    {
+        await Deploy(WithPassword(Desired(), "one"));
+        _deploying.Swarm.Fate = (name, spec) => name == "pg-lab_pg2" && spec.TaskTemplate!.ContainerSpec!.Secrets![0].SecretName.EndsWith("_two", StringComparison.Ordinal)
+            ? TaskFate.Fails : TaskFate.Runs;
+        _passwords.RestoreFailure = "28P01: password authentication failed for user \"postgres\"";
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => Deploy(WithPassword(Desired(), "two")));
+
+        Assert.StartsWith("deploy failed: pg-lab_pg2:", failure.Message);
+        Assert.Contains("rolled back: pg-lab_pg2", failure.Message);
+        Assert.Contains("rollback failed: the previous passwords could not be put back on the leader: 28P01", failure.Message);
+    }
+
+    /// <summary>Role passwords on the leader, as a journal: what was set, what was put back.</summary>
+    private sealed class FakeRolePasswords(List<string> journal) : IRolePasswords
+    {
+        public string? RestoreFailure { get; set; }
+
+        public Task<IReadOnlyList<SwarmPgGitOps.Postgres.RoleVerifier>> SetAsync(string leader, CancellationToken cancellation)
+        {
+            lock (journal)
+                journal.Add($"set passwords on {leader}");
+            return Task.FromResult<IReadOnlyList<SwarmPgGitOps.Postgres.RoleVerifier>>([new("postgres", "SCRAM-SHA-256$4096:old")]);
+        }
+
+        public Task RestoreAsync(string leader, IReadOnlyList<SwarmPgGitOps.Postgres.RoleVerifier> previous, CancellationToken cancellation)
+        {
+            if (RestoreFailure is { } failure)
+                throw new PatroniRolloutException(failure);
+            lock (journal)
+                journal.Add($"restore passwords on {leader}");
+            return Task.CompletedTask;
+        }
     }
 }

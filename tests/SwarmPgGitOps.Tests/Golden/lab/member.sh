@@ -6,6 +6,7 @@
 #   member.sh ctl ARGS   patronictl with this member's configuration and REST API credentials (what Deploy and Smoke run)
 #   member.sh post-bootstrap CONNINFO   Patroni's post_bootstrap: what a new cluster needs besides Patroni's own roles
 #                                       (also run on a classic primary's data directory before Patroni takes it over)
+#   member.sh sql MEMBER   psql on MEMBER as the superuser with this member's password, the script on stdin, one transaction
 set -euo pipefail
 
 readonly VOLUME=/var/lib/postgresql/data
@@ -31,6 +32,9 @@ case ${1:-} in
     ;;
   post-bootstrap)
     exec psql -X -q -v ON_ERROR_STOP=1 -d "$2" -c 'CREATE TABLE IF NOT EXISTS public.swarm_pg_canary (token text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now());'
+    ;;
+  sql)
+    PGPASSWORD=$PATRONI_SUPERUSER_PASSWORD exec psql -X -q -A -t -1 -v ON_ERROR_STOP=1 -h "$2" -U postgres -d postgres -f -
     ;;
 esac
 
