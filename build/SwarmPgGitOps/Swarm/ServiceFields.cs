@@ -41,6 +41,7 @@ public static class ServiceFields
         return new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["image"] = keepImageDigest ? container.Image ?? "" : StripDigest(container.Image),
+            ["hostname"] = container.Hostname ?? "",
             ["args"] = Join(container.Args),
             ["env"] = Join(container.Env?.Order(StringComparer.Ordinal)),
             ["configs"] = Join(container.Configs?.Select(c => $"{c.ConfigName}:{c.File?.Name}:{Owner(c.File?.UID, c.File?.GID)}:{Octal(c.File?.Mode)}").Order(StringComparer.Ordinal)),

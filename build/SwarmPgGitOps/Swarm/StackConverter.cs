@@ -71,6 +71,7 @@ public static class StackConverter
                 ContainerSpec = new ContainerSpec
                 {
                     Image = service.Image,
+                    Hostname = service.Hostname,
                     Labels = StackLabels.For(stack),
                     Args = service.Command.Count > 0 ? service.Command : null,
                     Env = service.Environment.Count > 0 ? service.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}").ToList() : null,

@@ -27,6 +27,7 @@ public sealed class StackFile
 public sealed class ComposeService
 {
     public string Image { get; set; } = "";
+    public string? Hostname { get; set; }
     public List<string> Command { get; set; } = [];
     public Dictionary<string, string> Environment { get; set; } = [];
     public List<ComposeFileReference> Configs { get; set; } = [];

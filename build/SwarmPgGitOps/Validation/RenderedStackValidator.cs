@@ -19,7 +19,7 @@ public static class RenderedStackValidator
 
     public static readonly IReadOnlySet<string> ServiceKeys = new HashSet<string>
     {
-        "image", "command", "environment", "configs", "secrets", "volumes", "networks", "ports", "stop_signal",
+        "image", "hostname", "command", "environment", "configs", "secrets", "volumes", "networks", "ports", "stop_signal",
         "stop_grace_period", "healthcheck", "deploy",
     };
 
