@@ -9,12 +9,27 @@ namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
 /// The Patroni layout's lab fixture (tests/SwarmPgGitOps.Tests/Fixtures/patroni) as a stack of its own (pg-ha, ports
-/// 5452-5454, subnet 10.205.0.0/24), deployed by the pipeline's Deploy and removed afterwards with its volumes.
+/// 5452-5454, subnet 10.205.0.0/24, unless a subclass says otherwise), deployed by the pipeline's Deploy and removed
+/// afterwards with its volumes.
 /// </summary>
-public sealed class PatroniLabStack : IAsyncLifetime
+public class PatroniLabStack : IAsyncLifetime
 {
     public const string Stack = "pg-ha";
-    private static readonly (string Find, string Replace)[] OwnStack = LabFixture.OwnStack(Stack, 5452, 205);
+    private readonly (string Find, string Replace)[] _ownStack;
+
+    public PatroniLabStack()
+        : this(Stack, 5452, 205)
+    {
+    }
+
+    /// <summary>The same fixture as a stack of another name, ports and subnet (see <see cref="LabFixture.OwnStack"/>), for a test class of its own.</summary>
+    protected PatroniLabStack(string stack, int firstPort, int subnetOctet)
+    {
+        StackName = stack;
+        _ownStack = LabFixture.OwnStack(stack, firstPort, subnetOctet);
+    }
+
+    public string StackName { get; }
 
     public LabFixture Lab { get; } = new();
     public ProjectLayout Layout { get; private set; } = null!;
@@ -29,22 +44,22 @@ public sealed class PatroniLabStack : IAsyncLifetime
     {
         Layout = Lab.ScratchProject();
         var fixture = File.ReadAllText(Path.Combine(Lab.Layout.Root, "tests", "SwarmPgGitOps.Tests", "Fixtures", "patroni", "environments", "lab.yml"));
-        File.WriteAllText(Layout.EnvironmentFile("lab"), OwnStack.Aggregate(fixture, (text, edit) => text.Replace(edit.Find, edit.Replace, StringComparison.Ordinal)));
+        File.WriteAllText(Layout.EnvironmentFile("lab"), _ownStack.Aggregate(fixture, (text, edit) => text.Replace(edit.Find, edit.Replace, StringComparison.Ordinal)));
         Reload();
-        await Lab.RemoveStackAsync(Stack);
+        await Lab.RemoveStackAsync(StackName);
         FirstDeploy = await Deploy();
     }
 
     public async Task DisposeAsync()
     {
-        await Lab.RemoveStackAsync(Stack);
+        await Lab.RemoveStackAsync(StackName);
         Lab.Dispose();
         Directory.Delete(Layout.Root, recursive: true);
     }
 
-    public async Task<DeployOutcome> Deploy()
+    public async Task<DeployOutcome> Deploy(CancellationToken cancellation = default)
     {
-        var outcome = (await new DeployStep(Layout, LabStack.PlainConsole(Output)).RunAsync("lab", new DeployOptions())).Single();
+        var outcome = (await new DeployStep(Layout, LabStack.PlainConsole(Output)).RunAsync("lab", new DeployOptions(), cancellation: cancellation)).Single();
         Reload();
         return outcome;
     }
