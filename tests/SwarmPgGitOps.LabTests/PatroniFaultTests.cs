@@ -159,7 +159,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
         // The change to every member stays: the stack and the scratch file agree once the next deploy converged.
         stack.ChangeEveryMember();
-        var timeout = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 60\n");
+        var timeout = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 45\n");
         try
         {
             var printedBefore = stack.Output.ToString().Length;
@@ -172,9 +172,9 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
             var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => deploy);
             var failedAfter = clock.Elapsed;
 
-            Assert.StartsWith($"deploy failed: {stack.Service(second)}: not converged after 60 s", failure.Message);
+            Assert.StartsWith($"deploy failed: {stack.Service(second)}: not converged after 45 s", failure.Message);
             Assert.Contains($"rolled back: {stack.Service(first)}", failure.Message);
-            output.WriteLine($"deploy with {node.Name}'s engine down failed after {failedAfter.TotalSeconds:0.0} s (converge timeout 60 s):\n{failure.Message}");
+            output.WriteLine($"deploy with {node.Name}'s engine down failed after {failedAfter.TotalSeconds:0.0} s (converge timeout 45 s):\n{failure.Message}");
 
             var early = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
             Assert.Equal("preflight failed for lab; nothing was changed", early.Message);
