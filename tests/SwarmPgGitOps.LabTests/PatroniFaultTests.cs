@@ -53,8 +53,9 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
         await writer.NextAcknowledgedAfter(writer.Now, TimeSpan.FromSeconds(30));
 
-        var killedAt = writer.Now;
-        await stack.Exec(leader, "bash", "-c", $"kill -9 \"$(head -n 1 {PatroniFaultLabStack.DataDirectory}/postmaster.pid)\"");
+        var postmaster = await Postmaster(leader);
+        await stack.Exec(leader, "kill", "-9", postmaster);
+        var killedAt = writer.Now; // once docker exec returned: a write begun after this cannot have reached the killed server
         var nextWrite = await writer.NextAcknowledgedAfter(killedAt, TimeSpan.FromSeconds(120));
         await Waits.Until(async () => await stack.Leader() is not null, TimeSpan.FromSeconds(120), "one leader");
         var leaderAfter = (await stack.Leader())!;
@@ -62,11 +63,12 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await writer.StopAsync();
 
         Assert.Equal(container, await stack.RunningContainerId(leader));
+        Assert.NotEqual(postmaster, await Postmaster(leader));
         await stack.AssertEveryMemberHas(writer);
         await stack.AssertSmokePasses();
         var recovery = leaderAfter == leader ? $"Patroni restarted it in place ({leader} still leads)" : $"Patroni failed over from {leader} to {leaderAfter}";
         output.WriteLine($"{leader}'s postmaster killed: {recovery}; next acknowledged write {nextWrite.TotalSeconds:0.0} s after the kill; "
-            + $"{writer.Acknowledged.Count} writes acknowledged, 0 lost");
+            + $"{writer.Acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s");
     }
 
     [Fact]
@@ -110,6 +112,9 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
     public async Task A_deploy_cancelled_halfway_through_a_rolling_member_update_rolls_back_what_it_changed_and_releases_its_lease()
     {
         await stack.WaitUntilHealthy();
+        // The stack as the scratch file says (another test's change may not have been deployed when it failed).
+        await stack.Deploy();
+        await stack.WaitUntilHealthy();
         var (first, second) = await TwoReplicasInUpdateOrder();
         await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
         var restore = stack.ChangeEveryMember();
@@ -119,11 +124,11 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
             using var cancel = new CancellationTokenSource();
             var printedBefore = stack.Output.ToString().Length;
             var deploy = stack.Deploy(cancel.Token);
-            await Waits.Until(() => Task.FromResult(stack.Output.ToString()[printedBefore..].Contains($"updating {stack.Service(second)}", StringComparison.Ordinal) || deploy.IsCompleted),
-                TimeSpan.FromSeconds(240), $"the deploy to start updating {second}");
+            await UntilPrinted(printedBefore, $"updating {stack.Service(second)}", deploy, TimeSpan.FromSeconds(180));
             await cancel.CancelAsync();
             var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => deploy);
             var cancelled = clock.Elapsed;
+            output.WriteLine(stack.Output.ToString()[printedBefore..]);
 
             Assert.StartsWith("deploy failed: ", failure.Message);
             Assert.Contains($"{stack.Service(second)}: cancelled", failure.Message);
@@ -157,44 +162,60 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         var (_, node) = await stack.RunningContainer(second);
         Assert.NotEqual(stack.Lab.Info.Endpoint, node.Socket);
         await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
-        // The change to every member stays: the stack and the scratch file agree once the next deploy converged.
-        stack.ChangeEveryMember();
-        var timeout = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 45\n");
+        // The change to every member stays once the next deploy converged (the stack and the scratch file agree); it goes if the test fails.
+        var change = stack.ChangeEveryMember();
+        var converged = false;
+        var timeout = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 75\n");
         try
         {
             var printedBefore = stack.Output.ToString().Length;
             var clock = Stopwatch.StartNew();
             var deploy = stack.Deploy();
-            await Waits.Until(() => Task.FromResult(stack.Output.ToString()[printedBefore..].Contains($"updating {stack.Service(first)}", StringComparison.Ordinal) || deploy.IsCompleted),
-                TimeSpan.FromSeconds(120), $"the deploy to start updating {first}");
+            await UntilPrinted(printedBefore, $"updating {stack.Service(second)}", deploy, TimeSpan.FromSeconds(180));
             await LabEngines.Stop(stack.Lab, node);
             await LabEngines.AssertTheOtherManagersKeepQuorum(stack.Lab, node);
             var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => deploy);
             var failedAfter = clock.Elapsed;
-
-            Assert.StartsWith($"deploy failed: {stack.Service(second)}: not converged after 45 s", failure.Message);
-            Assert.Contains($"rolled back: {stack.Service(first)}", failure.Message);
-            output.WriteLine($"deploy with {node.Name}'s engine down failed after {failedAfter.TotalSeconds:0.0} s (converge timeout 45 s):\n{failure.Message}");
+            output.WriteLine(stack.Output.ToString()[printedBefore..]);
+            output.WriteLine($"deploy with {node.Name}'s engine down failed after {failedAfter.TotalSeconds:0.0} s (converge timeout 75 s):\n{failure.Message}");
+            Assert.StartsWith($"deploy failed: {stack.Service(second)}: not converged after 75 s", failure.Message);
+            Assert.Contains(stack.Service(first), RolledBack(failure.Message));
 
             var early = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
             Assert.Equal("preflight failed for lab; nothing was changed", early.Message);
         }
-        finally
+        catch
         {
             timeout();
+            change();
+            throw;
+        }
+        finally
+        {
             await LabEngines.RestartAll(stack.Lab);
         }
+        timeout();
 
         var converging = Stopwatch.StartNew();
-        var outcome = await stack.Deploy();
+        DeployOutcome outcome;
+        try
+        {
+            outcome = await stack.Deploy();
+            converged = true;
+        }
+        finally
+        {
+            if (!converged)
+                change();
+        }
         Assert.Contains(stack.Service(first), outcome.Updated);
         Assert.False((await stack.Deploy()).Plan.HasChanges, stack.Output.ToString());
         await stack.WaitUntilHealthy();
-        var converged = converging.Elapsed;
+        var convergedAfter = converging.Elapsed;
         await writer.StopAsync();
         await stack.AssertEveryMemberHas(writer);
         await stack.AssertSmokePasses();
-        output.WriteLine($"engine back: the next deploy converged and every member streams after {converged.TotalSeconds:0.0} s (updated {string.Join(", ", outcome.Updated)}); "
+        output.WriteLine($"engine back: the next deploy converged and every member streams after {convergedAfter.TotalSeconds:0.0} s (updated {string.Join(", ", outcome.Updated)}); "
             + $"{writer.Acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s");
     }
 
@@ -208,6 +229,21 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
 
     /// <summary>The two replicas in the order a rolling update takes them (by name; the leader comes last).</summary>
     private async Task<(string First, string Second)> TwoReplicasInUpdateOrder() => (await AReplica(), await AReplica(last: true));
+
+    /// <summary>Returns as soon as the deploy printed the line (or ended): polled every 100 ms, so that the fault lands while that step runs.</summary>
+    private async Task UntilPrinted(int printedBefore, string line, Task deploy, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!stack.Output.ToString()[printedBefore..].Contains(line, StringComparison.Ordinal) && !deploy.IsCompleted)
+        {
+            if (clock.Elapsed > timeout)
+                throw new TimeoutException($"waited {timeout.TotalSeconds:0} s for the deploy to print '{line}'");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<string> Postmaster(string member) =>
+        (await stack.Exec(member, "head", "-n", "1", $"{PatroniFaultLabStack.DataDirectory}/postmaster.pid")).Trim();
 
     private static string RolledBack(string printed) =>
         printed.Split('\n').LastOrDefault(l => l.Contains("rolled back: ", StringComparison.Ordinal)) ?? "";
