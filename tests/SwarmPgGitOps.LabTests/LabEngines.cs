@@ -31,9 +31,14 @@ public static class LabEngines
         Assert.Single(others, n => n.ManagerStatus.Leader == true);
     }
 
+    /// <summary>
+    /// Runs lab.sh up with no descriptor of this process but stdin, stdout and stderr: an engine it starts lives on, and
+    /// would otherwise keep the lab lock that `flock` holds for the test run on an inherited descriptor, for good.
+    /// </summary>
     public static async Task RestartAll(LabFixture lab)
     {
-        var up = await Cli.Wrap("bash").WithArguments([Path.Combine(lab.Layout.Root, "build", "lab", "lab.sh"), "up"])
+        const string WithoutInheritedDescriptors = "{ for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ \"$n\" -gt 2 ]; then eval \"exec $n>&-\"; fi; done; } 2>/dev/null; exec bash \"$0\" up";
+        var up = await Cli.Wrap("bash").WithArguments(["-c", WithoutInheritedDescriptors, Path.Combine(lab.Layout.Root, "build", "lab", "lab.sh")])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         Assert.True(up.ExitCode == 0, up.StandardOutput + up.StandardError);
         await Waits.Until(async () => (await lab.Docker.Swarm.ListNodesAsync()).All(n => n.Status.State == "ready"), TimeSpan.FromSeconds(90), "every node ready");
