@@ -97,7 +97,31 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207)
         }
     }
 
-    public async Task AssertSmokePasses() => Assert.All((await Smoke()).Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
+    /// <summary>
+    /// Smoke passes once Patroni's own view has caught up (it reports a member streaming and names a synchronous standby
+    /// on its next loop, up to loop_wait after PostgreSQL already streams): polled for a minute, then asserted.
+    /// </summary>
+    public async Task AssertSmokePasses()
+    {
+        try
+        {
+            await Waits.Until(async () =>
+            {
+                try
+                {
+                    return (await Smoke()).Checks.All(c => c.Passed);
+                }
+                catch (SwarmPgGitOps.Pipeline.PipelineFailedException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(60), "Smoke to pass");
+        }
+        catch (TimeoutException)
+        {
+        }
+        Assert.All((await Smoke()).Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
+    }
 
     /// <summary>The running task of a member: its container and the lab node that runs it.</summary>
     public async Task<(string Container, SwarmPgGitOps.Lab.LabNode Node)> RunningContainer(string member)
