@@ -16,7 +16,7 @@ public class FaultTableTests
             .Select(l => l.Split('|')[1].Trim())
             .ToList();
 
-        var tests = typeof(FaultTests).GetMethods()
+        var tests = typeof(FaultTests).GetMethods().Concat(typeof(PatroniFaultTests).GetMethods())
             .Where(m => m.GetCustomAttribute<FactAttribute>() is not null)
             .Select(FaultTrait)
             .ToList();

@@ -91,8 +91,8 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
             var deploy = stack.Deploy();
             await Waits.Until(async () => (await stack.Lab.Docker.Swarm.InspectServiceAsync($"{stack.Stack}_primary")).UpdateStatus?.State == "updating",
                 TimeSpan.FromSeconds(60), "the deploy to start updating the primary");
-            await StopEngine(node);
-            await AssertTheOtherManagersKeepQuorum(node);
+            await LabEngines.Stop(stack.Lab, node);
+            await LabEngines.AssertTheOtherManagersKeepQuorum(stack.Lab, node);
             var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => deploy);
 
             Assert.StartsWith("deploy failed: pg-fault_replica2: not converged after 30 s", failure.Message);
@@ -106,7 +106,7 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
         finally
         {
             timeout();
-            await RestartEngines();
+            await LabEngines.RestartAll(stack.Lab);
         }
         try
         {
@@ -277,37 +277,6 @@ public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
     private async Task<string> ServiceVersions() =>
         string.Join(",", (await stack.Lab.Docker.Swarm.ListServicesAsync()).Where(s => s.Spec.Name.StartsWith(stack.Stack + "_", StringComparison.Ordinal))
             .OrderBy(s => s.Spec.Name).Select(s => $"{s.Spec.Name}@{s.Version.Index}"));
-
-    private async Task StopEngine(SwarmPgGitOps.Lab.LabNode node)
-    {
-        var pid = int.Parse(File.ReadAllText($"/run/swarm-pg-lab/{node.Name}/docker.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        using (var engine = Process.GetProcessById(pid))
-        {
-            engine.Kill();
-            Assert.True(engine.WaitForExit(TimeSpan.FromSeconds(60)), $"{node.Name}'s engine did not stop");
-        }
-        await Waits.Until(async () => (await stack.Lab.Docker.Swarm.InspectNodeAsync(node.Id)).Status.State == "down", TimeSpan.FromSeconds(60), $"{node.Name} to be down");
-    }
-
-    /// <summary>Every lab node is a manager: with one engine gone, the other two still elect a leader and answer.</summary>
-    private async Task AssertTheOtherManagersKeepQuorum(SwarmPgGitOps.Lab.LabNode stopped)
-    {
-        await Waits.Until(async () => (await stack.Lab.Docker.Swarm.InspectNodeAsync(stopped.Id)).ManagerStatus.Reachability == "unreachable",
-            TimeSpan.FromSeconds(60), $"{stopped.Name} to be an unreachable manager");
-        var nodes = await stack.Lab.Docker.Swarm.ListNodesAsync();
-        var others = nodes.Where(n => n.ID != stopped.Id).ToList();
-        Assert.Equal(2, others.Count);
-        Assert.All(others, n => Assert.Equal("reachable", n.ManagerStatus.Reachability));
-        Assert.Single(others, n => n.ManagerStatus.Leader == true);
-    }
-
-    private async Task RestartEngines()
-    {
-        var lab = await Cli.Wrap("bash").WithArguments([Path.Combine(stack.Lab.Layout.Root, "build", "lab", "lab.sh"), "up"])
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-        Assert.True(lab.ExitCode == 0, lab.StandardOutput + lab.StandardError);
-        await Waits.Until(async () => (await stack.Lab.Docker.Swarm.ListNodesAsync()).All(n => n.Status.State == "ready"), TimeSpan.FromSeconds(90), "every node ready");
-    }
 
     /// <summary>
     /// Runs the real `Deploy` task (Cake over the built library) in a process of its own and kills its process tree,

@@ -54,9 +54,9 @@ public class PatroniLabStack : IAsyncLifetime
         Directory.Delete(Layout.Root, recursive: true);
     }
 
-    public async Task<DeployOutcome> Deploy()
+    public async Task<DeployOutcome> Deploy(CancellationToken cancellation = default)
     {
-        var outcome = (await new DeployStep(Layout, LabStack.PlainConsole(Output)).RunAsync("lab", new DeployOptions())).Single();
+        var outcome = (await new DeployStep(Layout, LabStack.PlainConsole(Output)).RunAsync("lab", new DeployOptions(), cancellation: cancellation)).Single();
         Reload();
         return outcome;
     }

@@ -1,0 +1,168 @@
+using System.Text.RegularExpressions;
+using CliWrap;
+using CliWrap.Buffered;
+using Docker.DotNet.Models;
+using Npgsql;
+
+namespace SwarmPgGitOps.LabTests;
+
+/// <summary>The Patroni fault suite's own stack (pg-hf, ports 5472-5474, subnet 10.207.0.0/24) and what its tests do to it.</summary>
+public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207)
+{
+    public const string DataDirectory = "/var/lib/postgresql/data/pgdata";
+
+    public string Service(string member) => $"{StackName}_{member}";
+
+    /// <summary>
+    /// <see cref="PatroniLabStack.LeaderConnectionString"/> without Npgsql's host-state cache: by default Npgsql skips, for
+    /// 10 s, a host it last saw down or read-only, which would hide a leader that is back and inflate the times measured.
+    /// </summary>
+    public string WriterConnectionString() => new NpgsqlConnectionStringBuilder(LeaderConnectionString()) { HostRecheckSeconds = 0 }.ConnectionString;
+
+    /// <summary>
+    /// The state tests start from and restore: every member service done updating with one running task, the preferred
+    /// member the one leader (a Deploy hands leadership back when it moved), every other member streaming to it.
+    /// </summary>
+    public async Task WaitUntilHealthy()
+    {
+        await WaitUntilStreaming();
+        var preferred = Environment.Spec.PatroniCluster().Patroni.PreferredLeader!;
+        if (await Leader() != preferred)
+        {
+            await Deploy();
+            await WaitUntilStreaming();
+        }
+    }
+
+    private async Task WaitUntilStreaming()
+    {
+        foreach (var member in Members)
+        {
+            await Waits.Until(async () => (await Lab.Docker.Swarm.InspectServiceAsync(Service(member.Name))).UpdateStatus?.State is null or "completed" or "rollback_completed"
+                && (await RunningTasks(member.Name)).Count == 1, TimeSpan.FromSeconds(180), $"{member.Name} updated, running and healthy");
+        }
+        await Waits.Until(async () => await StreamingToTheOneLeader() == Members.Count - 1, TimeSpan.FromSeconds(240), "one leader and every other member streaming to it");
+    }
+
+    /// <summary>The one member that accepts writes, or null while there is none or more than one.</summary>
+    public async Task<string?> Leader()
+    {
+        try
+        {
+            return await Leaders() is [var leader] ? leader : null;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<long> StreamingToTheOneLeader()
+    {
+        if (await Leader() is not { } leader)
+            return -1;
+        try
+        {
+            await using var connection = Connect(Members.Single(m => m.Name == leader));
+            return await Scalar<long>(connection, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>Every acknowledged row is on the leader and, within the wait, on every member.</summary>
+    public async Task AssertEveryMemberHas(ContinuousWriter writer)
+    {
+        var ids = writer.Acknowledged.Select(a => a.Id).ToList();
+        Assert.NotEmpty(ids);
+        var sql = $"SELECT count(*) FROM unnest(ARRAY[{string.Join(",", ids)}]::bigint[]) AS a(id) WHERE NOT EXISTS (SELECT 1 FROM {ContinuousWriter.Table} w WHERE w.id = a.id)";
+        await using (var leader = new NpgsqlConnection(WriterConnectionString()))
+            Assert.Equal(0, await Scalar<long>(leader, sql));
+        foreach (var member in Members)
+        {
+            await Waits.Until(async () =>
+            {
+                try
+                {
+                    await using var connection = Connect(member);
+                    return await Scalar<long>(connection, sql) == 0;
+                }
+                catch (NpgsqlException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(60), $"every acknowledged row on {member.Name}");
+        }
+    }
+
+    /// <summary>
+    /// Smoke passes once Patroni's own view has caught up (it reports a member streaming and names a synchronous standby
+    /// on its next loop, up to loop_wait after PostgreSQL already streams): polled for a minute, then asserted.
+    /// </summary>
+    public async Task AssertSmokePasses()
+    {
+        try
+        {
+            await Waits.Until(async () =>
+            {
+                try
+                {
+                    return (await Smoke()).Checks.All(c => c.Passed);
+                }
+                catch (SwarmPgGitOps.Pipeline.PipelineFailedException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(60), "Smoke to pass");
+        }
+        catch (TimeoutException)
+        {
+        }
+        Assert.All((await Smoke()).Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
+    }
+
+    /// <summary>The running task of a member: its container and the lab node that runs it.</summary>
+    public async Task<(string Container, SwarmPgGitOps.Lab.LabNode Node)> RunningContainer(string member)
+    {
+        var task = Assert.Single(await RunningTasks(member));
+        return (task.Status.ContainerStatus.ContainerID, Lab.Info.Nodes.Single(n => n.Id == task.NodeID));
+    }
+
+    public async Task<string?> RunningContainerId(string member) => (await RunningTasks(member)).SingleOrDefault()?.Status.ContainerStatus.ContainerID;
+
+    /// <summary>What the member's running container printed, Patroni's log (stderr) included.</summary>
+    public async Task<string> RunningContainerLogs(string member)
+    {
+        var (container, node) = await RunningContainer(member);
+        var logs = await Cli.Wrap("docker").WithArguments(["-H", node.Socket, "logs", container]).ExecuteBufferedAsync();
+        return logs.StandardOutput + logs.StandardError;
+    }
+
+    /// <summary>Runs a command in the member's running container, as root.</summary>
+    public async Task<string> Exec(string member, params string[] command)
+    {
+        var (container, node) = await RunningContainer(member);
+        return await LabFixture.DockerCli(node.Socket, ["exec", container, .. command]);
+    }
+
+    /// <summary>Moves health_start_period_seconds (a change to every member service and nothing else) one second on; returns the action that puts the file back.</summary>
+    public Action ChangeEveryMember()
+    {
+        var file = Layout.EnvironmentFile("lab");
+        var current = Regex.Match(File.ReadAllText(file), @"health_start_period_seconds: (\d+)\n");
+        Assert.True(current.Success, "health_start_period_seconds in the scratch environment file");
+        return EditEnvironment(current.Value, $"health_start_period_seconds: {int.Parse(current.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1}\n");
+    }
+
+    public async Task<IList<TaskResponse>> RunningTasks(string member) =>
+        (await Lab.Docker.Tasks.ListAsync(new TasksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["service"] = new Dictionary<string, bool> { [Service(member)] = true },
+                ["desired-state"] = new Dictionary<string, bool> { ["running"] = true },
+            },
+        })).Where(t => t.Status.State == TaskState.Running).ToList();
+}
