@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Npgsql;
 using SwarmPgGitOps.Pipeline;
 using Xunit.Abstractions;
@@ -37,30 +35,22 @@ public class ClassicTakeoverTests(TakeoverLabStack stack, ITestOutputHelper outp
         Assert.Contains("volume: primary_data", refused.Message);
         Assert.Equal(["pg-mig_primary", "pg-mig_replica1", "pg-mig_replica2"], await ServiceNames());
 
-        var acknowledged = new ConcurrentQueue<(long Id, TimeSpan At)>();
-        var clock = Stopwatch.StartNew();
-        using var stop = new CancellationTokenSource();
         // The classic servers and the members answer at the same hosts and ports: one connection string for before and after.
-        var writes = stack.WriterConnectionString();
-        var writer = Task.Run(() => Write(writes, acknowledged, clock, stop.Token));
+        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
         await Task.Delay(TimeSpan.FromSeconds(2));
 
-        var deployStarted = clock.Elapsed;
+        var deployStarted = writer.Now;
         var takeover = await stack.Deploy();
-        var deployTook = clock.Elapsed - deployStarted;
+        var deployTook = writer.Now - deployStarted;
         // The writer's last gap closes once pg1 accepts writes: Deploy returns only after every member streams.
         await Task.Delay(TimeSpan.FromSeconds(2));
-        await stop.CancelAsync();
-        await writer;
+        await writer.StopAsync();
 
         var log = stack.Output.ToString();
         Assert.Equal(["pg-mig_primary", "pg-mig_replica1", "pg-mig_replica2"], takeover.Removed.Order(StringComparer.Ordinal));
         Assert.True(log.IndexOf("pg-mig_replica2 stopped", StringComparison.Ordinal) is > 0 and var stopped && stopped < log.IndexOf("creating pg-mig_pg1", StringComparison.Ordinal), log);
         Assert.Equal(["pg-mig_etcd1", "pg-mig_etcd2", "pg-mig_etcd3", "pg-mig_pg1", "pg-mig_pg2", "pg-mig_pg3"], await ServiceNames());
 
-        var ids = acknowledged.Select(a => a.Id).ToList();
-        Assert.NotEmpty(ids);
-        var expected = Rows + ids.Count;
         var members = stack.Servers();
         var leaders = new List<string>();
         foreach (var member in members)
@@ -68,7 +58,7 @@ public class ClassicTakeoverTests(TakeoverLabStack stack, ITestOutputHelper outp
             await Waits.Until(async () =>
             {
                 await using var connection = stack.Connect(member);
-                return await Scalar<long>(connection, $"SELECT count(*) FROM public.moved WHERE id <= {Rows} OR id = ANY(ARRAY[{string.Join(",", ids)}]::bigint[])") == expected;
+                return await Scalar<long>(connection, $"SELECT count(*) FROM public.moved WHERE id <= {Rows}") == Rows && await writer.MissingOn(connection) == 0;
             }, TimeSpan.FromSeconds(60), $"every classic row and every acknowledged write on {member.Name}");
             await using var check = stack.Connect(member);
             Assert.Equal(systemId, (await Scalar<long>(check, "SELECT system_identifier FROM pg_control_system()")).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -83,33 +73,10 @@ public class ClassicTakeoverTests(TakeoverLabStack stack, ITestOutputHelper outp
         var again = await stack.Deploy();
         Assert.False(again.Plan.HasChanges, stack.Output.ToString());
 
-        var times = acknowledged.Select(a => a.At).Where(t => t >= deployStarted).Order().ToList();
-        var longestGap = times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty().Max();
         await using var leader = stack.Connect(members[0]);
         var timeline = await Scalar<int>(leader, "SELECT timeline_id FROM pg_control_checkpoint()");
-        output.WriteLine($"takeover deploy: {deployTook.TotalSeconds:0.0} s; {ids.Count} writes acknowledged during it, 0 lost; longest gap between acknowledged writes {longestGap.TotalSeconds:0.0} s; pg1 leads on timeline {timeline}");
+        output.WriteLine($"takeover deploy: {deployTook.TotalSeconds:0.0} s; {writer.Acknowledged.Count} writes acknowledged around it, 0 lost; longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s; pg1 leads on timeline {timeline}");
         output.WriteLine(log);
-    }
-
-    private static async Task Write(string connectionString, ConcurrentQueue<(long Id, TimeSpan At)> acknowledged, Stopwatch clock, CancellationToken stop)
-    {
-        var next = Rows + 1L;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await Scalar<int>(connection, $"INSERT INTO public.moved VALUES ({next}, 'written during the takeover'); SELECT 1");
-                acknowledged.Enqueue((next, clock.Elapsed));
-                next++;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                // An insert that failed may still have committed: its id is not reused, and not expected either.
-                next++;
-            }
-            await Task.Delay(50, CancellationToken.None);
-        }
     }
 
     private async Task WaitForReplicasToStream((string Name, string Host, int Port) primary, int replicas) =>

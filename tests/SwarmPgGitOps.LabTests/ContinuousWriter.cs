@@ -21,13 +21,49 @@ public sealed class ContinuousWriter : IAsyncDisposable
 
     public TimeSpan Now => _clock.Elapsed;
 
-    public static async Task<ContinuousWriter> StartAsync(string connectionString)
+    public static Task<ContinuousWriter> StartAsync(string connectionString) => StartAsync([connectionString]);
+
+    /// <summary>
+    /// Writes through the first of <paramref name="connectionStrings"/> the leader accepts (for a password that rotates
+    /// while the writer runs: the old one, then the new one).
+    /// </summary>
+    public static async Task<ContinuousWriter> StartAsync(IReadOnlyList<string> connectionStrings)
     {
-        await using (var setup = new NpgsqlConnection(connectionString))
+        await using (var setup = await OpenAsync(connectionStrings))
             await PatroniLabStack.Scalar<int>(setup, $"CREATE TABLE IF NOT EXISTS {Table} (id bigserial PRIMARY KEY, at timestamptz DEFAULT now()); SELECT 1");
         var writer = new ContinuousWriter();
-        writer._loop = Task.Run(() => writer.WriteUntilStopped(connectionString));
+        writer._loop = Task.Run(() => writer.WriteUntilStopped(connectionStrings));
         return writer;
+    }
+
+    /// <summary>A connection with the first connection string the server accepts; the last refusal when it accepts none.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(IReadOnlyList<string> connectionStrings)
+    {
+        PostgresException? refused = null;
+        foreach (var connectionString in connectionStrings)
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync();
+                return connection;
+            }
+            catch (PostgresException e) when (e.SqlState == "28P01")
+            {
+                refused = e;
+                await connection.DisposeAsync();
+            }
+        }
+        throw refused!;
+    }
+
+    /// <summary>How many acknowledged rows the server behind <paramref name="connection"/> does not have.</summary>
+    public async Task<long> MissingOn(NpgsqlConnection connection)
+    {
+        var ids = Acknowledged.Select(a => a.Id).ToList();
+        Assert.NotEmpty(ids);
+        return await PatroniLabStack.Scalar<long>(connection,
+            $"SELECT count(*) FROM unnest(ARRAY[{string.Join(",", ids)}]::bigint[]) AS a(id) WHERE NOT EXISTS (SELECT 1 FROM {Table} w WHERE w.id = a.id)");
     }
 
     /// <summary>Returns once a write begun after <paramref name="since"/> (writer time) was acknowledged: how long after it that was.</summary>
@@ -61,14 +97,14 @@ public sealed class ContinuousWriter : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task WriteUntilStopped(string connectionString)
+    private async Task WriteUntilStopped(IReadOnlyList<string> connectionStrings)
     {
         while (!_stop.IsCancellationRequested)
         {
             try
             {
                 var started = _clock.Elapsed;
-                await using var connection = new NpgsqlConnection(connectionString);
+                await using var connection = await OpenAsync(connectionStrings);
                 _acknowledged.Enqueue((await PatroniLabStack.Scalar<long>(connection, $"INSERT INTO {Table} DEFAULT VALUES RETURNING id"), started, _clock.Elapsed));
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)

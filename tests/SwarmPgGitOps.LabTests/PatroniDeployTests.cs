@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Npgsql;
 using SwarmPgGitOps.Swarm;
 
@@ -40,26 +39,7 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
     [Fact]
     public async Task A_member_update_rolls_replicas_first_switches_over_before_the_leader_loses_no_acknowledged_write_and_ends_on_the_preferred_leader()
     {
-        var acknowledged = new ConcurrentQueue<(long Id, TimeSpan At)>();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var stop = new CancellationTokenSource();
-        await using (var setup = new NpgsqlConnection(stack.LeaderConnectionString()))
-            await PatroniLabStack.Scalar<int>(setup, "CREATE TABLE IF NOT EXISTS public.rolling (id bigserial PRIMARY KEY, at timestamptz DEFAULT now()); SELECT 1");
-        var writer = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    await using var connection = new NpgsqlConnection(stack.LeaderConnectionString());
-                    acknowledged.Enqueue((await PatroniLabStack.Scalar<long>(connection, "INSERT INTO public.rolling DEFAULT VALUES RETURNING id"), clock.Elapsed));
-                }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-                {
-                }
-                await Task.Delay(25);
-            }
-        });
+        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
 
         // The change stays: the stack and this class's scratch environment file agree again once the deploy is done.
         stack.EditEnvironment("health_start_period_seconds: 120", "health_start_period_seconds: 121");
@@ -72,19 +52,13 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
         }
         finally
         {
-            await stop.CancelAsync();
-            await writer;
+            await writer.StopAsync();
         }
 
         Assert.Equal(["pg1"], await stack.Leaders());
-        Assert.NotEmpty(acknowledged);
         await using var leader = new NpgsqlConnection(stack.LeaderConnectionString());
-        var missing = await PatroniLabStack.Scalar<long>(leader,
-            $"SELECT count(*) FROM unnest(ARRAY[{string.Join(",", acknowledged.Select(a => a.Id))}]::bigint[]) AS a(id) WHERE NOT EXISTS (SELECT 1 FROM public.rolling r WHERE r.id = a.id)");
-        Assert.Equal(0, missing);
-        var times = acknowledged.Select(a => a.At).Order().ToList();
-        var longestGap = times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty().Max();
-        Console.WriteLine($"rolling update of 3 members: {acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {longestGap.TotalSeconds:0.0} s");
+        Assert.Equal(0, await writer.MissingOn(leader));
+        Console.WriteLine($"rolling update of 3 members: {writer.Acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s");
         Assert.All((await stack.Smoke()).Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
     }
 

@@ -14,12 +14,6 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207)
     public string Service(string member) => $"{StackName}_{member}";
 
     /// <summary>
-    /// <see cref="PatroniLabStack.LeaderConnectionString"/> without Npgsql's host-state cache: by default Npgsql skips, for
-    /// 10 s, a host it last saw down or read-only, which would hide a leader that is back and inflate the times measured.
-    /// </summary>
-    public string WriterConnectionString() => new NpgsqlConnectionStringBuilder(LeaderConnectionString()) { HostRecheckSeconds = 0 }.ConnectionString;
-
-    /// <summary>
     /// The state tests start from and restore: every member service done updating with one running task, the preferred
     /// member the one leader (a Deploy hands leadership back when it moved), every other member streaming to it.
     /// </summary>
@@ -75,11 +69,8 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207)
     /// <summary>Every acknowledged row is on the leader and, within the wait, on every member.</summary>
     public async Task AssertEveryMemberHas(ContinuousWriter writer)
     {
-        var ids = writer.Acknowledged.Select(a => a.Id).ToList();
-        Assert.NotEmpty(ids);
-        var sql = $"SELECT count(*) FROM unnest(ARRAY[{string.Join(",", ids)}]::bigint[]) AS a(id) WHERE NOT EXISTS (SELECT 1 FROM {ContinuousWriter.Table} w WHERE w.id = a.id)";
-        await using (var leader = new NpgsqlConnection(WriterConnectionString()))
-            Assert.Equal(0, await Scalar<long>(leader, sql));
+        await using (var leader = new NpgsqlConnection(LeaderConnectionString()))
+            Assert.Equal(0, await writer.MissingOn(leader));
         foreach (var member in Members)
         {
             await Waits.Until(async () =>
@@ -87,7 +78,7 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207)
                 try
                 {
                     await using var connection = Connect(member);
-                    return await Scalar<long>(connection, sql) == 0;
+                    return await writer.MissingOn(connection) == 0;
                 }
                 catch (NpgsqlException)
                 {

@@ -24,7 +24,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await stack.WaitUntilHealthy();
         var replica = await AReplica();
         await stack.Exec(replica, "bash", "-c", $"touch {Marker} && chown postgres:postgres {Marker}");
-        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
+        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
         var (container, node) = await stack.RunningContainer(replica);
 
         var clock = Stopwatch.StartNew();
@@ -50,7 +50,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await stack.WaitUntilHealthy();
         var leader = (await stack.Leader())!;
         var (container, _) = await stack.RunningContainer(leader);
-        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
+        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
         await writer.NextAcknowledgedAfter(writer.Now, TimeSpan.FromSeconds(30));
 
         var postmaster = await Postmaster(leader);
@@ -79,7 +79,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         var replica = await AReplica(last: true);
         var (_, node) = await stack.RunningContainer(replica);
         var service = stack.Service(replica);
-        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
+        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
 
         var clock = Stopwatch.StartNew();
         await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=0"]);
@@ -116,7 +116,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await stack.Deploy();
         await stack.WaitUntilHealthy();
         var (first, second) = await TwoReplicasInUpdateOrder();
-        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
+        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
         var restore = stack.ChangeEveryMember();
         var clock = Stopwatch.StartNew();
         try
@@ -161,7 +161,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         var (first, second) = await TwoReplicasInUpdateOrder();
         var (_, node) = await stack.RunningContainer(second);
         Assert.NotEqual(stack.Lab.Info.Endpoint, node.Socket);
-        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
+        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
         // The change to every member stays once the next deploy converged (the stack and the scratch file agree); it goes if the test fails.
         var change = stack.ChangeEveryMember();
         var converged = false;

@@ -77,7 +77,11 @@ public class PatroniLabStack : IAsyncLifetime
         Pooling = false,
     }.ConnectionString);
 
-    /// <summary>Every member's host and port, for a client that finds the leader itself (target_session_attrs=read-write).</summary>
+    /// <summary>
+    /// Every member's host and port, for a client that finds the leader itself (target_session_attrs=read-write), without
+    /// Npgsql's host-state cache: by default Npgsql skips, for 10 s, a host it last saw down or read-only, which would hide
+    /// a leader that is back and inflate the write gaps measured.
+    /// </summary>
     public string LeaderConnectionString(int timeoutSeconds = 3) => new NpgsqlConnectionStringBuilder
     {
         Host = string.Join(",", Members.Select(m => $"{m.ConnectHost}:{m.Port}")),
@@ -87,6 +91,7 @@ public class PatroniLabStack : IAsyncLifetime
         Timeout = timeoutSeconds,
         CommandTimeout = timeoutSeconds,
         TargetSessionAttributes = "read-write",
+        HostRecheckSeconds = 0,
         Pooling = false,
     }.ConnectionString;
 

@@ -24,12 +24,12 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         values["replication_password"] = Guid.NewGuid().ToString("N");
         values["rest_api_password"] = Guid.NewGuid().ToString("N");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var writer = await Writer.StartAsync(stack, [oldSuperuser, values["superuser_password"]]);
+        await using var writer = await ContinuousWriter.StartAsync([LeaderAs(oldSuperuser), LeaderAs(values["superuser_password"])]);
 
         File.WriteAllText(stack.SecretsFile, JsonSerializer.Serialize(values));
         var outcome = await stack.Deploy();
         var deployed = clock.Elapsed;
-        var acknowledged = await writer.StopAsync();
+        await writer.StopAsync();
 
         var log = stack.Output.ToString();
         Assert.Equal([$"{stack.StackName}_pg2", $"{stack.StackName}_pg3", $"{stack.StackName}_pg1"], outcome.Updated);
@@ -40,16 +40,17 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         Assert.DoesNotContain(values["rest_api_password"], log);
         Assert.Contains(" to pg1, the preferred leader", log); // patronictl in pg1, with the new REST API password, asked the updated leader
         Assert.Equal(["pg1"], await stack.Leaders());
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => Writer.OpenAsync(stack, [oldSuperuser]));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ContinuousWriter.OpenAsync([LeaderAs(oldSuperuser)]));
         Assert.Equal("28P01", refused.SqlState);
-        Assert.Equal(0, await Writer.MissingAsync(stack, acknowledged));
+        await using (var leader = await ContinuousWriter.OpenAsync([LeaderAs(values["superuser_password"])]))
+            Assert.Equal(0, await writer.MissingOn(leader));
         Assert.All((await stack.Smoke()).Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
         var secrets = (await stack.Lab.Docker.Secrets.ListAsync()).Select(s => s.Spec.Name).ToList();
         Assert.Single(secrets, s => s.StartsWith($"{stack.StackName}_superuser_password_", StringComparison.Ordinal));
         Assert.Single(secrets, s => s.StartsWith($"{stack.StackName}_replication_password_", StringComparison.Ordinal));
         Assert.Single(secrets, s => s.StartsWith($"{stack.StackName}_rest_api_password_", StringComparison.Ordinal));
         output.WriteLine($"rotation of the superuser, replication and REST API passwords over 3 members: deploy {deployed.TotalSeconds:0.0} s, "
-            + $"{acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {Writer.LongestGap(acknowledged).TotalSeconds:0.0} s");
+            + $"{writer.Acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s");
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         }
         Assert.Equal(tasksBefore, await RunningTaskIds("pg1", "pg3"));
         Assert.Equal(["pg1"], await stack.Leaders());
-        await using (var connection = await Writer.OpenAsync(stack, [oldSuperuser]))
+        await using (var connection = await ContinuousWriter.OpenAsync([LeaderAs(oldSuperuser)]))
             Assert.Equal("postgres", await PatroniLabStack.Scalar<string>(connection, "SELECT current_user::text"));
         await Waits.Until(async () => (await stack.Smoke()).Checks.All(c => c.Passed), TimeSpan.FromSeconds(120), "Smoke passing after the rollback");
         Assert.False((await stack.Deploy()).Plan.HasChanges, "the failed deploy left a change behind");
@@ -118,83 +119,5 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         return ids;
     }
 
-    /// <summary>Inserts a row on the leader every 25 ms, logging in with the first of the passwords given that the leader accepts.</summary>
-    private sealed class Writer : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly ConcurrentQueue<(long Id, TimeSpan At)> _acknowledged = new();
-        private Task _running = Task.CompletedTask;
-
-        public static async Task<Writer> StartAsync(PatroniLabStack stack, IReadOnlyList<string> passwords)
-        {
-            await using (var setup = await OpenAsync(stack, passwords))
-                await PatroniLabStack.Scalar<int>(setup, "CREATE TABLE IF NOT EXISTS public.rotation (id bigserial PRIMARY KEY); SELECT 1");
-            var writer = new Writer();
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            writer._running = Task.Run(async () =>
-            {
-                while (!writer._stop.IsCancellationRequested)
-                {
-                    try
-                    {
-                        await using var connection = await OpenAsync(stack, passwords);
-                        writer._acknowledged.Enqueue((await PatroniLabStack.Scalar<long>(connection, "INSERT INTO public.rotation DEFAULT VALUES RETURNING id"), clock.Elapsed));
-                    }
-                    catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-                    {
-                    }
-                    await Task.Delay(25);
-                }
-            });
-            return writer;
-        }
-
-        public async Task<IReadOnlyList<(long Id, TimeSpan At)>> StopAsync()
-        {
-            await _stop.CancelAsync();
-            await _running;
-            return _acknowledged.ToList();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await StopAsync();
-            _stop.Dispose();
-        }
-
-        /// <summary>A connection to the leader with the first password it accepts; the last refusal when it accepts none.</summary>
-        public static async Task<NpgsqlConnection> OpenAsync(PatroniLabStack stack, IReadOnlyList<string> passwords)
-        {
-            PostgresException? refused = null;
-            foreach (var password in passwords)
-            {
-                var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(stack.LeaderConnectionString()) { Password = password }.ConnectionString);
-                try
-                {
-                    await connection.OpenAsync();
-                    return connection;
-                }
-                catch (PostgresException e) when (e.SqlState == "28P01")
-                {
-                    refused = e;
-                    await connection.DisposeAsync();
-                }
-            }
-            throw refused!;
-        }
-
-        public static async Task<long> MissingAsync(PatroniLabStack stack, IReadOnlyList<(long Id, TimeSpan At)> acknowledged)
-        {
-            Assert.NotEmpty(acknowledged);
-            await using var leader = new NpgsqlConnection(stack.LeaderConnectionString());
-            return await PatroniLabStack.Scalar<long>(leader,
-                $"SELECT count(*) FROM unnest(ARRAY[{string.Join(",", acknowledged.Select(a => a.Id))}]::bigint[]) AS a(id) WHERE NOT EXISTS (SELECT 1 FROM public.rotation r WHERE r.id = a.id)");
-        }
-
-        public static TimeSpan LongestGap(IReadOnlyList<(long Id, TimeSpan At)> acknowledged)
-        {
-            var times = acknowledged.Select(a => a.At).Order().ToList();
-            return times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty().Max();
-        }
-    }
+    private string LeaderAs(string password) => new NpgsqlConnectionStringBuilder(stack.LeaderConnectionString()) { Password = password }.ConnectionString;
 }

@@ -84,6 +84,7 @@ public sealed class TakeoverLabStack : IAsyncLifetime
         Timeout = timeoutSeconds,
         CommandTimeout = timeoutSeconds,
         TargetSessionAttributes = "read-write",
+        HostRecheckSeconds = 0,
         Pooling = false,
     }.ConnectionString;
 
