@@ -102,7 +102,17 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                         doing = $"updating {service.Name}";
                         await beforeEachChange(cancellation);
                         progress($"{doing}: {string.Join(", ", change.Fields.Select(f => f.Field))}");
-                        tasksBefore[service.Name] = await UpdateService(existing.ID, spec, cancellation);
+                        try
+                        {
+                            tasksBefore[service.Name] = await UpdateService(existing.ID, spec, cancellation);
+                        }
+                        catch (Exception) when (!updated.Contains(existing))
+                        {
+                            // A call cancelled or failed mid-way may still have reached Swarm: then it is rolled back too.
+                            if (await Carries(existing.ID, spec, live.NetworkName))
+                                updated.Add(existing);
+                            throw;
+                        }
                         updated.Add(existing);
                     }
                 }
@@ -325,6 +335,19 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         var tasksBefore = await UpdateService(before.ID, before.Spec, CancellationToken.None);
         if (await convergence.WaitAsync(before.Spec.Name, tasksBefore, timeout, nodeNames) is { } failure)
             progress($"rollback of {before.Spec.Name} did not converge either: {failure.Reason}");
+    }
+
+    /// <summary>Whether the service now carries the spec sent (asked without the deploy's cancellation).</summary>
+    private async Task<bool> Carries(string id, ServiceSpec sent, Func<string, string> networkName)
+    {
+        try
+        {
+            return ServiceFields.Compare(sent, (await swarm.InspectServiceAsync(id, CancellationToken.None)).Spec, networkName).Count == 0;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
