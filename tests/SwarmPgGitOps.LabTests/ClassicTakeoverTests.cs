@@ -90,11 +90,5 @@ public class ClassicTakeoverTests(TakeoverLabStack stack, ITestOutputHelper outp
         (await new SwarmPgGitOps.Swarm.DockerSwarmApi(stack.Lab.Docker).ListServicesAsync(TakeoverLabStack.Stack, CancellationToken.None))
             .Select(s => s.Spec.Name!).Order(StringComparer.Ordinal).ToList();
 
-    private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql)
-    {
-        if (connection.State != System.Data.ConnectionState.Open)
-            await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<T> Scalar<T>(NpgsqlConnection connection, string sql) => PatroniLabStack.Scalar<T>(connection, sql);
 }

@@ -64,16 +64,7 @@ public abstract class LabStack : IAsyncLifetime
         Directory.Delete(Layout.Root, recursive: true);
     }
 
-    public NpgsqlConnection Connect(string host, int port) => new(new NpgsqlConnectionStringBuilder
-    {
-        Host = host,
-        Port = port,
-        Username = "postgres",
-        Password = SuperuserPassword,
-        Database = "postgres",
-        Timeout = 5,
-        Pooling = false,
-    }.ConnectionString);
+    public NpgsqlConnection Connect(string host, int port) => LabConnections.Superuser(host, port, SuperuserPassword);
 
     public NpgsqlConnection ConnectPrimary() => Connect(Environment.Spec.Classic().Primary.ConnectHost!, Environment.Spec.Classic().Primary.Port);
 

@@ -66,34 +66,11 @@ public class PatroniLabStack : IAsyncLifetime
     /// <summary>Changes the scratch environment file; returns an action that puts the original back.</summary>
     public Action EditEnvironment(string find, string replace) => LabFixture.EditFile(Layout.EnvironmentFile("lab"), find, replace);
 
-    public NpgsqlConnection Connect(MemberSpec member) => new(new NpgsqlConnectionStringBuilder
-    {
-        Host = member.ConnectHost,
-        Port = member.Port,
-        Username = "postgres",
-        Password = Passwords.SuperuserPassword,
-        Database = "postgres",
-        Timeout = 5,
-        Pooling = false,
-    }.ConnectionString);
+    public NpgsqlConnection Connect(MemberSpec member) => LabConnections.Superuser(member.ConnectHost!, member.Port, Passwords.SuperuserPassword);
 
-    /// <summary>
-    /// Every member's host and port, for a client that finds the leader itself (target_session_attrs=read-write), without
-    /// Npgsql's host-state cache: by default Npgsql skips, for 10 s, a host it last saw down or read-only, which would hide
-    /// a leader that is back and inflate the write gaps measured.
-    /// </summary>
-    public string LeaderConnectionString(int timeoutSeconds = 3) => new NpgsqlConnectionStringBuilder
-    {
-        Host = string.Join(",", Members.Select(m => $"{m.ConnectHost}:{m.Port}")),
-        Username = "postgres",
-        Password = Passwords.SuperuserPassword,
-        Database = "postgres",
-        Timeout = timeoutSeconds,
-        CommandTimeout = timeoutSeconds,
-        TargetSessionAttributes = "read-write",
-        HostRecheckSeconds = 0,
-        Pooling = false,
-    }.ConnectionString;
+    /// <summary>Every member, for a client that finds the leader itself (<see cref="LabConnections.ReadWrite"/>).</summary>
+    public string LeaderConnectionString(int timeoutSeconds = 3) =>
+        LabConnections.ReadWrite(Members.Select(m => (m.ConnectHost!, m.Port)), Passwords.SuperuserPassword, timeoutSeconds);
 
     public static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql)
     {

@@ -63,30 +63,11 @@ public sealed class TakeoverLabStack : IAsyncLifetime
         : Environment.Spec.Classic().Replicas.Select(r => (r.Name, r.ConnectHost!, r.Port))
             .Prepend((Environment.Spec.Classic().Primary.Name, Environment.Spec.Classic().Primary.ConnectHost!, Environment.Spec.Classic().Primary.Port)).ToList();
 
-    public NpgsqlConnection Connect((string Name, string Host, int Port) server) => new(new NpgsqlConnectionStringBuilder
-    {
-        Host = server.Host,
-        Port = server.Port,
-        Username = "postgres",
-        Password = Passwords.SuperuserPassword,
-        Database = "postgres",
-        Timeout = 5,
-        Pooling = false,
-    }.ConnectionString);
+    public NpgsqlConnection Connect((string Name, string Host, int Port) server) => LabConnections.Superuser(server.Host, server.Port, Passwords.SuperuserPassword);
 
     /// <summary>Every server's host and port, for a client that finds the writable one itself (target_session_attrs=read-write).</summary>
-    public string WriterConnectionString(int timeoutSeconds = 2) => new NpgsqlConnectionStringBuilder
-    {
-        Host = string.Join(",", Servers().Select(s => $"{s.Host}:{s.Port}")),
-        Username = "postgres",
-        Password = Passwords.SuperuserPassword,
-        Database = "postgres",
-        Timeout = timeoutSeconds,
-        CommandTimeout = timeoutSeconds,
-        TargetSessionAttributes = "read-write",
-        HostRecheckSeconds = 0,
-        Pooling = false,
-    }.ConnectionString;
+    public string WriterConnectionString(int timeoutSeconds = 2) =>
+        LabConnections.ReadWrite(Servers().Select(s => (s.Host, s.Port)), Passwords.SuperuserPassword, timeoutSeconds);
 
     private void Reload()
     {
