@@ -11,6 +11,9 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
 {
     public const string Entrypoint = "/usr/local/lib/swarm-pg/member.sh";
 
+    /// <summary>The etcd key a member takes when it starts initialising a new cluster (Patroni's default namespace: patroni.yml sets none).</summary>
+    public static string InitializeKey(string scope) => $"/service/{scope}/initialize";
+
     public static PatroniCtl For(EnvironmentSpec spec, DockerSwarmApi docker) =>
         new(docker, new StackContainerLocator(docker, spec.Stack, StackContainerLocator.MemberRole), spec.PatroniCluster().Patroni.Scope ?? spec.Stack);
 
@@ -41,6 +44,16 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
     /// <summary>Restarts one member's PostgreSQL (Patroni stays up); used for settings that need a restart.</summary>
     public Task RestartAsync(string member, CancellationToken cancellation) =>
         RunAsync(["restart", scope, member, "--force"], null, cancellation);
+
+    /// <summary>
+    /// The members run their HA loop now rather than at their next loop_wait: a leader names a new synchronous standby,
+    /// a replica reports that it streams. A member that cannot be reached is left to its own loop.
+    /// </summary>
+    public async Task WakeAsync(IEnumerable<string> members, CancellationToken cancellation)
+    {
+        var container = await locator.FindAsync(cancellation);
+        await exec.ExecAsync(container.ContainerId, ["bash", Entrypoint, "wake", .. members], null, cancellation);
+    }
 
     private async Task<string> RunAsync(IReadOnlyList<string> arguments, string? stdin, CancellationToken cancellation)
     {

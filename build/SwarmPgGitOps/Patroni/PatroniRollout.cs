@@ -10,21 +10,22 @@ namespace SwarmPgGitOps.Patroni;
 /// <param name="DynamicConfigYaml">Patroni's dynamic configuration as git renders it (patroni-dynamic.yml).</param>
 /// <param name="LoopWait">Patroni's loop_wait: how long a member may take to notice a change of the dynamic configuration.</param>
 /// <param name="Synchronous">Patroni's synchronous mode is on: only a synchronous standby may be switched over to.</param>
-public sealed record PatroniRolloutSettings(string? PreferredLeader, IReadOnlyList<string> EtcdMembers, long MaxLagBytes, string DynamicConfigYaml, TimeSpan LoopWait,
+/// <param name="Scope">Patroni's cluster name, under which it keeps its keys in etcd.</param>
+public sealed record PatroniRolloutSettings(string Scope, string? PreferredLeader, IReadOnlyList<string> EtcdMembers, long MaxLagBytes, string DynamicConfigYaml, TimeSpan LoopWait,
     bool Synchronous)
 {
     /// <summary>The settings of a Patroni-layout environment, for Deploy and for Plan's preview of it.</summary>
     public static PatroniRolloutSettings For(EnvironmentSpec spec)
     {
         var (patroni, _, dcs) = spec.PatroniCluster();
-        return new PatroniRolloutSettings(patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec),
+        return new PatroniRolloutSettings(patroni.Scope ?? spec.Stack, patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec),
             TimeSpan.FromSeconds(patroni.LoopWait), patroni.Synchronous != "off");
     }
 }
 
 /// <summary>
 /// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members: for a new
-/// cluster the preferred leader alone until it leads, then the others, which copy it; when a member takes a classic
+/// cluster the preferred leader first, then the others once it has claimed the cluster, which copy it; when a member takes a classic
 /// primary's data over (<see cref="ClassicTakeover"/>), that member first in the same way; else replicas one at a time, each streaming and caught up
 /// before the next, then a switchover to an updated replica, then the old leader. Then git's dynamic configuration is
 /// applied live, members needing a restart are restarted one by one, and the preferred member is made leader.
@@ -41,6 +42,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LeaderToRestore = TimeSpan.FromSeconds(60);
     private readonly HashSet<string> _updated = [];
+    private string? _founder;
+    private bool _founderClaimed;
     private IReadOnlyList<Postgres.RoleVerifier>? _passwordsBefore;
 
     /// <summary>The rollout of a Patroni-layout environment, talking to Patroni and etcd through containers on the endpoint's node.</summary>
@@ -57,13 +60,22 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         ChangeKind Change(DesiredService s) => plan.For("service", s.Name).Change;
         var waves = new List<IReadOnlyList<DesiredService>>();
         var etcdServices = desired.Services.Where(s => s.Role == StackContainerLocator.EtcdRole).ToList();
-        AddTogether(waves, etcdServices.Where(s => Change(s) == ChangeKind.Create));
-        waves.AddRange(etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]));
-
         var members = desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole).ToList();
         var first = FirstMember(members, Change);
-        AddTogether(waves, first);
-        AddTogether(waves, members.Where(s => Change(s) == ChangeKind.Create).Except(first));
+        var others = members.Where(s => Change(s) == ChangeKind.Create).Except(first).ToList();
+        // A new cluster is one wave: a new etcd, the founder (its entrypoint waits until etcd can serve Patroni), then the
+        // others once it has won Patroni's bootstrap race (BeforeCreateAsync).
+        _founder = first is [var founder] && founder.Key != classicTakeover?.Member && others.Count > 0 ? founder.Key : null;
+        var etcdCreated = etcdServices.Where(s => Change(s) == ChangeKind.Create).ToList();
+        if (_founder is not null)
+            AddTogether(waves, [.. etcdCreated, .. first, .. others]);
+        else
+        {
+            AddTogether(waves, etcdCreated);
+            waves.AddRange(etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]));
+            AddTogether(waves, first);
+            AddTogether(waves, others);
+        }
         var changed = members.Where(s => Change(s) == ChangeKind.Update).ToDictionary(s => s.Key);
         if (changed.Count > 0)
         {
@@ -104,14 +116,21 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     public async Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation)
     {
-        if (wave.All(s => s.Role == StackContainerLocator.EtcdRole))
-        {
+        if (wave.Any(s => s.Role == StackContainerLocator.EtcdRole))
             await WaitForEtcdAsync(timeout, cancellation);
-            return;
-        }
         var names = wave.Where(s => s.Role == StackContainerLocator.MemberRole).Select(s => s.Key).ToList();
+        if (names.Count == 0)
+            return;
         _updated.UnionWith(names);
         await WaitForMembersAsync(names, timeout, cancellation);
+    }
+
+    public async Task BeforeCreateAsync(DesiredService service, TimeSpan timeout, CancellationToken cancellation)
+    {
+        if (_founder is not { } founder || _founderClaimed || service.Role != StackContainerLocator.MemberRole || service.Key == founder)
+            return;
+        await WaitForBootstrapClaimAsync(founder, timeout, cancellation);
+        _founderClaimed = true;
     }
 
     public async Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation)
@@ -269,13 +288,46 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         var polled = await waiter.PollAsync(async (elapsed, token) =>
         {
             var cluster = await TryListAsync(token);
-            progress($"waiting for Patroni to report {string.Join(", ", names)} healthy ({elapsed.TotalSeconds:0} s): "
-                + (cluster is null ? "Patroni not reachable yet" : string.Join(", ", cluster.Members.Select(m => $"{m.Name} {m.State}"))));
+            if (cluster is not null && !Ready(cluster))
+            {
+                progress($"waiting for Patroni to report {string.Join(", ", names)} healthy ({elapsed.TotalSeconds:0} s): "
+                    + string.Join(", ", cluster.Members.Select(m => $"{m.Name} {m.State}")));
+                // What Patroni reports changes at each member's next HA loop; started now, the wait does not add up to loop_wait.
+                await WhileUnavailable(t => patroni.WakeAsync(cluster.Members.Select(m => m.Name), t), token);
+            }
+            else if (cluster is null)
+                progress($"waiting for Patroni to report {string.Join(", ", names)} healthy ({elapsed.TotalSeconds:0} s): Patroni not reachable yet");
             return cluster;
         }, Ready, new PollSchedule(timeout, Poll), cancellation);
         if (!polled.Done)
             throw new PatroniRolloutException($"{string.Join(", ", names)} did not become healthy in Patroni within {timeout.TotalSeconds:0} s: "
                 + (polled.Last is { } c ? string.Join(", ", c.Members.Select(m => $"{m.Name} {m.Role} {m.State}")) : "Patroni could not be asked"));
+    }
+
+    /// <summary>
+    /// Returns once the founder holds Patroni's initialize key: it won the bootstrap race (it runs alone), and members
+    /// started now wait for it to lead and clone from it instead of racing it.
+    /// </summary>
+    private async Task WaitForBootstrapClaimAsync(string founder, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var polled = await waiter.PollAsync(async (elapsed, token) =>
+        {
+            var claimed = false;
+            try
+            {
+                claimed = await etcd.KeyExistsAsync(PatroniCtl.InitializeKey(settings.Scope), token);
+            }
+            catch (PatroniUnavailableException)
+            {
+                // etcd may be starting in the same wave: until it answers, nothing is claimed.
+            }
+            if (!claimed)
+                progress($"waiting for {founder} to claim the new cluster in etcd before the other members start ({elapsed.TotalSeconds:0} s)");
+            return claimed;
+        }, claimed => claimed, new PollSchedule(timeout, Poll), cancellation);
+        if (!polled.Done)
+            throw new PatroniRolloutException($"{founder} did not start initialising the cluster within {timeout.TotalSeconds:0} s "
+                + "(Patroni's initialize key stayed absent; hint: the logs of its service say why)");
     }
 
     private async Task WaitForEtcdAsync(TimeSpan timeout, CancellationToken cancellation)
@@ -291,6 +343,17 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     /// <summary>Patroni's view, or null while it cannot be asked (the member on the endpoint's node is restarting).</summary>
     private Task<PatroniCluster?> TryListAsync(CancellationToken cancellation) => WhileUnavailableNull(patroni.ListAsync, cancellation);
+
+    private static async Task WhileUnavailable(Func<CancellationToken, Task> act, CancellationToken cancellation)
+    {
+        try
+        {
+            await act(cancellation);
+        }
+        catch (PatroniUnavailableException)
+        {
+        }
+    }
 
     private static async Task<T?> WhileUnavailableNull<T>(Func<CancellationToken, Task<T>> ask, CancellationToken cancellation) where T : class
     {

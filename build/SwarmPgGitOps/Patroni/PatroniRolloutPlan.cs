@@ -23,7 +23,7 @@ public sealed record PatroniRolloutPlan(IReadOnlyList<DynamicConfigChange> Confi
         var steps = new List<string>();
         if (MemberRollout.NewClusterFounder(members.Select(s => s.Key).ToList(), created, settings.PreferredLeader) is { } founder)
         {
-            steps.Add($"create {founder} alone: it initialises the cluster and leads");
+            steps.Add($"create {founder} first: it initialises the cluster and leads; the others start once it has claimed the cluster");
             created.Remove(founder);
         }
         if (created.Count > 0)

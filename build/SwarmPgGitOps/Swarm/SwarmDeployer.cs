@@ -89,6 +89,8 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                     var spec = WithIds(service.Spec, configIds, secretIds);
                     if (change.Change == ChangeKind.Create)
                     {
+                        doing = $"preparing to create {service.Name}";
+                        await engine.BeforeCreateAsync(service, convergeTimeout, cancellation);
                         doing = $"creating {service.Name}";
                         await beforeEachChange(cancellation);
                         progress(doing);

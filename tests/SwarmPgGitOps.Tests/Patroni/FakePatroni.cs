@@ -35,11 +35,22 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
             return Task.FromResult(command.ToArray() switch
             {
                 ["bash", PatroniCtl.Entrypoint, "ctl", .. var ctl] => Ctl(ctl, stdin),
+                ["bash", PatroniCtl.Entrypoint, "wake", ..] => Ok(""),
                 ["etcdctl", _, _, "-w", "json", "member", "list"] => Ok(JsonSerializer.Serialize(new { members = EtcdMembers.Select(n => new { name = n }) })),
+                ["etcdctl", _, _, "-w", "json", "get", var key, "--keys-only"] => Get(key),
                 ["etcdctl", _, _, "-w", "json", "endpoint", "health"] => Ok(JsonSerializer.Serialize(EtcdMembers.Select(n => new { endpoint = $"http://{n}:2379", health = true }))),
                 _ => new ExecResult(127, "", $"unknown command {string.Join(" ", command)}"),
             });
         }
+    }
+
+    /// <summary>The initialize key is there once a member leads; reading it is journalled as the claim the rollout saw.</summary>
+    private ExecResult Get(string key)
+    {
+        var claimed = key == PatroniCtl.InitializeKey("pg-lab") && Leader is not null;
+        if (claimed)
+            journal.Add($"claimed by {Leader}");
+        return Ok(JsonSerializer.Serialize(new { count = claimed ? 1 : 0 }));
     }
 
     private ExecResult Ctl(IReadOnlyList<string> ctl, string? stdin)

@@ -26,7 +26,7 @@ public sealed class PatroniRolloutPlanTests
         new(Stack, Members.Select(m => new PatroniMember(m, m, m == leader ? PatroniRole.Leader : m == sync ? PatroniRole.SyncStandby : PatroniRole.Replica,
             m == leader ? "running" : "streaming", 1, m == leader ? null : 0, pendingRestart)).ToList());
 
-    private static PatroniRolloutSettings Settings(bool synchronous = true) => new("pg1", ["etcd1"], 16 * 1024 * 1024, Config, TimeSpan.FromSeconds(10), synchronous);
+    private static PatroniRolloutSettings Settings(bool synchronous = true) => new(Stack, "pg1", ["etcd1"], 16 * 1024 * 1024, Config, TimeSpan.FromSeconds(10), synchronous);
 
     [Fact]
     public void Nothing_to_change_when_no_member_changes_the_configuration_is_git_s_and_the_preferred_member_leads()
@@ -114,7 +114,7 @@ public sealed class PatroniRolloutPlanTests
     {
         var plan = PatroniRolloutPlan.Compute(Desired, Plan(ChangeKind.Create, "pg1", "pg2", "pg3"), null, null, Settings());
 
-        Assert.Equal(["create pg1 alone: it initialises the cluster and leads", "create pg2, pg3 together: each clones from the leader"], plan.Steps);
+        Assert.Equal(["create pg1 first: it initialises the cluster and leads; the others start once it has claimed the cluster", "create pg2, pg3 together: each clones from the leader"], plan.Steps);
     }
 
     [Fact]

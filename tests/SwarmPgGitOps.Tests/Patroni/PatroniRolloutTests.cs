@@ -58,7 +58,7 @@ public sealed class PatroniRolloutTests
         var rollout = new PatroniRollout(
             new PatroniCtl(exec, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.MemberRole), Stack),
             new EtcdCtl(exec, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.EtcdRole), ["etcd1:2379", "etcd2:2379", "etcd3:2379"]),
-            _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig, TimeSpan.FromSeconds(10), Synchronous: true), _ => Task.CompletedTask,
+            _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(Stack, preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig, TimeSpan.FromSeconds(10), Synchronous: true), _ => Task.CompletedTask,
             passwords: _passwords);
         return _deploying.Clock.Run(new SwarmDeployer(_deploying.Swarm, _deploying.Waiter, _deploying.Report, rollout)
             .DeployAsync(desired, Deploying.ConvergeTimeout, new DeployOptions()));
@@ -71,14 +71,14 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
-    public async Task A_new_cluster_gets_etcd_first_then_the_preferred_leader_alone_then_the_other_members()
+    public async Task A_new_cluster_starts_etcd_with_the_preferred_leader_then_the_other_members_once_it_claimed_the_cluster()
     {
         await Deploy(Desired());
 
         Assert.Equal(
-            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "running pg-lab_etcd1", "running pg-lab_etcd2", "running pg-lab_etcd3",
-             "create pg-lab_pg1", "running pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg2", "running pg-lab_pg3"],
-            _deploying.ServiceJournal());
+            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_pg1", "claimed by pg1", "create pg-lab_pg2", "create pg-lab_pg3"],
+            _deploying.ServiceJournal().Where(e => !e.StartsWith("running", StringComparison.Ordinal)));
+        Assert.Equal(6, _deploying.ServiceJournal().Count(e => e.StartsWith("running", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -7,6 +7,7 @@
 #   member.sh post-bootstrap CONNINFO   Patroni's post_bootstrap: what a new cluster needs besides Patroni's own roles
 #                                       (also run on a classic primary's data directory before Patroni takes it over)
 #   member.sh sql MEMBER   psql on MEMBER as the superuser with this member's password, the script on stdin, one transaction
+#   member.sh wake MEMBER...   each member runs its HA loop now instead of at its next loop_wait (what Deploy waits for)
 set -euo pipefail
 
 readonly VOLUME=/var/lib/postgresql/data
@@ -36,6 +37,24 @@ case ${1:-} in
   sql)
     PGPASSWORD=$PATRONI_SUPERUSER_PASSWORD exec psql -X -q -A -t -1 -v ON_ERROR_STOP=1 -h "$2" -U postgres -d postgres -f -
     ;;
+  wake)
+    # Patroni's REST API wakes the HA loop on every PATCH of the dynamic configuration; this one removes a key that is
+    # not there, so the configuration stays as it is.
+    shift
+    exec python3 - "$CONFIG/member.yml" "$@" <<'PYTHON'
+import base64, os, sys, urllib.request, yaml
+with open(sys.argv[1]) as config:
+    user = yaml.safe_load(config)["restapi"]["authentication"]["username"]
+credentials = base64.b64encode(f"{user}:{os.environ['PATRONI_RESTAPI_PASSWORD']}".encode()).decode()
+for member in sys.argv[2:]:
+    request = urllib.request.Request(f"http://{member}:8008/config", data=b'{"swarm_pg_wake": null}', method="PATCH",
+                                     headers={"Authorization": f"Basic {credentials}", "Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(request, timeout=3).close()
+    except Exception as error:
+        print(f"member: {member} could not be woken: {error}", file=sys.stderr)
+PYTHON
+    ;;
 esac
 
 mkdir -p /var/run/postgresql
@@ -53,6 +72,33 @@ if [ -s "$PGDATA_DIR/PG_VERSION" ] && [ ! -e "$PGDATA_DIR/postgresql.base.conf" 
   as_postgres bash "$0" post-bootstrap dbname=postgres
   as_postgres "$BIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w -t 300 stop >/dev/null
 fi
+
+# Patroni reads etcd's cluster version once, when it starts, to choose etcd's API. A new etcd cluster answers
+# "not_decided" and then 3.0 for its first seconds: Patroni would wait 5 s, or choose an API without watches (its
+# replicas would then notice a lost leader only at their next loop). Start it once etcd has decided.
+wait_for_etcd() {
+  python3 - etcd1:2379 etcd2:2379 etcd3:2379 <<'PYTHON'
+import json, sys, time, urllib.request
+started, last_said = time.monotonic(), None
+while True:
+    answers = []
+    for host in sys.argv[1:]:
+        try:
+            with urllib.request.urlopen(f"http://{host}/version", timeout=2) as response:
+                cluster = json.load(response).get("etcdcluster", "")
+        except Exception as error:
+            cluster = f"unreachable ({error.__class__.__name__})"
+        if cluster[:1].isdigit() and tuple(int(p) for p in cluster.split(".")[:2]) >= (3, 1):
+            sys.exit(0)
+        answers.append(f"{host} {cluster}")
+    waited = time.monotonic() - started
+    if last_said is None or waited - last_said >= 10:
+        print(f"member: waiting for etcd to decide its cluster version ({waited:.0f} s): {', '.join(answers)}", flush=True)
+        last_said = waited
+    time.sleep(0.2)
+PYTHON
+}
+wait_for_etcd
 
 log "starting Patroni for PostgreSQL 17"
 exec setpriv --reuid=postgres --regid=postgres --init-groups -- env HOME=/var/lib/postgresql LANG=C.UTF-8 \
