@@ -40,6 +40,12 @@ Task("Deploy")
     .Does(() => Run(() => new DeployStep(layout, console)
         .RunAsync(env, deployOptions, then: new SmokeStep(layout, console).RunAsync))); // Smoke on what Deploy loaded
 
+Task("Switchover")
+    .IsDependentOn("LabForLocal")
+    .Description("Patroni layout: hand the leadership to --to=<member> (default: the preferred member, else the best synchronous standby), then run the smoke checks")
+    .Does(() => Run(() => new SwitchoverStep(layout, console)
+        .RunAsync(env, HasArgument("to") ? Argument<string>("to") : null, then: new SmokeStep(layout, console).RunAsync)));
+
 Task("Smoke")
     .Description("Prove replication works: roles, streaming, slots, lag, settings, pg_hba, a canary read back on every replica")
     .Does(() => Run(() => new SmokeStep(layout, console).RunAsync(env)));

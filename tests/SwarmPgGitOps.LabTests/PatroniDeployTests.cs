@@ -1,4 +1,6 @@
 using Npgsql;
+using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Smoke;
 using SwarmPgGitOps.Swarm;
 
 namespace SwarmPgGitOps.LabTests;
@@ -86,5 +88,39 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
             restore();
             await stack.Deploy();
         }
+    }
+
+    [Fact]
+    public async Task A_switchover_by_hand_moves_the_leadership_without_losing_an_acknowledged_write_and_the_next_deploy_hands_it_back()
+    {
+        var switchover = new SwitchoverStep(stack.Layout, LabStack.PlainConsole(stack.Output));
+        var refused = await Assert.ThrowsAsync<PipelineFailedException>(() => switchover.RunAsync("lab", "pg9"));
+        Assert.Equal("switchover refused, nothing changed: pg9 is not a member of the cluster (members: pg1, pg2, pg3)", refused.Message);
+        Assert.Equal(["pg1"], await stack.Leaders());
+
+        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
+        SmokeReport? smoke = null;
+        try
+        {
+            await switchover.RunAsync("lab", "pg2", then: async (environment, passwords) =>
+                smoke = await new SmokeStep(stack.Layout, LabStack.PlainConsole(stack.Output)).RunAsync(environment, passwords));
+        }
+        finally
+        {
+            await writer.StopAsync();
+        }
+
+        Assert.Equal(["pg2"], await stack.Leaders());
+        Assert.NotNull(smoke);
+        Assert.All(smoke.Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
+        await using (var leader = new NpgsqlConnection(stack.LeaderConnectionString()))
+            Assert.Equal(0, await writer.MissingOn(leader));
+        Console.WriteLine($"switchover by hand pg1 -> pg2: {writer.Acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s");
+
+        var outcome = await stack.Deploy();
+
+        Assert.Empty(outcome.Updated);
+        Assert.Matches("(switching|failing) over from pg2 to pg1, the preferred leader", stack.Output.ToString());
+        Assert.Equal(["pg1"], await stack.Leaders());
     }
 }

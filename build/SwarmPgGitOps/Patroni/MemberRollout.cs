@@ -63,6 +63,29 @@ public static class MemberRollout
         : !synchronousMode || IsSynchronous(member) ? Handover.Switchover
         : Handover.Failover;
 
+    /// <summary>
+    /// The member a Switchover asked for hands the leadership to: <paramref name="requested"/>; else git's preferred
+    /// member when it does not lead; else the best synchronous standby (in asynchronous mode the replica least behind).
+    /// A refusal says why no member, or not the requested one, can take over now; the leader itself is no candidate.
+    /// </summary>
+    public static (string? Candidate, string? Refusal) SwitchoverTarget(PatroniCluster cluster, string leader, string? requested, string? preferred,
+        long maxLagBytes, bool synchronousMode)
+    {
+        if (requested is not null)
+        {
+            return cluster.Find(requested) is not { } member
+                ? (null, $"{requested} is not a member of the cluster (members: {string.Join(", ", cluster.Members.Select(m => m.Name))})")
+                : member.Name == leader ? (null, $"{requested} leads already")
+                : CanTakeOver(member, maxLagBytes) ? (requested, null)
+                : (null, $"{requested} cannot take over now: {WhyNot(member, maxLagBytes)}");
+        }
+        if (preferred is not null && preferred != leader && cluster.Find(preferred) is { } preferredMember && CanTakeOver(preferredMember, maxLagBytes))
+            return (preferred, null);
+        return SwitchoverCandidate(cluster, leader, null, new HashSet<string>(), maxLagBytes, synchronousMode) is { } best
+            ? (best, null)
+            : (null, $"no member can take over from {leader} now: {WhyNoCandidate(cluster, leader, maxLagBytes)}");
+    }
+
     /// <summary>A replica that streams and is caught up within <paramref name="maxLagBytes"/>: it can lead without losing what the leader acknowledged.</summary>
     public static bool CanTakeOver(PatroniMember member, long maxLagBytes) =>
         !member.IsLeader && member.IsHealthy && member.LagMegabytes is { } lag && lag * 1024 * 1024 <= maxLagBytes;
@@ -73,9 +96,13 @@ public static class MemberRollout
 
     /// <summary>Why no candidate qualifies, member by member, for the error a deploy stops with.</summary>
     public static string WhyNoCandidate(PatroniCluster cluster, string leader, long maxLagBytes) =>
-        string.Join("; ", cluster.Members.Where(m => m.Name != leader).Select(m =>
-            !m.IsHealthy ? $"{m.Name} is {m.State}"
-            : m.LagMegabytes is not { } lag ? $"{m.Name}'s lag is unknown"
-            : lag * 1024 * 1024 > maxLagBytes ? $"{m.Name} is {lag} MB behind"
-            : $"{m.Name} is not a synchronous standby")) is { Length: > 0 } reasons ? reasons : "the leader has no replica";
+        string.Join("; ", cluster.Members.Where(m => m.Name != leader).Select(m => $"{m.Name} {WhyNot(m, maxLagBytes) ?? "is not a synchronous standby"}"))
+            is { Length: > 0 } reasons ? reasons : "the leader has no replica";
+
+    /// <summary>Why <paramref name="member"/> cannot take over, in words that follow its name; null when it can.</summary>
+    private static string? WhyNot(PatroniMember member, long maxLagBytes) =>
+        !member.IsHealthy ? $"is {member.State}"
+        : member.LagMegabytes is not { } lag ? "has an unknown lag"
+        : lag * 1024 * 1024 > maxLagBytes ? $"is {lag} MB behind (more than {maxLagBytes / 1024 / 1024} MB)"
+        : null;
 }

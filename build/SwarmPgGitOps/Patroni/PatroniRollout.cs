@@ -229,19 +229,48 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             progress($"{leader.Name} leads, not the preferred {preferred}: {preferred} cannot take over now ({MemberRollout.WhyNoCandidate(cluster, leader.Name, settings.MaxLagBytes)})");
             return false;
         }
+        await HandOverAsync(handover, leader.Name, preferred, ", the preferred leader", timeout, cancellation);
+        return true;
+    }
+
+    /// <summary>
+    /// A switchover asked for by hand (the Switchover task): to <paramref name="requested"/>, else to the preferred member,
+    /// else to the best synchronous standby; refused, before anything changes, when that member cannot take over now.
+    /// Returns once the new leader leads, with its name.
+    /// </summary>
+    public async Task<string> SwitchoverAsync(string? requested, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var cluster = await patroni.ListAsync(cancellation);
+        var leader = cluster.Leader?.Name ?? throw new PatroniRolloutException(
+            $"no member leads, so there is nothing to switch over from: {string.Join(", ", cluster.Members.Select(m => $"{m.Name} {m.Role} {m.State}"))} "
+            + "(hint: Patroni elects a leader on its own; run Smoke to see the cluster)");
+        var (candidate, refusal) = MemberRollout.SwitchoverTarget(cluster, leader, requested, settings.PreferredLeader, settings.MaxLagBytes, settings.Synchronous);
+        if (candidate is null)
+            throw new PatroniRolloutException($"switchover refused, nothing changed: {refusal}");
+        var why = candidate == settings.PreferredLeader ? ", the preferred leader" : requested is null ? ", the best synchronous standby" : "";
+        await HandOverAsync(MemberRollout.HandoverTo(cluster, leader, candidate, settings.MaxLagBytes, settings.Synchronous), leader, candidate, why, timeout, cancellation);
+        await WaitForMembersAsync(cluster.Members.Select(m => m.Name).ToList(), timeout, cancellation);
+        return candidate;
+    }
+
+    /// <summary>
+    /// <paramref name="candidate"/> takes over from <paramref name="leader"/>: by a switchover, or in synchronous mode when
+    /// it is not the synchronous standby by a manual failover (Patroni refuses a switchover to it; the leader steps down gracefully).
+    /// </summary>
+    private async Task HandOverAsync(Handover handover, string leader, string candidate, string why, TimeSpan timeout, CancellationToken cancellation)
+    {
         await beforeEachChange(cancellation);
         if (handover == Handover.Switchover)
         {
-            progress($"switching over from {leader.Name} to {preferred}, the preferred leader");
-            await patroni.SwitchoverAsync(leader.Name, preferred, cancellation);
+            progress($"switching over from {leader} to {candidate}{why}");
+            await patroni.SwitchoverAsync(leader, candidate, cancellation);
         }
         else
         {
-            progress($"failing over from {leader.Name} to {preferred}, the preferred leader (not the synchronous standby, so not a switchover; {leader.Name} steps down gracefully)");
-            await patroni.FailoverAsync(preferred, cancellation);
+            progress($"failing over from {leader} to {candidate}{why} (not the synchronous standby, so not a switchover; {leader} steps down gracefully)");
+            await patroni.FailoverAsync(candidate, cancellation);
         }
-        await WaitForLeaderAsync(preferred, timeout, cancellation);
-        return true;
+        await WaitForLeaderAsync(candidate, timeout, cancellation);
     }
 
     private async Task SwitchoverAsync(PatroniCluster cluster, string leader, string why, CancellationToken cancellation)

@@ -60,6 +60,32 @@ public sealed class MemberRolloutTests
         var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica, lag: 40), Member("pg3", PatroniRole.Replica, state: "starting")]);
 
         Assert.Null(MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: null, new HashSet<string>(), SixteenMegabytes, synchronousMode: false));
-        Assert.Equal("pg2 is 40 MB behind; pg3 is starting", MemberRollout.WhyNoCandidate(cluster, "pg1", SixteenMegabytes));
+        Assert.Equal("pg2 is 40 MB behind (more than 16 MB); pg3 is starting", MemberRollout.WhyNoCandidate(cluster, "pg1", SixteenMegabytes));
+    }
+
+    [Fact]
+    public void A_switchover_asked_for_goes_to_the_member_named_else_the_preferred_one_else_the_best_synchronous_standby()
+    {
+        var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica), Member("pg3", PatroniRole.SyncStandby)]);
+
+        Assert.Equal(("pg2", null), MemberRollout.SwitchoverTarget(cluster, "pg1", requested: "pg2", preferred: "pg3", SixteenMegabytes, synchronousMode: true));
+        Assert.Equal(("pg2", null), MemberRollout.SwitchoverTarget(cluster, "pg1", requested: null, preferred: "pg2", SixteenMegabytes, synchronousMode: true));
+        Assert.Equal(("pg3", null), MemberRollout.SwitchoverTarget(cluster, "pg1", requested: null, preferred: "pg1", SixteenMegabytes, synchronousMode: true));
+        Assert.Equal(("pg3", null), MemberRollout.SwitchoverTarget(cluster, "pg1", requested: null, preferred: null, SixteenMegabytes, synchronousMode: true));
+    }
+
+    [Fact]
+    public void A_switchover_to_a_member_that_cannot_take_over_is_refused_with_why()
+    {
+        var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica, lag: 40), Member("pg3", PatroniRole.Replica, state: "stopped")]);
+
+        Assert.Equal((null, "pg2 cannot take over now: is 40 MB behind (more than 16 MB)"),
+            MemberRollout.SwitchoverTarget(cluster, "pg1", "pg2", null, SixteenMegabytes, synchronousMode: false));
+        Assert.Equal((null, "pg3 cannot take over now: is stopped"), MemberRollout.SwitchoverTarget(cluster, "pg1", "pg3", null, SixteenMegabytes, synchronousMode: false));
+        Assert.Equal((null, "pg1 leads already"), MemberRollout.SwitchoverTarget(cluster, "pg1", "pg1", null, SixteenMegabytes, synchronousMode: false));
+        Assert.Equal((null, "pg9 is not a member of the cluster (members: pg1, pg2, pg3)"),
+            MemberRollout.SwitchoverTarget(cluster, "pg1", "pg9", null, SixteenMegabytes, synchronousMode: false));
+        Assert.Equal((null, "no member can take over from pg1 now: pg2 is 40 MB behind (more than 16 MB); pg3 is stopped"),
+            MemberRollout.SwitchoverTarget(cluster, "pg1", null, "pg2", SixteenMegabytes, synchronousMode: false));
     }
 }

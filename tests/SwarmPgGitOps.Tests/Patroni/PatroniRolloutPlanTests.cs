@@ -105,7 +105,7 @@ public sealed class PatroniRolloutPlanTests
             "restart pg1: a changed setting waits for a restart",
             "restart pg3: a changed setting waits for a restart",
             "restart pg2: a changed setting waits for a restart",
-            "pg2 stays leader: the preferred pg1 cannot take over now (pg1 is 900 MB behind; pg3 is not a synchronous standby)",
+            "pg2 stays leader: the preferred pg1 cannot take over now (pg1 is 900 MB behind (more than 16 MB); pg3 is not a synchronous standby)",
         ], plan.Steps);
     }
 

@@ -52,14 +52,15 @@ public sealed class PatroniRolloutTests
 
     private readonly FakeRolePasswords _passwords;
 
+    private PatroniRollout Rollout(string? preferredLeader = "pg1", string dynamicConfig = DynamicConfig) => new(
+        new PatroniCtl(_patroni, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.MemberRole), Stack),
+        new EtcdCtl(_patroni, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.EtcdRole), ["etcd1:2379", "etcd2:2379", "etcd3:2379"]),
+        _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(Stack, preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig, TimeSpan.FromSeconds(10), Synchronous: true), _ => Task.CompletedTask,
+        passwords: _passwords);
+
     private Task<DeployOutcome> Deploy(DesiredStack desired, string? preferredLeader = "pg1", string dynamicConfig = DynamicConfig)
     {
-        var exec = _patroni;
-        var rollout = new PatroniRollout(
-            new PatroniCtl(exec, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.MemberRole), Stack),
-            new EtcdCtl(exec, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.EtcdRole), ["etcd1:2379", "etcd2:2379", "etcd3:2379"]),
-            _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(Stack, preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig, TimeSpan.FromSeconds(10), Synchronous: true), _ => Task.CompletedTask,
-            passwords: _passwords);
+        var rollout = Rollout(preferredLeader, dynamicConfig);
         return _deploying.Clock.Run(new SwarmDeployer(_deploying.Swarm, _deploying.Waiter, _deploying.Report, rollout)
             .DeployAsync(desired, Deploying.ConvergeTimeout, new DeployOptions()));
     }
@@ -309,5 +310,29 @@ public sealed class PatroniRolloutTests
                 journal.Add($"restore passwords on {leader}");
             return Task.CompletedTask;
         }
+    }
+
+    [Fact]
+    public async Task A_switchover_asked_for_by_hand_hands_over_and_waits_for_the_new_leader()
+    {
+        await Deployed();
+
+        var leader = await _deploying.Clock.Run(Rollout().SwitchoverAsync(null, Deploying.ConvergeTimeout, CancellationToken.None));
+
+        Assert.Equal("pg2", leader);
+        Assert.Equal(["switchover pg1 -> pg2"], _deploying.Swarm.Journal);
+        Assert.Equal("pg2", _patroni.Leader);
+    }
+
+    [Fact]
+    public async Task A_switchover_to_a_member_that_cannot_take_over_changes_nothing()
+    {
+        await Deployed();
+        _patroni.With("pg3", PatroniRole.Replica, state: "stopped");
+
+        var refused = await Assert.ThrowsAsync<PatroniRolloutException>(() => _deploying.Clock.Run(Rollout().SwitchoverAsync("pg3", Deploying.ConvergeTimeout, CancellationToken.None)));
+
+        Assert.Equal("switchover refused, nothing changed: pg3 cannot take over now: is stopped", refused.Message);
+        Assert.Empty(_deploying.Swarm.Journal);
     }
 }
