@@ -45,7 +45,7 @@ public class PatroniDriftLabTests(PatroniDriftLabStack stack, ITestOutputHelper 
         [
             (DriftObjects.PatroniDynamicConfig, "loop_wait", "10", "7", "patroni.loop_wait"),
             (DriftObjects.PatroniDynamicConfig, "postgresql.parameters.work_mem", DriftObjects.NotInGit, "8MB", "postgres.settings.extra.work_mem"),
-            (DriftObjects.PatroniCluster(stack.StackName), PatroniDrift.LeaderField, Preferred, candidate, null),
+            (DriftObjects.PatroniCluster(stack.StackName), PatroniDrift.LeaderField, Preferred, candidate, PatroniDrift.PreferredLeaderPath),
         ], ReadDriftItems());
         Assert.StartsWith($"./build.sh --target=Deploy --env=lab hands the leadership back to {Preferred} by a ", LeaderHint());
 

@@ -9,11 +9,13 @@ namespace SwarmPgGitOps.Drift;
 /// <summary>
 /// Patroni's side of drift: every key of the live dynamic configuration that differs from git's rendering
 /// (<see cref="DynamicConfig.Compare"/> decides what differs, as it does for Deploy), and a leader that is not
-/// patroni.preferred_leader.
+/// patroni.preferred_leader. A leader moved by a failover is adoptable: git then names the member that leads, and the
+/// next Deploy leaves it leading instead of moving the leadership back (one interruption of writes fewer).
 /// </summary>
 public static class PatroniDrift
 {
     public const string LeaderField = "leader";
+    public const string PreferredLeaderPath = "patroni.preferred_leader";
 
     /// <summary>Patroni's keys that the environment file writes under patroni.&lt;same name&gt;.</summary>
     private static readonly string[] PatroniKeys = ["ttl", "loop_wait", "retry_timeout", "maximum_lag_on_failover"];
@@ -46,7 +48,8 @@ public static class PatroniDrift
         return cluster.Leaders switch
         {
             [var leader] when leader.Name == preferred => [],
-            [var leader] => [new DriftItem(cause, LeaderField, preferred, leader.Name, Hint: HandBack(environment, spec, cluster, leader.Name, preferred))],
+            [var leader] => [new DriftItem(cause, LeaderField, preferred, leader.Name, PreferredLeaderPath, leader.Name,
+                Hint: HandBack(environment, spec, cluster, leader.Name, preferred))],
             [] => [new DriftItem(cause, LeaderField, preferred, "(no leader)",
                 Hint: $"patronictl list shows why no member leads: {string.Join(", ", cluster.Members.Select(m => $"{m.Name} {m.State}"))}")],
             var leaders => [new DriftItem(cause, LeaderField, preferred, string.Join(", ", leaders.Select(l => l.Name)))],

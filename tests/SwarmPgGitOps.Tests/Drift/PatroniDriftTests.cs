@@ -107,7 +107,8 @@ public sealed class PatroniDriftTests
     {
         var item = Assert.Single(await Find(Rendered, leader: "pg2"));
 
-        Assert.Equal(("patroni cluster pg-lab", PatroniDrift.LeaderField, "pg1", "pg2", false), (item.Object, item.Field, item.Desired, item.Live, item.CanBeAdopted));
+        Assert.Equal(("patroni cluster pg-lab", PatroniDrift.LeaderField, "pg1", "pg2"), (item.Object, item.Field, item.Desired, item.Live));
+        Assert.Equal(("patroni.preferred_leader", "pg2"), (item.AdoptPath, item.AdoptValue));
         Assert.Equal("./build.sh --target=Deploy --env=lab hands the leadership back to pg1 by a switchover", item.Hint);
     }
 
@@ -123,7 +124,7 @@ public sealed class PatroniDriftTests
     }
 
     [Fact]
-    public async Task Adopting_a_Patroni_report_writes_the_keys_that_map_and_lists_the_leader_as_not_adoptable()
+    public async Task Adopting_a_Patroni_report_writes_the_keys_that_map_and_makes_the_member_that_leads_the_preferred_one()
     {
         var live = Rendered.Replace("loop_wait: 10", "loop_wait: 7", StringComparison.Ordinal)
             .Replace("  parameters:\n", "  parameters:\n    work_mem: 8MB\n", StringComparison.Ordinal);
@@ -131,11 +132,10 @@ public sealed class PatroniDriftTests
 
         var plan = DriftAdoption.Plan(report, PatroniFixture.EnvironmentText("lab"));
 
-        Assert.Equal(["patroni.loop_wait", "postgres.settings.extra.work_mem"], plan.Adopted.Select(a => a.Item.AdoptPath));
-        var leader = Assert.Single(plan.NotAdopted);
-        Assert.Equal((PatroniDrift.LeaderField, leader.Item.Hint), (leader.Item.Field, leader.Problem));
+        Assert.Equal(["patroni.loop_wait", "postgres.settings.extra.work_mem", "patroni.preferred_leader"], plan.Adopted.Select(a => a.Item.AdoptPath));
+        Assert.Empty(plan.NotAdopted);
         var adopted = Repo.Load(plan.EnvironmentText, "lab").Spec;
-        Assert.Equal((7, "8MB", "pg1"), (adopted.Patroni!.LoopWait, adopted.Postgres.Settings.Extra["work_mem"], adopted.Patroni.PreferredLeader));
+        Assert.Equal((7, "8MB", "pg2"), (adopted.Patroni!.LoopWait, adopted.Postgres.Settings.Extra["work_mem"], adopted.Patroni.PreferredLeader));
         Assert.Equal(Rendered.Replace("loop_wait: 10", "loop_wait: 7", StringComparison.Ordinal), PatroniDynamicConfig.Render(adopted).Replace("    work_mem: '8MB'\n", "", StringComparison.Ordinal));
     }
 
