@@ -135,7 +135,12 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     public async Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation)
     {
-        var changes = DynamicConfig.Compare(settings.DynamicConfigYaml, await patroni.ShowConfigAsync(cancellation));
+        // Asked together: each patronictl run is a process start in a member container, most of a no-op deploy's time.
+        var liveConfig = patroni.ShowConfigAsync(cancellation);
+        var listed = patroni.ListAsync(cancellation);
+        await Task.WhenAll(liveConfig, listed);
+        var cluster = await listed;
+        var changes = DynamicConfig.Compare(settings.DynamicConfigYaml, await liveConfig);
         if (changes.Count > 0)
         {
             await beforeEachChange(cancellation);
@@ -143,8 +148,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             await patroni.ReplaceConfigAsync(settings.DynamicConfigYaml, cancellation);
             // Each member reloads on its own next loop, and only then says whether a setting waits for a restart.
             await Task.Delay(settings.LoopWait * 2, waiter.Time, cancellation);
+            cluster = await patroni.ListAsync(cancellation);
         }
-        var cluster = await patroni.ListAsync(cancellation);
         if (await RestartPendingAsync(cluster, timeout, cancellation))
             cluster = await patroni.ListAsync(cancellation);
         if (await HandToPreferredAsync(cluster, timeout, cancellation))
