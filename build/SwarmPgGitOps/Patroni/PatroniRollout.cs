@@ -67,12 +67,16 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         // others once it has won Patroni's bootstrap race (BeforeCreateAsync).
         _founder = first is [var founder] && founder.Key != classicTakeover?.Member && others.Count > 0 ? founder.Key : null;
         var etcdCreated = etcdServices.Where(s => Change(s) == ChangeKind.Create).ToList();
+        var etcdUpdates = etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]);
         if (_founder is not null)
+        {
+            waves.AddRange(etcdUpdates);
             AddTogether(waves, [.. etcdCreated, .. first, .. others]);
+        }
         else
         {
             AddTogether(waves, etcdCreated);
-            waves.AddRange(etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]));
+            waves.AddRange(etcdUpdates);
             AddTogether(waves, first);
             AddTogether(waves, others);
         }

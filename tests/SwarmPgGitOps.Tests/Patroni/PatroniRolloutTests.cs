@@ -83,6 +83,21 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
+    public async Task A_new_cluster_on_an_etcd_that_changes_updates_etcd_one_member_at_a_time_first()
+    {
+        foreach (var etcd in Etcd)
+            await _deploying.Swarm.CreateServiceAsync(Service(etcd, StackContainerLocator.EtcdRole, []).Spec, CancellationToken.None);
+        _deploying.Swarm.Journal.Clear();
+
+        await Deploy(Desired(Etcd));
+
+        Assert.Equal(
+            ["update pg-lab_etcd1", "running pg-lab_etcd1", "update pg-lab_etcd2", "running pg-lab_etcd2", "update pg-lab_etcd3", "running pg-lab_etcd3",
+             "create pg-lab_pg1", "claimed by pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg1", "running pg-lab_pg2", "running pg-lab_pg3"],
+            _deploying.ServiceJournal());
+    }
+
+    [Fact]
     public async Task An_update_rolls_the_replicas_one_by_one_then_switches_over_then_updates_the_old_leader_and_hands_back_to_the_preferred_one()
     {
         await Deployed();
