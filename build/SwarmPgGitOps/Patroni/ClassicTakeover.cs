@@ -66,8 +66,7 @@ public sealed class ClassicTakeover(ISwarmApi swarm)
 
     private static string Name(SwarmService service) => service.Spec?.Name ?? service.ID;
 
-    private static string? Role(SwarmService service) =>
-        service.Spec?.Labels is { } labels && labels.TryGetValue(StackLabels.Role, out var role) ? role : null;
+    private static string? Role(SwarmService service) => StackLabels.RoleOf(service);
 
     private static string? DataVolume(ServiceSpec spec) =>
         spec.TaskTemplate?.ContainerSpec?.Mounts?.FirstOrDefault(m => m.Type == "volume" && m.Target == DataPath)?.Source;

@@ -21,7 +21,7 @@ public sealed class StackContainerLocator(ISwarmApi swarm, string stack, string 
         var info = await swarm.GetSystemInfoAsync(cancellation);
         var localNode = info.Swarm?.NodeID ?? "";
         var services = (await swarm.ListServicesAsync(stack, cancellation))
-            .Where(s => s.Spec?.Labels is { } labels && labels.TryGetValue(StackLabels.Role, out var r) && r == role)
+            .Where(s => StackLabels.RoleOf(s) == role)
             .Select(s => (s.ID, Name: s.Spec!.Name ?? s.ID))
             .OrderBy(s => s.Name, StringComparer.Ordinal)
             .ToList();

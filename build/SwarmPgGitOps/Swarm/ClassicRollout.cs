@@ -9,8 +9,19 @@ public sealed class ClassicRollout : IRollout
 {
     public static ClassicRollout Instance { get; } = new();
 
-    public Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation) =>
-        Task.FromResult(Replacement.None);
+    /// <summary>Roles of the Patroni layout's services, which a classic deploy would start a primary beside.</summary>
+    private static readonly string[] PatroniRoles = ["member", "etcd"];
+
+    public Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation)
+    {
+        var patroni = live.Services.Where(s => PatroniRoles.Contains(StackLabels.RoleOf(s))).Select(s => s.Spec?.Name ?? s.ID).Order(StringComparer.Ordinal).ToList();
+        if (patroni.Count > 0)
+            throw new LayoutChangeRefusedException(
+                $"stack {desired.Stack} runs the Patroni layout ({string.Join(", ", patroni)}) and this environment file has the classic layout: the deploy "
+                + "would start a classic primary beside the Patroni cluster; nothing was changed (hint: the pipeline does not move a cluster back from "
+                + "Patroni to the classic layout; keep the Patroni file, or deploy the classic file as a stack of another name)");
+        return Task.FromResult(Replacement.None);
+    }
 
     public Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation) =>
         Task.FromResult<IReadOnlyList<IReadOnlyList<DesiredService>>>(Waves(desired, plan).ToList());

@@ -43,6 +43,24 @@ public sealed class SwarmDeployerTests
     }
 
     [Fact]
+    public async Task A_classic_file_onto_a_stack_of_the_Patroni_layout_is_refused_before_anything_changes()
+    {
+        var deploying = new Deploying();
+        await deploying.Swarm.CreateServiceAsync(new Docker.DotNet.Models.ServiceSpec
+        {
+            Name = "pg-lab_pg1",
+            Labels = new Dictionary<string, string> { [StackLabels.Namespace] = "pg-lab", [StackLabels.Role] = "member" },
+            TaskTemplate = new Docker.DotNet.Models.TaskSpec { ContainerSpec = new Docker.DotNet.Models.ContainerSpec { Image = "swarm-pg/postgres:17-lab" } },
+        }, CancellationToken.None);
+        deploying.Swarm.Journal.Clear();
+
+        var refused = await Assert.ThrowsAsync<LayoutChangeRefusedException>(() => deploying.Deploy(Desired()));
+
+        Assert.StartsWith("stack pg-lab runs the Patroni layout (pg-lab_pg1) and this environment file has the classic layout", refused.Message);
+        Assert.Empty(deploying.Swarm.Journal);
+    }
+
+    [Fact]
     public async Task A_failing_replica_rolls_back_what_this_run_updated_and_nothing_else()
     {
         var deploying = await new Deploying().Deployed();
