@@ -60,6 +60,13 @@ esac
 mkdir -p /var/run/postgresql
 chown postgres:postgres "$VOLUME" /var/run/postgresql
 
+# Data of another major (a classic primary's taken over, or an image of a newer major deployed onto old data) is not
+# upgraded by starting it: stop here with why, before Patroni retries it forever.
+if [ -s "$PGDATA_DIR/PG_VERSION" ] && [ "$(cat "$PGDATA_DIR/PG_VERSION")" != "17" ]; then
+  log "error: $PGDATA_DIR holds PostgreSQL $(cat "$PGDATA_DIR/PG_VERSION") data and this image runs PostgreSQL 17; nothing was started (hint: deploy an image of the data's major, or upgrade the data first: pg_upgrade is not part of a deploy)" >&2
+  exit 1
+fi
+
 # A primary's data directory that Patroni never ran (Patroni keeps initdb's configuration as postgresql.base.conf): a
 # classic layout's, taken over. Patroni starts it as it is and records its system id; what Patroni's bootstrap would
 # have done is done here, on the server alone (no client can connect): the post_bootstrap step, and no
