@@ -12,7 +12,7 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
     [Fact]
     public async Task A_fresh_deploy_brings_up_etcd_and_a_PostgreSQL_17_cluster_led_by_the_preferred_member_and_Smoke_passes()
     {
-        Assert.Equal(["pg-ha_etcd1", "pg-ha_etcd2", "pg-ha_etcd3", "pg-ha_pg1", "pg-ha_pg2", "pg-ha_pg3"], stack.FirstDeploy.Created.Order(StringComparer.Ordinal));
+        Assert.Equal(["pg-ha_etcd1", "pg-ha_etcd2", "pg-ha_etcd3", "pg-ha_haproxy", "pg-ha_pg1", "pg-ha_pg2", "pg-ha_pg3"], stack.FirstDeploy.Created.Order(StringComparer.Ordinal));
         Assert.Equal(["pg1"], await stack.Leaders());
         foreach (var member in stack.Members)
         {
@@ -26,6 +26,25 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
         Assert.All(report.Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
         Assert.Contains(report.Checks, c => c.Name == "patroni.leader" && c.Value == "pg1");
         Assert.Contains(report.Checks, c => c.Name == "etcd.members" && c.Value == "etcd1, etcd2, etcd3");
+        AssertEndpointsFollow(report, "pg1");
+    }
+
+    [Fact]
+    public async Task On_every_node_the_read_write_port_reaches_the_leader_and_the_read_only_port_spreads_over_the_replicas()
+    {
+        var leader = Assert.Single(await stack.Leaders());
+        foreach (var host in stack.Endpoints.Hosts)
+        {
+            Assert.Equal((leader, false), await stack.ServedBy(host, stack.Endpoints.ReadWritePort));
+            var readers = new HashSet<string>();
+            for (var i = 0; i < 4; i++)
+            {
+                var (member, inRecovery) = await stack.ServedBy(host, stack.Endpoints.ReadOnlyPort);
+                Assert.True(inRecovery, $"{host}:{stack.Endpoints.ReadOnlyPort} reached {member}, which is not in recovery");
+                readers.Add(member);
+            }
+            Assert.Equal(stack.Members.Select(m => m.Name).Where(m => m != leader).Order(StringComparer.Ordinal), readers.Order(StringComparer.Ordinal));
+        }
     }
 
     [Fact]
@@ -99,6 +118,7 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
         Assert.Equal(["pg1"], await stack.Leaders());
 
         await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
+        await using var throughHaproxy = await ContinuousWriter.StartAsync(stack.ReadWriteEndpointConnectionString());
         SmokeReport? smoke = null;
         try
         {
@@ -108,19 +128,39 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
         finally
         {
             await writer.StopAsync();
+            await throughHaproxy.StopAsync();
         }
 
         Assert.Equal(["pg2"], await stack.Leaders());
         Assert.NotNull(smoke);
         Assert.All(smoke.Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
+        AssertEndpointsFollow(smoke, "pg2");
         await using (var leader = new NpgsqlConnection(stack.LeaderConnectionString()))
+        {
             Assert.Equal(0, await writer.MissingOn(leader));
+            Assert.Equal(0, await throughHaproxy.MissingOn(leader));
+        }
         Console.WriteLine($"switchover by hand pg1 -> pg2: {writer.Acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s");
+        Console.WriteLine($"switchover by hand pg1 -> pg2 through HAProxy's read-write port: {throughHaproxy.Acknowledged.Count} writes acknowledged, 0 lost, "
+            + $"longest gap between acknowledged writes {throughHaproxy.LongestGap().TotalSeconds:0.0} s");
 
         var outcome = await stack.Deploy();
 
         Assert.Empty(outcome.Updated);
         Assert.Matches("(switching|failing) over from pg2 to pg1, the preferred leader", stack.Output.ToString());
         Assert.Equal(["pg1"], await stack.Leaders());
+    }
+
+    /// <summary>Smoke connected through HAProxy on every node: the read-write port reached <paramref name="leader"/>, the read-only port a replica.</summary>
+    private void AssertEndpointsFollow(SmokeReport report, string leader)
+    {
+        var hosts = stack.Endpoints.Hosts.Order(StringComparer.Ordinal).ToList();
+        var readWrite = report.Checks.Where(c => c.Name == EndpointChecks.Name(EndpointKind.ReadWrite)).ToList();
+        var readOnly = report.Checks.Where(c => c.Name == EndpointChecks.Name(EndpointKind.ReadOnly)).ToList();
+        Assert.Equal(hosts.Select(h => $"{h}:{stack.Endpoints.ReadWritePort}"), readWrite.Select(c => c.Target).Order(StringComparer.Ordinal));
+        Assert.Equal(hosts.Select(h => $"{h}:{stack.Endpoints.ReadOnlyPort}"), readOnly.Select(c => c.Target).Order(StringComparer.Ordinal));
+        Assert.All(readWrite, c => Assert.Equal($"{leader} (not in recovery)", c.Value));
+        Assert.All(readOnly, c => Assert.EndsWith("(in recovery)", c.Value, StringComparison.Ordinal));
+        Assert.All(readWrite.Concat(readOnly), c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
     }
 }

@@ -9,8 +9,9 @@ namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
 /// The shipped lab environment (environments/lab.yml, the Patroni layout) as a stack of its own (pg-ha, ports 5502-5504,
-/// subnet 10.210.0.0/24) in a scratch project, deployed by the pipeline's Deploy and removed afterwards with its volumes.
-/// A class that changes the cluster in ways others must not see derives its own stack, ports and subnet.
+/// HAProxy's read-write and read-only ports 5507 and 5508, subnet 10.210.0.0/24) in a scratch project, deployed by the
+/// pipeline's Deploy and removed afterwards with its volumes. A class that changes the cluster in ways others must not
+/// see derives its own stack, ports and subnet: members at the first port and the next two, HAProxy at the first + 5 and + 6.
 /// </summary>
 public class PatroniLabStack : IAsyncLifetime
 {
@@ -24,7 +25,12 @@ public class PatroniLabStack : IAsyncLifetime
     protected PatroniLabStack(string stack, int firstPort, int subnetOctet)
     {
         StackName = stack;
-        _ownStack = LabFixture.OwnStack(stack, firstPort, subnetOctet);
+        _ownStack =
+        [
+            .. LabFixture.OwnStack(stack, firstPort, subnetOctet),
+            ("read_write_port: 5000", $"read_write_port: {firstPort + 5}"),
+            ("read_only_port: 5001", $"read_only_port: {firstPort + 6}"),
+        ];
     }
 
     /// <summary>This fixture's stack: <see cref="Stack"/>, or a derived fixture's own.</summary>
@@ -71,6 +77,21 @@ public class PatroniLabStack : IAsyncLifetime
     /// <summary>Every member, for a client that finds the leader itself (<see cref="LabConnections.ReadWrite"/>).</summary>
     public string LeaderConnectionString(int timeoutSeconds = 3) =>
         LabConnections.ReadWrite(Members.Select(m => (m.ConnectHost!, m.Port)), Passwords.SuperuserPassword, timeoutSeconds);
+
+    public EndpointsSpec Endpoints => Environment.Spec.Endpoints!;
+
+    /// <summary>HAProxy's read-write port on every node, for a client that also skips a node whose HAProxy is down.</summary>
+    public string ReadWriteEndpointConnectionString(int timeoutSeconds = 3) =>
+        LabConnections.ReadWrite(Endpoints.Hosts.Select(h => (h, Endpoints.ReadWritePort)), Passwords.SuperuserPassword, timeoutSeconds);
+
+    /// <summary>The member a new connection to <paramref name="host"/>:<paramref name="port"/> (an endpoint) lands on, asked of that member.</summary>
+    public async Task<(string Member, bool InRecovery)> ServedBy(string host, int port)
+    {
+        await using var connection = LabConnections.Superuser(host, port, Passwords.SuperuserPassword);
+        await connection.OpenAsync();
+        var served = (await SwarmPgGitOps.Postgres.CatalogQueries.Serving.ReadAsync(connection, CancellationToken.None)).Single();
+        return (served.Member, served.InRecovery);
+    }
 
     public static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql)
     {

@@ -18,7 +18,7 @@ public static partial class ServiceFieldAdoption
             ? ($"{instance}.port", port)
             : null,
         "stop_grace_period" => Seconds(field.Live) is { } seconds ? ("deploy.stop_grace_period_seconds", seconds) : null,
-        "healthcheck" => OnlyDifference(field, "start_period") is { } start && Seconds(start) is { } seconds
+        "healthcheck" when serviceKey != Rendering.RenderEndpoints.ServiceName => OnlyDifference(field, "start_period") is { } start && Seconds(start) is { } seconds
             ? ("deploy.health_start_period_seconds", seconds)
             : null,
         "update_config" => OnlyDifference(field, "monitor") is { } monitor && Seconds(monitor) is { } seconds

@@ -18,6 +18,8 @@ public sealed class EnvironmentSpec
     public PatroniSpec? Patroni { get; init; }
     public List<MemberSpec>? Members { get; init; }
     public DcsSpec? Dcs { get; init; }
+    /// <summary>Patroni layout: HAProxy on every node, with ports that follow the leader; none when absent.</summary>
+    public EndpointsSpec? Endpoints { get; init; }
     public required AccessSpec Access { get; init; }
     public required SecretsSpec Secrets { get; init; }
     public NetworkSpec Network { get; init; } = new();
@@ -142,6 +144,19 @@ public sealed class EtcdMemberSpec
 {
     public required string Name { get; init; }
     public required Dictionary<string, string> Placement { get; init; }
+}
+
+/// <summary>
+/// The ports applications use (Patroni layout): HAProxy runs on every node of the swarm and routes the read-write port to
+/// the leader, the read-only port to replicas that lag less than <see cref="MaxReplicaLagBytes"/>.
+/// </summary>
+public sealed class EndpointsSpec
+{
+    public required int ReadWritePort { get; init; }
+    public required int ReadOnlyPort { get; init; }
+    /// <summary>The node addresses applications connect to (and Smoke checks), one per node.</summary>
+    public required List<string> Hosts { get; init; }
+    public long MaxReplicaLagBytes { get; init; } = 16 * 1024 * 1024;
 }
 
 public sealed class AccessSpec

@@ -24,7 +24,7 @@ public sealed record PatroniRolloutSettings(string Scope, string? PreferredLeade
 }
 
 /// <summary>
-/// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members: for a new
+/// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members (HAProxy last): for a new
 /// cluster the preferred leader first, then the others once it has claimed the cluster, which copy it; when a member takes a classic
 /// primary's data over (<see cref="ClassicTakeover"/>), that member first in the same way; else replicas one at a time, each streaming and caught up
 /// before the next, then a switchover to an updated replica, then the old leader. Then git's dynamic configuration is
@@ -90,6 +90,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             var afterLeader = changed.Values.FirstOrDefault(s => s.Name == patronictlMember)?.Key;
             waves.AddRange(MemberRollout.UpdateOrder(changed.Keys, leader, afterLeader).Select(name => (IReadOnlyList<DesiredService>)[changed[name]]));
         }
+        // HAProxy holds no state and finds the leader through Patroni: it comes last, once the members it routes to run.
+        AddTogether(waves, desired.Services.Where(s => s.Role == StackContainerLocator.HaproxyRole && Change(s) is ChangeKind.Create or ChangeKind.Update).ToList());
         return waves;
     }
 

@@ -15,6 +15,7 @@ public sealed class StackContainerLocator(ISwarmApi swarm, string stack, string 
 {
     public const string MemberRole = "member";
     public const string EtcdRole = "etcd";
+    public const string HaproxyRole = Rendering.RenderEndpoints.Role;
 
     public async Task<StackContainer> FindAsync(CancellationToken cancellation)
     {

@@ -10,6 +10,14 @@ public static class CatalogQueries
 {
     public static Query<bool> InRecovery { get; } = new("SELECT pg_is_in_recovery()", r => r.GetBoolean(0));
 
+    /// <summary>
+    /// Which member a connection landed on (through HAProxy), by its container's hostname (the stack sets it to the
+    /// member's name), and whether it is in recovery. Superuser only: it reads a server file.
+    /// </summary>
+    public static Query<ServingMember> Serving { get; } = new(
+        "SELECT btrim(pg_read_file('/etc/hostname'), E' \\n'), pg_is_in_recovery()",
+        r => new ServingMember(r.GetString(0), r.GetBoolean(1)));
+
     /// <summary>Replay lag in bytes is measured against the primary's current WAL position, so it is null on a standby.</summary>
     public static Query<ReplicationRow> Replication { get; } = new("""
         SELECT application_name, state, sync_state,

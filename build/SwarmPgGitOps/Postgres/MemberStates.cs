@@ -36,3 +36,6 @@ public sealed record DatabaseState(
 
 /// <summary>How the canary fared on one replica. RoundTrip is null when it did not arrive in time.</summary>
 public sealed record CanaryArrival(string Replica, TimeSpan? RoundTrip, TimeSpan? ReplayAge, string? Error = null);
+
+/// <summary>The member a connection through an endpoint landed on, and whether it is in recovery (a replica).</summary>
+public sealed record ServingMember(string Member, bool InRecovery);

@@ -34,9 +34,12 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
         return artifacts.WithStack(document, "stack.yml.sbn", model with { Configs = artifacts.Configs });
     }
 
+    /// <summary>The connection strings applications paste (Patroni layout): an artifact only, mounted nowhere.</summary>
+    public const string ConnectionStrings = "connection-strings.md";
+
     /// <summary>
     /// The Patroni layout: pg_hba.conf, member.sh, patroni-bootstrap.yml and one patroni-&lt;member&gt;.yml per member become
-    /// Swarm configs; patroni-dynamic.yml is for Deploy and Drift, mounted nowhere (patroni-bootstrap.yml embeds it as bootstrap.dcs).
+    /// Swarm configs, and haproxy.cfg with endpoints; patroni-dynamic.yml is for Deploy and Drift, connection-strings.md for people, both mounted nowhere (patroni-bootstrap.yml embeds it as bootstrap.dcs).
     /// </summary>
     private Result<RenderedEnvironment> RenderPatroni(EnvironmentDocument document)
     {
@@ -49,6 +52,9 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
         artifacts.Files.Add(dynamic);
         foreach (var member in model.Members)
             artifacts.AddConfig(member.ConfigKey, "patroni.yml.sbn", member.ConfigFile, model with { Member = member });
+        if (model.Endpoints is not null)
+            artifacts.AddConfig(RenderEndpoints.ConfigKey, "haproxy.cfg.sbn", RenderEndpoints.ConfigFile, model);
+        artifacts.AddFile("connection-strings.md.sbn", ConnectionStrings, model);
         return artifacts.WithStack(document, "patroni-stack.yml.sbn", model with { Configs = artifacts.Configs });
     }
 
@@ -68,6 +74,15 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
                 return;
             Files.Add(file);
             Configs.Add(new RenderConfig(key, $"{stack}_{key}_{ContentHash.Short(file.Content)}", output));
+        }
+
+        /// <summary>A rendered file that is no Swarm config.</summary>
+        public void AddFile(string template, string output, object model)
+        {
+            var rendered = templates.Render(template, output, model);
+            _errors.AddRange(rendered.Diagnostics);
+            if (rendered.Value is { } file)
+                Files.Add(file);
         }
 
         /// <summary>The stack, which names the configs, rendered last and written first.</summary>

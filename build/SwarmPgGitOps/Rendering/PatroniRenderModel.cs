@@ -24,7 +24,9 @@ public sealed record PatroniRenderModel(
     string ReplicationUser,
     int StopGracePeriodSeconds,
     int HealthStartPeriodSeconds,
-    int UpdateMonitorSeconds)
+    int UpdateMonitorSeconds,
+    RenderEndpoints? Endpoints,
+    RenderDirectHosts? Direct)
 {
     public int EtcdClientPort => EtcdPorts.Client;
     public int EtcdPeerPort => EtcdPorts.Peer;
@@ -66,9 +68,33 @@ public sealed record PatroniRenderModel(
             ReplicationUser: spec.Access.Replication.User,
             StopGracePeriodSeconds: spec.Deploy.StopGracePeriodSeconds,
             HealthStartPeriodSeconds: spec.Deploy.HealthStartPeriodSeconds,
-            UpdateMonitorSeconds: spec.Deploy.UpdateMonitorSeconds);
+            UpdateMonitorSeconds: spec.Deploy.UpdateMonitorSeconds,
+            Endpoints: spec.Endpoints is { } e ? new RenderEndpoints(e.ReadWritePort, e.ReadOnlyPort, e.Hosts, e.MaxReplicaLagBytes) : null,
+            Direct: members.All(m => m.ConnectHost is not null)
+                ? new RenderDirectHosts(string.Join(",", members.Select(m => m.ConnectHost)), string.Join(",", members.Select(m => m.Port)),
+                    string.Join(",", members.Select(m => $"{m.ConnectHost}:{m.Port}")))
+                : null);
     }
 }
+
+/// <summary>
+/// HAProxy on every node (a global service): the read-write port to the member whose Patroni answers 200 on /primary, the
+/// read-only port to those answering 200 on /replica?lag=. Hosts are the node addresses applications connect to.
+/// </summary>
+public sealed record RenderEndpoints(int ReadWritePort, int ReadOnlyPort, IReadOnlyList<string> Hosts, long MaxReplicaLagBytes)
+{
+    public const string ServiceName = "haproxy";
+    public const string Role = "haproxy";
+    public const string ConfigKey = "haproxy_cfg";
+    public const string ConfigFile = "haproxy.cfg";
+    /// <summary>HAProxy's own health page (monitor-uri), on the stack network only: the service's healthcheck asks it.</summary>
+    public const int MonitorPort = 8404;
+    public int HealthPort => MonitorPort;
+    public string HostList => string.Join(",", Hosts);
+}
+
+/// <summary>Every member's connect_host and port, comma-separated in the same order (libpq's multi-host form); null when a member has no connect_host.</summary>
+public sealed record RenderDirectHosts(string Hosts, string Ports, string NpgsqlHosts);
 
 /// <summary>etcd's default ports, used on the stack network only.</summary>
 public static class EtcdPorts

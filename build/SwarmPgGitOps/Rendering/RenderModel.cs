@@ -68,6 +68,24 @@ public sealed record RenderModel(
         return SecretValues.Keys.Where(mounted.Contains).Select(key => new RenderSecret(key, SecretName(stack, key))).ToList();
     }
 
+    /// <summary>
+    /// Connections through HAProxy (endpoints) reach a member from HAProxy's address on the stack network, not the
+    /// client's: each network access rule is repeated for that network, with its database, user, method and options.
+    /// Rules the built-in lines already grant are left out.
+    /// </summary>
+    private static IEnumerable<RenderHbaRule> ThroughHaproxy(IReadOnlyList<RenderHbaRule> access, IReadOnlyList<RenderHbaRule> builtIn, string subnet)
+    {
+        var granted = builtIn.Select(Grant).ToHashSet();
+        foreach (var rule in access.Where(r => r.Address.Length > 0 && r.Type.StartsWith("host", StringComparison.Ordinal)))
+        {
+            var proxied = rule with { Address = subnet, Origin = $"{rule.Origin}, through HAProxy (endpoints): its connections come from the stack's overlay network" };
+            if (granted.Add(Grant(proxied)))
+                yield return proxied;
+        }
+
+        static string Grant(RenderHbaRule r) => $"{r.Type} {r.Database} {r.User} {r.Address} {r.Method} {r.Options}";
+    }
+
     internal static IReadOnlyList<string> Constraints(Dictionary<string, string> placement) =>
         placement.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"node.labels.{p.Key} == {p.Value}").ToList();
 
@@ -89,10 +107,13 @@ public sealed record RenderModel(
             rules.Add(new("local", "replication", spec.Access.Replication.User, "", "scram-sha-256", "", "built in: Patroni's own replication check on this member, through the socket"));
             rules.Add(new("host", "all", superuser, spec.Network.Subnet, "scram-sha-256", "", "built in: pg_rewind and Patroni's checks between members, over the stack's overlay network"));
         }
-        rules.AddRange(spec.Access.Rules.Select((r, i) => new RenderHbaRule(
+        var access = spec.Access.Rules.Select((r, i) => new RenderHbaRule(
             r.Type, r.Database, r.User, r.Address ?? "", r.Method,
             string.Join(" ", r.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={PgHba.HbaQuoting.RenderBare(o.Value)}")),
-            $"access.rules[{i}]")));
+            $"access.rules[{i}]")).ToList();
+        if (patroni && spec.Endpoints is not null)
+            rules.AddRange(ThroughHaproxy(access, rules, spec.Network.Subnet));
+        rules.AddRange(access);
         return rules;
     }
 }

@@ -10,22 +10,22 @@ namespace SwarmPgGitOps.Rendering;
 /// postgres), so every file is root's and readable by root only.
 /// In the Patroni layout a member's entrypoint hands all three passwords to Patroni (its superuser, replication and REST
 /// API credentials); the files belong to the image's postgres user (fixed id in build/image/install.sh), readable by it
-/// only. etcd reads none.
+/// only. etcd and HAProxy read none.
 /// </summary>
 public static class ServiceSecrets
 {
     /// <summary>The postgres user's uid and gid in the project's image (build/image/install.sh).</summary>
     private const string PostgresId = "999";
 
-    public static readonly IReadOnlySet<string> Roles = new HashSet<string> { "primary", "replica", "member", "etcd" };
+    public static readonly IReadOnlySet<string> Roles = new HashSet<string> { "primary", "replica", "member", "etcd", "haproxy" };
 
     public static IReadOnlyList<SecretMount> For(string role) => role switch
     {
         "primary" => [RootOnly(SecretValues.SuperuserPasswordKey), RootOnly(SecretValues.ReplicationPasswordKey)],
         "replica" => [RootOnly(SecretValues.ReplicationPasswordKey)],
         "member" => [PostgresOnly(SecretValues.SuperuserPasswordKey), PostgresOnly(SecretValues.ReplicationPasswordKey), PostgresOnly(SecretValues.RestApiPasswordKey)],
-        "etcd" => [],
-        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "a service is the primary, a replica, a Patroni member or an etcd member"),
+        "etcd" or "haproxy" => [],
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "a service is the primary, a replica, a Patroni member, an etcd member or HAProxy"),
     };
 
     private static SecretMount RootOnly(string key) => new(key, Uid: "0", Gid: "0", Mode: "0400");

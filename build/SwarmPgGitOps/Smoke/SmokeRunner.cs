@@ -23,10 +23,12 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         var targets = await new TargetResolver(_variable).ResolveAsync(document, cancellation);
         var engineChecks = new List<SmokeCheck>();
         SmokeExpectations expected;
+        string? patroniLeader = null;
         if (EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni)
         {
             var observed = await PatroniProbe.ReadAsync(document, _variable, cancellation);
             engineChecks.AddRange(observed.Checks);
+            patroniLeader = observed.Cluster?.Leader?.Name;
             // Without a leader the first member stands in for it, and its checks say what is wrong.
             var leader = observed.Cluster?.Leader?.Name ?? targets[0].Name;
             targets = [.. targets.Where(t => t.Name == leader), .. targets.Where(t => t.Name != leader)];
@@ -38,6 +40,10 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         }
         var connector = new PostgresConnector("smoke", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? PostgresConnector.DefaultRetry);
 
+        var endpointChecks = spec.Endpoints is { } endpoints
+            ? Task.WhenAll(endpoints.Hosts.SelectMany(host => new[] { (EndpointKind.ReadWrite, endpoints.ReadWritePort), (EndpointKind.ReadOnly, endpoints.ReadOnlyPort) }
+                .Select(e => Endpoint(connector, e.Item1, host, e.Item2, $"{spec.Stack}_{Rendering.RenderEndpoints.ServiceName}", patroniLeader, cancellation))))
+            : Task.FromResult(Array.Empty<SmokeCheck>());
         var connections = await Task.WhenAll(targets.Select(t => Connect(connector, t, cancellation)));
         try
         {
@@ -68,6 +74,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
             var canary = primary.Connection is { } primaryConnection
                 ? await Canary(primaryConnection, replicas.Select(r => (r.Replica.Name, r.Connected.Connection)).ToList(), expected, checks, cancellation)
                 : [];
+            checks.AddRange(await endpointChecks);
             return new SmokeReport(expected.Environment, expected.Stack, startedAt, clock.Elapsed, targets, checks, canary);
         }
         finally
@@ -95,6 +102,23 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
                 ? $"the server refused the superuser password: the password the pipeline resolves (secrets.superuser_password) differs from the one {target.Service} was deployed with"
                 : $"nothing answered at {target.Endpoint} after retries: docker service ps {target.Service}, its logs, and the published port {target.Port} on its node";
             return new Connected(target, null, SmokeCheck.Fail("connect", target.Name, $"{target.Endpoint}: {Describe(e)}", "connected", hint));
+        }
+    }
+
+    /// <summary>One connection through an endpoint (HAProxy on one node): which member it landed on, judged by <see cref="EndpointChecks"/>.</summary>
+    private static async Task<SmokeCheck> Endpoint(PostgresConnector connector, EndpointKind kind, string host, int port, string service, string? leader,
+        CancellationToken cancellation)
+    {
+        var target = new PostgresTarget(EndpointChecks.Name(kind), service, host, port, "endpoints");
+        try
+        {
+            await using var connection = await connector.OpenAsync(target, cancellation);
+            var served = (await CatalogQueries.Serving.ReadAsync(connection, cancellation)).Single();
+            return EndpointChecks.Evaluate(kind, target.Endpoint, service, served, leader);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or System.Net.Sockets.SocketException)
+        {
+            return EndpointChecks.Unreachable(kind, target.Endpoint, service, Describe(e));
         }
     }
 

@@ -30,8 +30,11 @@ public sealed class ConvergenceWaiter(ISwarmApi swarm, Waiter waiter, Action<str
         {
             var service = await swarm.InspectServiceAsync(serviceName, token);
             var tasks = (await swarm.ListTasksAsync(serviceName, token)).Where(t => !tasksBefore.Contains(t.ID)).ToList();
-            var wanted = service.Spec.Mode?.Replicated?.Replicas ?? 1;
             var running = tasks.Where(t => t.DesiredState == TaskState.Running && t.Status.State == TaskState.Running).ToList();
+            // A global service runs one task on every node it may: those Swarm wants running now, at least one.
+            var wanted = service.Spec.Mode?.Global is not null
+                ? (ulong)Math.Max(1, tasks.Count(t => t.DesiredState == TaskState.Running))
+                : service.Spec.Mode?.Replicated?.Replicas ?? 1;
             var failed = tasks.Where(t => t.Status.State is TaskState.Failed or TaskState.Rejected).ToList();
             var updateState = service.UpdateStatus?.State;
 

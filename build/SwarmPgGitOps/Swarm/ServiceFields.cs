@@ -55,7 +55,7 @@ public static class ServiceFields
             ["placement"] = Join(task.Placement?.Constraints?.Order(StringComparer.Ordinal)),
             ["restart_policy"] = task.RestartPolicy is { } r ? $"{r.Condition} delay={Duration(r.Delay)}" : "",
             ["networks"] = Join(task.Networks?.Select(n => networkName(n.Target ?? "")).Order(StringComparer.Ordinal)),
-            ["replicas"] = spec.Mode?.Replicated?.Replicas?.ToString(CultureInfo.InvariantCulture) ?? "",
+            ["replicas"] = spec.Mode?.Global is not null ? "global" : spec.Mode?.Replicated?.Replicas?.ToString(CultureInfo.InvariantCulture) ?? "",
             ["update_config"] = Update(spec.UpdateConfig),
             ["rollback_config"] = Update(spec.RollbackConfig),
             ["endpoint_mode"] = spec.EndpointSpec?.Mode ?? "vip",

@@ -105,7 +105,9 @@ public static class StackConverter
                 Placement = new Placement { Constraints = service.Deploy.Placement.Constraints },
                 Networks = service.Networks.Select(n => new NetworkAttachmentConfig { Target = StackLabels.Scoped(stack, n), Aliases = [key] }).ToList(),
             },
-            Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)service.Deploy.Replicas } },
+            Mode = service.Deploy.Mode == "global"
+                ? new ServiceMode { Global = new GlobalService() }
+                : new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)service.Deploy.Replicas } },
             UpdateConfig = UpdateConfig(service.Deploy.UpdateConfig),
             RollbackConfig = UpdateConfig(service.Deploy.RollbackConfig),
             EndpointSpec = new EndpointSpec

@@ -25,6 +25,9 @@ public static partial class EnvironmentValidator
         {
             CheckClassicServices(spec, map, errors);
             CheckSynchronousReplicas(spec.Classic().Replicas, map, errors);
+            if (spec.Endpoints is not null)
+                errors.Add(map.Error("endpoints", "endpoints belong to the Patroni layout: the classic primary is reached at its own port",
+                    "remove endpoints, or move the file to the Patroni layout (members, patroni, dcs)"));
         }
         else if (layout == EnvironmentLayout.Patroni)
             errors.AddRange(PatroniValidator.Validate(document));

@@ -23,6 +23,7 @@ public static partial class PatroniValidator
         CheckSynchronous(patroni, members.Count, map, errors);
         CheckMembers(document, errors);
         CheckDcs(document, errors);
+        CheckEndpoints(document, errors);
         if (patroni.Scope is { } scope && !StackName().IsMatch(scope))
             errors.Add(map.Error("patroni.scope", $"patroni.scope {Quote("patroni.scope", scope)} is not valid", "use lowercase letters, digits, '-' and '_', or leave it out to use the stack name"));
         if (!members.Any(m => m.Name == patroni.PreferredLeader))
@@ -88,6 +89,8 @@ public static partial class PatroniValidator
         }
 
         var names = new ServiceNames(map, errors);
+        if (spec.Endpoints is not null)
+            names.Add(Rendering.RenderEndpoints.ServiceName, "endpoints (HAProxy's service)");
         for (var i = 0; i < members.Count; i++)
             names.Add(members[i].Name, $"members[{i}].name");
         for (var i = 0; i < dcs.Members.Count; i++)
@@ -154,6 +157,49 @@ public static partial class PatroniValidator
             strict: true, "a node that fails takes two etcd members with it, and etcd may lose its quorum: put each on a node of its own");
     }
 
+    /// <summary>
+    /// HAProxy runs on every node and publishes both ports there: they must differ from each other and from every
+    /// member's port. The hosts are where applications (and Smoke) connect.
+    /// </summary>
+    private static void CheckEndpoints(EnvironmentDocument document, List<Diagnostic> errors)
+    {
+        if (document.Spec.Endpoints is not { } endpoints)
+            return;
+        var map = document.Map;
+        var members = document.Spec.PatroniCluster().Members;
+        var ports = new[] { ("endpoints.read_write_port", endpoints.ReadWritePort), ("endpoints.read_only_port", endpoints.ReadOnlyPort) };
+        foreach (var (path, port) in ports)
+        {
+            if (port is < 1 or > 65535)
+            {
+                errors.Add(map.Error(path, $"{path} {port} is not a TCP port", "use 1 to 65535, such as 5000 and 5001"));
+                continue;
+            }
+            var index = members.FindIndex(m => m.Port == port);
+            if (index >= 0)
+                errors.Add(map.Error(path, $"{path} {port} is also members[{index}].port",
+                    "HAProxy publishes its ports on every node, where a member's port is published too: give the endpoint another port"));
+        }
+        if (endpoints.ReadWritePort == endpoints.ReadOnlyPort)
+            errors.Add(map.Error("endpoints.read_only_port", $"endpoints.read_only_port {endpoints.ReadOnlyPort} is also endpoints.read_write_port",
+                "the read-only port needs a port of its own, such as read_write_port + 1"));
+        if (endpoints.MaxReplicaLagBytes < 0)
+            errors.Add(map.Error("endpoints.max_replica_lag_bytes", $"endpoints.max_replica_lag_bytes {endpoints.MaxReplicaLagBytes} is negative",
+                "write the bytes a replica may lag and still serve the read-only port, such as 16777216"));
+        if (endpoints.Hosts.Count == 0)
+            errors.Add(map.Error("endpoints.hosts", "endpoints.hosts is empty", "list the node addresses applications connect to, one per node"));
+        var hosts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < endpoints.Hosts.Count; i++)
+        {
+            var path = $"endpoints.hosts[{i}]";
+            var host = endpoints.Hosts[i];
+            if (!Host().IsMatch(host))
+                errors.Add(map.Error(path, $"{path} {Quote(path, host)} is not a host name or address", "write a node's address or DNS name, such as 192.168.77.11 or node1.example.net"));
+            else if (!hosts.TryAdd(host, path))
+                errors.Add(map.Error(path, $"{path} {Quote(path, host)} is listed twice", $"{hosts[host]} lists it already: list every node once"));
+        }
+    }
+
     /// <summary>Two services that can run on the same node: an error (or a warning when not <paramref name="strict"/>) at the second.</summary>
     private static void CheckDistinctNodes(Environments.EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors,
         IReadOnlyList<(string Path, Dictionary<string, string> Placement)> services, string what, bool strict, string hint)
@@ -175,5 +221,6 @@ public static partial class PatroniValidator
     }
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")] private static partial Regex VolumeName();
+    [GeneratedRegex("^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]+)$")] private static partial Regex Host();
     [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:([0-9]{1,5})$")] private static partial Regex Endpoint();
 }

@@ -88,6 +88,14 @@ public sealed class SwarmDriftTests
     }
 
     [Fact]
+    public void A_replicated_service_made_global_by_hand_is_reported_as_global()
+    {
+        var item = Assert.Single(Find(s => s["replica1"].Mode = new Docker.DotNet.Models.ServiceMode { Global = new Docker.DotNet.Models.GlobalService() }));
+
+        Assert.Equal(("replicas", "1", "global"), (item.Field, item.Desired, item.Live));
+    }
+
+    [Fact]
     public void Missing_and_extra_objects_are_reported()
     {
         var complete = Lab.Live();

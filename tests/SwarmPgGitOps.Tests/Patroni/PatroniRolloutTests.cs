@@ -111,6 +111,38 @@ public sealed class PatroniRolloutTests
         Assert.Equal("pg1", _patroni.Leader);
     }
 
+    /// <summary>The stack with HAProxy, a global service, beside etcd and the members.</summary>
+    private static DesiredStack WithHaproxy(DesiredStack desired, params string[] changed)
+    {
+        var haproxy = Service("haproxy", StackContainerLocator.HaproxyRole, changed);
+        haproxy.Spec.Mode = new ServiceMode { Global = new GlobalService() };
+        return desired with { Services = [haproxy, .. desired.Services] };
+    }
+
+    [Fact]
+    public async Task HAProxy_is_created_after_the_members_of_a_new_cluster()
+    {
+        await Deploy(WithHaproxy(Desired()));
+
+        Assert.Equal(
+            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_pg1", "claimed by pg1", "create pg-lab_pg2", "create pg-lab_pg3", "create pg-lab_haproxy"],
+            _deploying.ServiceJournal().Where(e => !e.StartsWith("running", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task HAProxy_is_updated_after_the_members_and_before_the_hand_back_to_the_preferred_leader()
+    {
+        await Deploy(WithHaproxy(Desired()));
+        _deploying.Swarm.Journal.Clear();
+
+        await Deploy(WithHaproxy(Desired(Members), "haproxy"));
+
+        Assert.Equal(
+            ["update pg-lab_pg2", "running pg-lab_pg2", "update pg-lab_pg3", "running pg-lab_pg3",
+             "switchover pg1 -> pg2", "update pg-lab_pg1", "running pg-lab_pg1", "update pg-lab_haproxy", "running pg-lab_haproxy", "switchover pg2 -> pg1"],
+            _deploying.Swarm.Journal);
+    }
+
     [Fact]
     public async Task An_etcd_update_goes_one_member_at_a_time()
     {

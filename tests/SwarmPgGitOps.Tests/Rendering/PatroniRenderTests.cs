@@ -40,7 +40,7 @@ public class PatroniRenderTests
     [Fact]
     public void Artifacts_are_the_stack_pg_hba_member_script_dynamic_configuration_and_one_patroni_file_per_member()
     {
-        Assert.Equal(["member.sh", "patroni-bootstrap.yml", "patroni-dynamic.yml", "patroni-pg1.yml", "patroni-pg2.yml", "patroni-pg3.yml", "pg_hba.conf", "stack.yml"],
+        Assert.Equal(["connection-strings.md", "haproxy.cfg", "member.sh", "patroni-bootstrap.yml", "patroni-dynamic.yml", "patroni-pg1.yml", "patroni-pg2.yml", "patroni-pg3.yml", "pg_hba.conf", "stack.yml"],
             Render("lab").Files.Select(f => f.Name).Order(StringComparer.Ordinal));
     }
 
@@ -114,8 +114,8 @@ public class PatroniRenderTests
 
         var desired = StackConverter.FromRendered(rendered, Layout.ArtifactsFor("lab")).WithSecretValues(new SecretValues("su", "rep", "rest"));
 
-        Assert.Equal(["etcd1", "etcd2", "etcd3", "pg1", "pg2", "pg3"], desired.Services.Select(s => s.Key));
-        Assert.Equal(["etcd", "etcd", "etcd", "member", "member", "member"], desired.Services.Select(s => s.Role));
+        Assert.Equal(["etcd1", "etcd2", "etcd3", "pg1", "pg2", "pg3", "haproxy"], desired.Services.Select(s => s.Key));
+        Assert.Equal(["etcd", "etcd", "etcd", "member", "member", "member", "haproxy"], desired.Services.Select(s => s.Role));
         foreach (var etcd in desired.Services.Where(s => s.Role == "etcd"))
         {
             Assert.Empty(etcd.Spec.EndpointSpec!.Ports!);
@@ -134,6 +134,65 @@ public class PatroniRenderTests
         Assert.Equal(["5433:5432/host"], pg2.Spec.EndpointSpec!.Ports!.Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.PublishMode}"));
         Assert.Equal(["node.labels.lab.node == node2"], pg2.Spec.TaskTemplate!.Placement!.Constraints);
         Assert.Equal(3, desired.Secrets.Count);
+    }
+
+    [Fact]
+    public void HAProxy_is_a_global_service_publishing_both_endpoint_ports_on_every_node_without_secrets()
+    {
+        var rendered = Render("lab");
+
+        var haproxy = StackConverter.FromRendered(rendered, Layout.ArtifactsFor("lab")).Services.Single(s => s.Role == "haproxy");
+
+        Assert.NotNull(haproxy.Spec.Mode!.Global);
+        Assert.Null(haproxy.Spec.Mode.Replicated);
+        Assert.Equal("dnsrr", haproxy.Spec.EndpointSpec!.Mode);
+        Assert.Equal(["5000:5000/host", "5001:5001/host"], haproxy.Spec.EndpointSpec.Ports!.Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.PublishMode}"));
+        Assert.Empty(haproxy.Spec.TaskTemplate!.ContainerSpec!.Secrets!);
+        Assert.Empty(haproxy.Spec.TaskTemplate.Placement!.Constraints!);
+        Assert.Equal(["setpriv", "--reuid=haproxy"], haproxy.Spec.TaskTemplate.ContainerSpec.Args!.Take(2));
+        Assert.StartsWith("pg-lab_haproxy_cfg_", haproxy.Spec.TaskTemplate.ContainerSpec.Configs!.Single().ConfigName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HAProxy_routes_the_read_write_port_by_primary_and_the_read_only_port_by_replica_with_the_lag_limit_to_every_member()
+    {
+        var config = Render("lab").File("haproxy.cfg").Content;
+
+        Assert.Contains("bind :5000\n    option httpchk GET /primary\n", config, StringComparison.Ordinal);
+        Assert.Contains("bind :5001\n    balance roundrobin\n    option httpchk GET /replica?lag=16777216\n", config, StringComparison.Ordinal);
+        Assert.Equal(2, config.Split('\n').Count(l => l == "    server pg2 pg2:5432"));
+        Assert.Contains("init-addr none resolvers swarm", config, StringComparison.Ordinal);
+        Assert.Contains("on-marked-down shutdown-sessions", config, StringComparison.Ordinal);
+        Assert.Contains("nameserver docker 127.0.0.11:53", config, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Connection_strings_list_every_host_with_the_session_attributes_and_no_password()
+    {
+        var text = Render("lab").File(EnvironmentRenderer.ConnectionStrings).Content;
+
+        Assert.Contains("host=192.168.77.11,192.168.77.12,192.168.77.13 port=5000 dbname=<database> user=<user> password=<password> target_session_attrs=read-write", text, StringComparison.Ordinal);
+        Assert.Contains("host=192.168.77.11,192.168.77.12,192.168.77.13 port=5001 dbname=<database> user=<user> password=<password> target_session_attrs=prefer-standby", text, StringComparison.Ordinal);
+        Assert.Contains("Host=192.168.77.11,192.168.77.12,192.168.77.13;Port=5000;Database=<database>;Username=<user>;Password=<password>;Target Session Attributes=read-write", text, StringComparison.Ordinal);
+        Assert.Contains("Host=192.168.77.11,192.168.77.12,192.168.77.13;Port=5001;Database=<database>;Username=<user>;Password=<password>;Target Session Attributes=prefer-standby", text, StringComparison.Ordinal);
+        Assert.Contains("host=192.168.77.11,192.168.77.12,192.168.77.13 port=5432,5433,5434 ", text, StringComparison.Ordinal);
+        Assert.Contains("Host=192.168.77.11:5432,192.168.77.12:5433,192.168.77.13:5434;", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_endpoints_there_is_no_HAProxy_and_the_connection_strings_name_the_members()
+    {
+        var layout = PatroniFixture.Scratch();
+        var text = File.ReadAllText(layout.EnvironmentFile("lab"));
+        var start = text.IndexOf("endpoints:", StringComparison.Ordinal);
+        File.WriteAllText(layout.EnvironmentFile("lab"), text[..start] + text[text.IndexOf("\naccess:", start, StringComparison.Ordinal)..]);
+
+        var rendered = new EnvironmentRenderer(layout).Render(EnvironmentLoader.Load(layout, "lab").Unwrap()).Unwrap();
+
+        Assert.DoesNotContain(rendered.Files, f => f.Name == "haproxy.cfg");
+        Assert.DoesNotContain("haproxy", rendered.File("stack.yml").Content, StringComparison.Ordinal);
+        Assert.DoesNotContain("port=5000", rendered.File(EnvironmentRenderer.ConnectionStrings).Content, StringComparison.Ordinal);
+        Assert.Contains("port=5432,5433,5434", rendered.File(EnvironmentRenderer.ConnectionStrings).Content, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,6 +33,53 @@ public class PatroniValidatorTests
     [InlineData("prod")]
     public void Fixtures_pass(string name) => Assert.Empty(Validate(PatroniFixture.EnvironmentText(name), name));
 
+    [Theory]
+    [InlineData("read_write_port: 5000", "read_write_port: 5433", "endpoints.read_write_port 5433 is also members[1].port")]
+    [InlineData("read_only_port: 5001", "read_only_port: 5000", "endpoints.read_only_port 5000 is also endpoints.read_write_port")]
+    [InlineData("read_only_port: 5001", "read_only_port: 70000", "endpoints.read_only_port 70000 is not a TCP port")]
+    [InlineData("max_replica_lag_bytes: 16777216", "max_replica_lag_bytes: -1", "endpoints.max_replica_lag_bytes -1 is negative")]
+    [InlineData("hosts: [192.168.77.11, 192.168.77.12, 192.168.77.13]", "hosts: []", "endpoints.hosts is empty")]
+    public void Endpoint_ports_must_be_free_on_every_node_and_hosts_listed(string find, string replace, string message)
+    {
+        var text = PatroniFixture.With(find, replace);
+
+        var error = SingleError(text);
+
+        AssertAtValue(text, replace, error);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void An_endpoint_host_listed_twice_is_reported_at_the_second()
+    {
+        var text = PatroniFixture.With("hosts: [192.168.77.11, 192.168.77.12, 192.168.77.13]", "hosts: [192.168.77.11, 192.168.77.12, 192.168.77.11]");
+
+        var error = SingleError(text);
+
+        Assert.Equal("endpoints.hosts[2] '192.168.77.11' is listed twice", error.Message);
+        AssertAt(text, "192.168.77.11]", error);
+    }
+
+    [Fact]
+    public void A_member_named_haproxy_clashes_with_the_endpoints_service()
+    {
+        var text = PatroniFixture.With("  - name: pg3\n", "  - name: haproxy\n");
+
+        var error = Assert.Single(Validate(text), d => d.IsError && d.Message.Contains("haproxy", StringComparison.Ordinal));
+
+        Assert.Equal("members[2].name 'haproxy' is used twice", error.Message);
+    }
+
+    [Fact]
+    public void Endpoints_in_the_classic_layout_are_an_error()
+    {
+        var text = Repo.With(ClassicFixture.EnvironmentText("lab"), "\naccess:", "\nendpoints: { read_write_port: 5000, read_only_port: 5001, hosts: [a] }\naccess:");
+
+        var error = Assert.Single(EnvironmentValidator.Validate(Repo.Load(text, "test")), d => d.IsError);
+
+        Assert.StartsWith("endpoints belong to the Patroni layout", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Ttl_below_20_is_reported_at_the_ttl()
     {
