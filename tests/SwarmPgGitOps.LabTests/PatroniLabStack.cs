@@ -21,10 +21,11 @@ public class PatroniLabStack : IAsyncLifetime
     {
     }
 
-    protected PatroniLabStack(string stack, int firstPort, int subnetOctet)
+    /// <param name="labEdits">Further edits of the lab environment, after those that make the stack its own.</param>
+    protected PatroniLabStack(string stack, int firstPort, int subnetOctet, params (string Find, string Replace)[] labEdits)
     {
         StackName = stack;
-        _ownStack = LabFixture.OwnStack(stack, firstPort, subnetOctet);
+        _ownStack = [.. LabFixture.OwnStack(stack, firstPort, subnetOctet), .. labEdits];
     }
 
     /// <summary>This fixture's stack: <see cref="Stack"/>, or a derived fixture's own.</summary>
