@@ -217,6 +217,16 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
         return await LabFixture.DockerCli(node.Socket, ["exec", container, .. command]);
     }
 
+    /// <summary>
+    /// The lines of the member's Patroni log since <paramref name="since"/> that say what it decided (its routine
+    /// "no action" lines left out), for the output: where a failover's time went.
+    /// </summary>
+    public async Task<string> PatroniDecisions(string member, DateTimeOffset since, int lines = 12) =>
+        string.Join("\n", (await EveryContainerLog(member, since)).Split('\n')
+            .Where(l => l.Contains(" INFO: ", StringComparison.Ordinal) || l.Contains(" WARNING: ", StringComparison.Ordinal) || l.Contains(" ERROR: ", StringComparison.Ordinal))
+            .Where(l => !l.Contains("no action", StringComparison.Ordinal))
+            .Take(lines));
+
     /// <summary>Moves health_start_period_seconds (a change to every member service and nothing else) one second on; returns the action that puts the file back.</summary>
     public Action ChangeEveryMember()
     {

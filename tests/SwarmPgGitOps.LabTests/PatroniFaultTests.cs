@@ -259,6 +259,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         {
             (long Id, TimeSpan Started, TimeSpan At, string Server) firstWrite;
             TimeSpan lostAt;
+            var lostSince = DateTimeOffset.UtcNow;
             await stack.Exec(lagging, "kill", "-STOP", walReceiver);
             try
             {
@@ -268,6 +269,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
                 await Waits.Until(async () => (lagMegabytes = (await stack.PatroniList(successor)).Find(lagging)?.LagMegabytes) * 1048576 > maximumLag,
                     TimeSpan.FromSeconds(60), $"Patroni to see {lagging} lag beyond maximum_lag_on_failover ({maximumLag} bytes)");
 
+                lostSince = DateTimeOffset.UtcNow;
                 lostAt = writer.Now;
                 await LabEngines.Lose(node);
                 nodeLost = true;
@@ -282,7 +284,8 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
                 await stack.Exec(lagging, "kill", "-CONT", walReceiver);
             }
             output.WriteLine($"{leader}'s node {node.Name} lost (engine and containers killed): {successor} (the synchronous standby) promoted, {lagging} (lagging) not; "
-                + $"first acknowledged write on {successor} {(firstWrite.At - lostAt).TotalSeconds:0.0} s after the loss (ttl {stack.Environment.Spec.PatroniCluster().Patroni.Ttl} s)");
+                + $"first acknowledged write on {successor} {(firstWrite.At - lostAt).TotalSeconds:0.0} s after the loss at {lostSince:HH:mm:ss.fff} (ttl {stack.Environment.Spec.PatroniCluster().Patroni.Ttl} s); "
+                + $"{successor}'s Patroni meanwhile:\n{await stack.PatroniDecisions(successor, lostSince)}");
 
             var backSince = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
@@ -304,9 +307,11 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
                 await LabEngines.RestartAll(stack.Lab);
         }
         await writer.StopAsync();
+        await using (var onLeader = new Npgsql.NpgsqlConnection(stack.WriterConnectionString()))
+            output.WriteLine($"{writer.Acknowledged.Count} writes acknowledged, rows lost (acknowledged, not on the leader): {await writer.MissingOn(onLeader)}");
         await stack.AssertEveryMemberHas(writer);
         await stack.AssertSmokePasses();
-        output.WriteLine($"{writer.Acknowledged.Count} writes acknowledged, 0 lost; longest gap between acknowledged writes over the sequence {writer.LongestGap().TotalSeconds:0.0} s");
+        output.WriteLine($"every acknowledged row on every member, Smoke passes; longest gap between acknowledged writes over the sequence {writer.LongestGap().TotalSeconds:0.0} s");
     }
 
     /// <summary>
@@ -345,7 +350,8 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         var firstOnSuccessor = writer.Acknowledged.Where(a => a.Server == successor).Min(a => a.At);
         output.WriteLine($"{old}'s node {node.Name} cut off: last write acknowledged by {old} {(lastOnOld - cutAt).TotalSeconds:0.0} s after the cut, "
             + $"first by {successor} {(firstOnSuccessor - cutAt).TotalSeconds:0.0} s after it ({writer.Acknowledged.Count(a => a.Server == old && a.Started > cutAt)} writes begun after the cut acknowledged by {old}); "
-            + $"{old} was read-only or silent when checked {readOnlyAfter.TotalSeconds:0.0} s after the cut");
+            + $"{old} was read-only or silent when checked {readOnlyAfter.TotalSeconds:0.0} s after the cut at {cutSince:HH:mm:ss.fff}; "
+            + $"{old}'s Patroni meanwhile:\n{await stack.PatroniDecisions(old, cutSince, 6)}\n{successor}'s:\n{await stack.PatroniDecisions(successor, cutSince)}");
         Assert.True(lastOnOld < firstOnSuccessor, $"{old} acknowledged a write at {lastOnOld} after {successor} did at {firstOnSuccessor}");
 
         var clock = Stopwatch.StartNew();
