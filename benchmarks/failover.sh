@@ -24,9 +24,9 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds: switchover, lagging replica, leader's node lost, node back (about 3 min)"
   dotnet test tests/SwarmPgGitOps.LabTests --nologo --no-build --filter "FullyQualifiedName~PatroniFaultTests.Under_a_writer" \
     --logger "console;verbosity=detailed" >"$log" 2>&1 || { failed=$((failed + 1)); tail -30 "$log"; }
-  failovers+=("$(grep -o 'first acknowledged write on [a-z0-9]* [0-9.]* s after the loss' "$log" | grep -o '[0-9.]* s after' | grep -o '^[0-9.]*' || echo nan)")
-  gaps+=("$(grep -o 'under the writer: .*longest gap between acknowledged writes [0-9.]* s' "$log" | grep -o '[0-9.]* s$' | grep -o '^[0-9.]*' || echo nan)")
-  lost+=("$(grep -o 'rows lost (acknowledged, not on the leader): [0-9]*' "$log" | grep -o '[0-9]*$' || echo nan)")
+  failovers+=("$(grep -o 'first acknowledged write on [a-z0-9]* [0-9.]* s after the loss' "$log" | grep -o '[0-9.]* s after' | grep -o "^[0-9.]*" | head -n 1 || echo nan)")
+  gaps+=("$(grep -o 'under the writer: .*longest gap between acknowledged writes [0-9.]* s' "$log" | grep -o '[0-9.]* s$' | grep -o "^[0-9.]*" | head -n 1 || echo nan)")
+  lost+=("$(grep -o 'rows lost (acknowledged, not on the leader): [0-9]*' "$log" | grep -o '[0-9]*$' | head -n 1 || echo nan)")
   echo "  failover ${failovers[-1]} s, switchover gap ${gaps[-1]} s, rows lost ${lost[-1]}"
 done
 median() { printf '%s\n' "$@" | grep -v nan | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

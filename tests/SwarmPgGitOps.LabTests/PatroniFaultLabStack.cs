@@ -74,7 +74,8 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
         var logs = new System.Text.StringBuilder();
         foreach (var node in Lab.Info.Nodes)
         {
-            var containers = (await LabFixture.DockerCli(node.Socket, ["ps", "-aq", "--filter", $"label=com.docker.swarm.service.name={Service(member)}"]))
+            // A node whose engine is down (lost) has nothing to say: left out.
+            var containers = (await LabFixture.DockerCli(node.Socket, ["ps", "-aq", "--filter", $"label=com.docker.swarm.service.name={Service(member)}"], check: false))
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries);
             foreach (var container in containers)
             {

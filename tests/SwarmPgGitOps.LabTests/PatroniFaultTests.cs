@@ -273,7 +273,17 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
                 lostAt = writer.Now;
                 await LabEngines.Lose(node);
                 nodeLost = true;
-                firstWrite = await writer.FirstAcknowledgedAfter(lostAt, server => server != leader, TimeSpan.FromSeconds(120));
+                try
+                {
+                    firstWrite = await writer.FirstAcknowledgedAfter(lostAt, server => server != leader, TimeSpan.FromSeconds(120));
+                }
+                catch (TimeoutException)
+                {
+                    output.WriteLine($"no write acknowledged since {node.Name} was lost at {lostSince:HH:mm:ss.fff}; answering leaders: {string.Join(", ", await stack.AnsweringLeaders())}; "
+                        + $"Patroni's view from {successor}: {string.Join("; ", (await stack.PatroniList(successor)).Members.Select(m => $"{m.Name} {m.Role} {m.State} lag {m.LagMegabytes}"))}\n"
+                        + $"{successor}'s Patroni:\n{await stack.PatroniDecisions(successor, lostSince, 40)}\n{lagging}'s:\n{await stack.PatroniDecisions(lagging, lostSince, 20)}");
+                    throw;
+                }
                 output.WriteLine($"{lagging}'s WAL receiver stopped: {lagMegabytes} MB behind in Patroni's view (maximum_lag_on_failover {maximumLag} bytes)");
                 Assert.Equal(successor, firstWrite.Server);
                 Assert.Equal([successor], await stack.AnsweringLeaders());
