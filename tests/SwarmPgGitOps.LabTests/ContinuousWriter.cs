@@ -6,18 +6,19 @@ namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
 /// A small client that inserts a row every 25 ms through a connection string that finds the leader itself, and keeps
-/// the id of every row whose commit was acknowledged, with when. Failed attempts are not counted.
+/// the id of every row whose commit was acknowledged, with when and by which server (its host name: a Patroni member's
+/// container is named after the member). Failed attempts are not counted.
 /// </summary>
 public sealed class ContinuousWriter : IAsyncDisposable
 {
     public const string Table = "public.fault_writes";
 
-    private readonly ConcurrentQueue<(long Id, TimeSpan Started, TimeSpan At)> _acknowledged = new();
+    private readonly ConcurrentQueue<(long Id, TimeSpan Started, TimeSpan At, string Server)> _acknowledged = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private Task _loop = Task.CompletedTask;
 
-    public IReadOnlyCollection<(long Id, TimeSpan Started, TimeSpan At)> Acknowledged => _acknowledged;
+    public IReadOnlyCollection<(long Id, TimeSpan Started, TimeSpan At, string Server)> Acknowledged => _acknowledged;
 
     public TimeSpan Now => _clock.Elapsed;
 
@@ -78,11 +79,29 @@ public sealed class ContinuousWriter : IAsyncDisposable
         return first!.Value - since;
     }
 
+    /// <summary>
+    /// Returns once a write begun after <paramref name="since"/> (writer time) was acknowledged by a server that
+    /// <paramref name="server"/> accepts: that write (the first such acknowledged).
+    /// </summary>
+    public async Task<(long Id, TimeSpan Started, TimeSpan At, string Server)> FirstAcknowledgedAfter(TimeSpan since, Func<string, bool> server, TimeSpan timeout)
+    {
+        (long Id, TimeSpan Started, TimeSpan At, string Server)? first = null;
+        await Waits.Until(() =>
+        {
+            first = _acknowledged.Where(a => a.Started > since && server(a.Server)).OrderBy(a => a.At).Select(a => ((long, TimeSpan, TimeSpan, string)?)a).FirstOrDefault();
+            return Task.FromResult(first is not null);
+        }, timeout, "a write acknowledged after the fault");
+        return first!.Value;
+    }
+
     /// <summary>The longest time between two acknowledged writes.</summary>
-    public TimeSpan LongestGap()
+    public TimeSpan LongestGap() => LongestGap(TimeSpan.Zero, TimeSpan.MaxValue);
+
+    /// <summary>The longest time between two acknowledged writes, of those gaps that overlap <paramref name="from"/>..<paramref name="to"/> (writer time).</summary>
+    public TimeSpan LongestGap(TimeSpan from, TimeSpan to)
     {
         var times = _acknowledged.Select(a => a.At).Order().ToList();
-        return times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty().Max();
+        return times.Zip(times.Skip(1), (a, b) => (a, b)).Where(g => g.b > from && g.a < to).Select(g => g.b - g.a).DefaultIfEmpty().Max();
     }
 
     public async Task StopAsync()
@@ -105,7 +124,12 @@ public sealed class ContinuousWriter : IAsyncDisposable
             {
                 var started = _clock.Elapsed;
                 await using var connection = await OpenAsync(connectionStrings);
-                _acknowledged.Enqueue((await PatroniLabStack.Scalar<long>(connection, $"INSERT INTO {Table} DEFAULT VALUES RETURNING id"), started, _clock.Elapsed));
+                await using var insert = new NpgsqlCommand($"INSERT INTO {Table} DEFAULT VALUES RETURNING id, trim(pg_read_file('/etc/hostname'), E' \\n')", connection);
+                await using var row = await insert.ExecuteReaderAsync();
+                await row.ReadAsync();
+                var (id, server) = (row.GetInt64(0), row.GetString(1));
+                await row.CloseAsync();
+                _acknowledged.Enqueue((id, started, _clock.Elapsed, server));
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
             {

@@ -3,13 +3,88 @@ using CliWrap;
 using CliWrap.Buffered;
 using Docker.DotNet.Models;
 using Npgsql;
+using SwarmPgGitOps.Environments;
 
 namespace SwarmPgGitOps.LabTests;
 
-/// <summary>The Patroni fault suite's own stack (pg-hf, ports 5472-5474, subnet 10.207.0.0/24) and what its tests do to it.</summary>
-public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207)
+/// <summary>
+/// The Patroni fault suite's own stack (pg-hf, ports 5472-5474, subnet 10.207.0.0/24) and what its tests do to it.
+/// Patroni's timing is the fastest it allows (ttl 20 s, Patroni's minimum; loop_wait 5 s, retry_timeout 5 s, so that
+/// loop_wait + 2 * retry_timeout fits the ttl): a lost leader's key expires at most 20 s after its last renewal.
+/// </summary>
+public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
+    ("ttl: 30\n", "ttl: 20\n"), ("loop_wait: 10\n", "loop_wait: 5\n"), ("retry_timeout: 10\n", "retry_timeout: 5\n"))
 {
     public const string DataDirectory = "/var/lib/postgresql/data/pgdata";
+
+    /// <summary>
+    /// What the fault suite's writers connect with, built here only (to go through another read-write endpoint, change
+    /// this). A command that times out breaks the connection rather than cancelling the query: PostgreSQL acknowledges
+    /// a commit whose wait for the synchronous standby was cancelled, though only the leader has it (its warning says
+    /// so), and a leader cut off from its standbys would then acknowledge rows that the next leader does not have.
+    /// </summary>
+    public string WriterConnectionString() =>
+        new Npgsql.NpgsqlConnectionStringBuilder(LeaderConnectionString()) { CancellationTimeout = -1 }.ConnectionString;
+
+    /// <summary>The members that answer and accept writes, asked of each member itself; one that does not answer is left out.</summary>
+    public async Task<IReadOnlyList<string>> AnsweringLeaders()
+    {
+        var leaders = new List<string>();
+        foreach (var member in Members)
+        {
+            try
+            {
+                await using var connection = Connect(member);
+                if (!await Scalar<bool>(connection, "SELECT pg_is_in_recovery()"))
+                    leaders.Add(member.Name);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+            }
+        }
+        return leaders;
+    }
+
+    public MemberSpec Member(string name) => Members.Single(m => m.Name == name);
+
+    /// <summary>The leader's standbys by their sync_state in pg_stat_replication (Patroni names each after its member).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> StandbysOf(string leader)
+    {
+        await using var connection = Connect(Member(leader));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT application_name, sync_state FROM pg_stat_replication WHERE state = 'streaming'", connection);
+        await using var rows = await command.ExecuteReaderAsync();
+        var standbys = new Dictionary<string, string>();
+        while (await rows.ReadAsync())
+            standbys[rows.GetString(0)] = rows.GetString(1);
+        return standbys;
+    }
+
+    /// <summary>Patroni's view of the cluster (patronictl list), asked in a member's container.</summary>
+    public async Task<SwarmPgGitOps.Patroni.PatroniCluster> PatroniList(string member) =>
+        SwarmPgGitOps.Patroni.PatroniCluster.FromListJson(StackName,
+            await Exec(member, "bash", SwarmPgGitOps.Patroni.PatroniCtl.Entrypoint, "ctl", "list", "--format", "json"));
+
+    /// <summary>
+    /// What every container of the member's service printed since <paramref name="since"/> (the running one and those
+    /// that ended: a node that was lost or cut off may have had its task replaced), Patroni's log included.
+    /// </summary>
+    public async Task<string> EveryContainerLog(string member, DateTimeOffset since)
+    {
+        var logs = new System.Text.StringBuilder();
+        foreach (var node in Lab.Info.Nodes)
+        {
+            // A node whose engine is down (lost) has nothing to say: left out.
+            var containers = (await LabFixture.DockerCli(node.Socket, ["ps", "-aq", "--filter", $"label=com.docker.swarm.service.name={Service(member)}"], check: false))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var container in containers)
+            {
+                var log = await Cli.Wrap("docker").WithArguments(["-H", node.Socket, "logs", "--since", since.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), container]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+                logs.Append(log.StandardOutput).Append(log.StandardError);
+            }
+        }
+        return logs.ToString();
+    }
 
     public string Service(string member) => $"{StackName}_{member}";
 
@@ -28,7 +103,8 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207)
         }
     }
 
-    private async Task WaitUntilStreaming()
+    /// <summary>Every member service running one task, one leader (whichever) and every other member streaming to it.</summary>
+    public async Task WaitUntilStreaming()
     {
         foreach (var member in Members)
         {
@@ -141,6 +217,16 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207)
         var (container, node) = await RunningContainer(member);
         return await LabFixture.DockerCli(node.Socket, ["exec", container, .. command]);
     }
+
+    /// <summary>
+    /// The lines of the member's Patroni log since <paramref name="since"/> that say what it decided (its routine
+    /// "no action" lines left out), for the output: where a failover's time went.
+    /// </summary>
+    public async Task<string> PatroniDecisions(string member, DateTimeOffset since, int lines = 12) =>
+        string.Join("\n", (await EveryContainerLog(member, since)).Split('\n')
+            .Where(l => l.Contains(" INFO: ", StringComparison.Ordinal) || l.Contains(" WARNING: ", StringComparison.Ordinal) || l.Contains(" ERROR: ", StringComparison.Ordinal))
+            .Where(l => !l.Contains("no action", StringComparison.Ordinal))
+            .Take(lines));
 
     /// <summary>Moves health_start_period_seconds (a change to every member service and nothing else) one second on; returns the action that puts the file back.</summary>
     public Action ChangeEveryMember()

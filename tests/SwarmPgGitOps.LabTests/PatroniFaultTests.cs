@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SwarmPgGitOps.Patroni;
 using SwarmPgGitOps.Pipeline;
 using SwarmPgGitOps.Swarm;
 using Xunit.Abstractions;
@@ -24,7 +25,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await stack.WaitUntilHealthy();
         var replica = await AReplica();
         await stack.Exec(replica, "bash", "-c", $"touch {Marker} && chown postgres:postgres {Marker}");
-        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
+        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
         var (container, node) = await stack.RunningContainer(replica);
 
         var clock = Stopwatch.StartNew();
@@ -50,7 +51,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await stack.WaitUntilHealthy();
         var leader = (await stack.Leader())!;
         var (container, _) = await stack.RunningContainer(leader);
-        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
+        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
         await writer.NextAcknowledgedAfter(writer.Now, TimeSpan.FromSeconds(30));
 
         var postmaster = await Postmaster(leader);
@@ -79,7 +80,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         var replica = await AReplica(last: true);
         var (_, node) = await stack.RunningContainer(replica);
         var service = stack.Service(replica);
-        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
+        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
 
         var clock = Stopwatch.StartNew();
         await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=0"]);
@@ -116,7 +117,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await stack.Deploy();
         await stack.WaitUntilHealthy();
         var (first, second) = await TwoReplicasInUpdateOrder();
-        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
+        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
         var restore = stack.ChangeEveryMember();
         var clock = Stopwatch.StartNew();
         try
@@ -161,7 +162,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         var (first, second) = await TwoReplicasInUpdateOrder();
         var (_, node) = await stack.RunningContainer(second);
         Assert.NotEqual(stack.Lab.Info.Endpoint, node.Socket);
-        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
+        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
         // The change to every member stays once the next deploy converged (the stack and the scratch file agree); it goes if the test fails.
         var change = stack.ChangeEveryMember();
         var converged = false;
@@ -217,6 +218,221 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await stack.AssertSmokePasses();
         output.WriteLine($"engine back: the next deploy converged and every member streams after {convergedAfter.TotalSeconds:0.0} s (updated {string.Join(", ", outcome.Updated)}); "
             + $"{writer.Acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s");
+    }
+
+    /// <summary>
+    /// One sequence, each fault's recovery the next one's start: a switchover to the synchronous standby (off the swarm
+    /// endpoint's node); the other replica's WAL receiver stopped until it lags beyond maximum_lag_on_failover; the new
+    /// leader's node lost; its node back.
+    /// </summary>
+    [Fact]
+    [Trait("Fault", "Patroni: switchover under the writer")]
+    [Trait("Fault", "Patroni: replica lagging beyond maximum_lag_on_failover (its WAL receiver stopped)")]
+    [Trait("Fault", "Patroni: leader's node lost (engine and containers stopped)")]
+    [Trait("Fault", "Patroni: old leader's node back")]
+    public async Task Under_a_writer_a_switchover_then_the_leaders_node_lost_promote_the_synchronous_standby_not_a_lagging_replica_and_the_old_leader_rejoins_by_pg_rewind()
+    {
+        await stack.WaitUntilHealthy();
+        var first = (await stack.Leader())!;
+        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
+        await writer.NextAcknowledgedAfter(writer.Now, TimeSpan.FromSeconds(30));
+
+        var leader = (await stack.StandbysOf(first)).Single(s => s.Value == "sync").Key;
+        var switchoverStarted = writer.Now;
+        await new SwitchoverStep(stack.Layout, LabStack.PlainConsole(stack.Output)).RunAsync("lab", leader);
+        var switchedOver = writer.Now;
+        Assert.Equal([leader], await stack.AnsweringLeaders());
+        var switchoverGap = writer.LongestGap(switchoverStarted, switchedOver);
+        output.WriteLine($"switchover {first} -> {leader} under the writer: took {(switchedOver - switchoverStarted).TotalSeconds:0.0} s (the task, until every member is healthy); "
+            + $"longest gap between acknowledged writes {switchoverGap.TotalSeconds:0.00} s");
+
+        Dictionary<string, string> standbys = [];
+        await Waits.Until(async () => (standbys = new(await stack.StandbysOf(leader))).Values.Order().SequenceEqual(["async", "sync"]),
+            TimeSpan.FromSeconds(60), $"a synchronous and an asynchronous standby streaming from {leader}");
+        var (successor, lagging) = (standbys.Single(s => s.Value == "sync").Key, standbys.Single(s => s.Value == "async").Key);
+        var maximumLag = stack.Environment.Spec.PatroniCluster().Patroni.MaximumLagOnFailover;
+        var walReceiver = await WalReceiverPid(lagging);
+        var node = (await stack.RunningContainer(leader)).Node;
+        Assert.NotEqual(stack.Lab.Info.Endpoint, node.Socket);
+        var nodeLost = false;
+        try
+        {
+            (long Id, TimeSpan Started, TimeSpan At, string Server) firstWrite;
+            TimeSpan lostAt;
+            var lostSince = DateTimeOffset.UtcNow;
+            await stack.Exec(lagging, "kill", "-STOP", walReceiver);
+            try
+            {
+                await using (var connection = stack.Connect(stack.Member(leader)))
+                    await PatroniLabStack.Scalar<int>(connection, "DROP TABLE IF EXISTS fault_filler; CREATE TABLE fault_filler AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 40000) g; SELECT 1");
+                long? lagMegabytes = null;
+                await Waits.Until(async () => (lagMegabytes = (await stack.PatroniList(successor)).Find(lagging)?.LagMegabytes) * 1048576 > maximumLag,
+                    TimeSpan.FromSeconds(60), $"Patroni to see {lagging} lag beyond maximum_lag_on_failover ({maximumLag} bytes)");
+
+                lostSince = DateTimeOffset.UtcNow;
+                lostAt = writer.Now;
+                await LabEngines.Lose(node);
+                nodeLost = true;
+                try
+                {
+                    firstWrite = await writer.FirstAcknowledgedAfter(lostAt, server => server != leader, TimeSpan.FromSeconds(120));
+                }
+                catch (TimeoutException)
+                {
+                    output.WriteLine($"no write acknowledged since {node.Name} was lost at {lostSince:HH:mm:ss.fff}; answering leaders: {string.Join(", ", await stack.AnsweringLeaders())}; "
+                        + $"Patroni's view from {successor}: {string.Join("; ", (await stack.PatroniList(successor)).Members.Select(m => $"{m.Name} {m.Role} {m.State} lag {m.LagMegabytes}"))}\n"
+                        + $"{successor}'s Patroni:\n{await stack.PatroniDecisions(successor, lostSince, 40)}\n{lagging}'s:\n{await stack.PatroniDecisions(lagging, lostSince, 20)}");
+                    throw;
+                }
+                output.WriteLine($"{lagging}'s WAL receiver stopped: {lagMegabytes} MB behind in Patroni's view (maximum_lag_on_failover {maximumLag} bytes)");
+                Assert.Equal(successor, firstWrite.Server);
+                Assert.Equal([successor], await stack.AnsweringLeaders());
+                Assert.NotEqual(PatroniRole.Leader, (await stack.PatroniList(successor)).Find(lagging)?.Role);
+            }
+            finally
+            {
+                await stack.Exec(lagging, "kill", "-CONT", walReceiver);
+            }
+            output.WriteLine($"{leader}'s node {node.Name} lost (engine and containers killed): {successor} (the synchronous standby) promoted, {lagging} (lagging) not; "
+                + $"first acknowledged write on {successor} {(firstWrite.At - lostAt).TotalSeconds:0.0} s after the loss at {lostSince:HH:mm:ss.fff} (ttl {stack.Environment.Spec.PatroniCluster().Patroni.Ttl} s); "
+                + $"{successor}'s Patroni meanwhile:\n{await stack.PatroniDecisions(successor, lostSince)}");
+
+            var backSince = DateTimeOffset.UtcNow;
+            var clock = Stopwatch.StartNew();
+            await LabEngines.RestartAll(stack.Lab);
+            nodeLost = false;
+            var engineBack = clock.Elapsed;
+            await stack.WaitUntilStreaming();
+            var streaming = clock.Elapsed;
+            var log = await stack.EveryContainerLog(leader, backSince);
+            Assert.Contains("running pg_rewind from", log);
+            Assert.DoesNotContain("replica has been created using basebackup", log);
+            Assert.DoesNotContain("trying to bootstrap from leader", log);
+            output.WriteLine($"{node.Name} back: engine up {engineBack.TotalSeconds:0.0} s, {leader} rewound (pg_rewind, no base backup) and streaming {streaming.TotalSeconds:0.0} s after the restart began:\n"
+                + string.Join("\n", log.Split('\n').Where(l => l.Contains("pg_rewind", StringComparison.Ordinal) || l.Contains("rewind", StringComparison.OrdinalIgnoreCase)).Take(8)));
+        }
+        finally
+        {
+            if (nodeLost)
+                await LabEngines.RestartAll(stack.Lab);
+        }
+        await writer.StopAsync();
+        await using (var onLeader = new Npgsql.NpgsqlConnection(stack.WriterConnectionString()))
+            output.WriteLine($"{writer.Acknowledged.Count} writes acknowledged, rows lost (acknowledged, not on the leader): {await writer.MissingOn(onLeader)}");
+        await stack.AssertEveryMemberHas(writer);
+        await stack.AssertSmokePasses();
+        output.WriteLine($"every acknowledged row on every member, Smoke passes; longest gap between acknowledged writes over the sequence {writer.LongestGap().TotalSeconds:0.0} s");
+    }
+
+    /// <summary>
+    /// The leader's node cut off from the other nodes while it runs (the host, like a client on its side, still reaches
+    /// it); then, once it rejoined, the etcd member on the new leader's node stopped and started again.
+    /// </summary>
+    [Fact]
+    [Trait("Fault", "Patroni: leader's node cut off from the others (network partition)")]
+    [Trait("Fault", "Patroni: one etcd member lost")]
+    public async Task The_leader_cut_off_stops_accepting_writes_before_another_leads_and_rejoins_by_pg_rewind_then_one_etcd_member_lost_leaves_writes_going()
+    {
+        await stack.WaitUntilHealthy();
+        var old = (await stack.Leader())!;
+        var node = (await stack.RunningContainer(old)).Node;
+        await using var writer = await ContinuousWriter.StartAsync(stack.WriterConnectionString());
+        await writer.NextAcknowledgedAfter(writer.Now, TimeSpan.FromSeconds(30));
+
+        var cutSince = DateTimeOffset.UtcNow;
+        var cutAt = writer.Now;
+        (long Id, TimeSpan Started, TimeSpan At, string Server) firstWrite;
+        TimeSpan readOnlyAfter;
+        try
+        {
+            await LabEngines.CutOff(stack.Lab, node);
+            firstWrite = await writer.FirstAcknowledgedAfter(cutAt, server => server != old, TimeSpan.FromSeconds(120));
+            readOnlyAfter = writer.Now - cutAt;
+            // Still cut off: the old leader answers the host, read-only (or not at all while Patroni restarts it).
+            Assert.Equal([firstWrite.Server], await stack.AnsweringLeaders());
+        }
+        finally
+        {
+            await LabEngines.Reconnect(stack.Lab, node);
+        }
+        var successor = firstWrite.Server;
+        var lastOnOld = writer.Acknowledged.Where(a => a.Server == old).Max(a => a.At);
+        var firstOnSuccessor = writer.Acknowledged.Where(a => a.Server == successor).Min(a => a.At);
+        output.WriteLine($"{old}'s node {node.Name} cut off: last write acknowledged by {old} {(lastOnOld - cutAt).TotalSeconds:0.0} s after the cut, "
+            + $"first by {successor} {(firstOnSuccessor - cutAt).TotalSeconds:0.0} s after it ({writer.Acknowledged.Count(a => a.Server == old && a.Started > cutAt)} writes begun after the cut acknowledged by {old}); "
+            + $"{old} was read-only or silent when checked {readOnlyAfter.TotalSeconds:0.0} s after the cut at {cutSince:HH:mm:ss.fff}; "
+            + $"{old}'s Patroni meanwhile:\n{await stack.PatroniDecisions(old, cutSince, 6)}\n{successor}'s:\n{await stack.PatroniDecisions(successor, cutSince)}");
+        Assert.True(lastOnOld < firstOnSuccessor, $"{old} acknowledged a write at {lastOnOld} after {successor} did at {firstOnSuccessor}");
+
+        var clock = Stopwatch.StartNew();
+        await Waits.Until(async () =>
+        {
+            try
+            {
+                return (await stack.Lab.Docker.Swarm.ListNodesAsync()).All(n => n.Status.State == "ready");
+            }
+            catch (Docker.DotNet.DockerApiException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(90), "every swarm node ready again");
+        await stack.WaitUntilStreaming();
+        var rejoined = clock.Elapsed;
+        Assert.Equal([successor], await stack.AnsweringLeaders());
+        var log = await stack.EveryContainerLog(old, cutSince);
+        Assert.Contains("running pg_rewind from", log);
+        Assert.DoesNotContain("replica has been created using basebackup", log);
+        output.WriteLine($"{node.Name} reconnected: {old} rewound (pg_rewind, no base backup) and streaming from {successor} {rejoined.TotalSeconds:0.0} s later");
+        await stack.AssertEveryMemberHas(writer);
+        await stack.AssertSmokePasses();
+
+        var leaderNode = (await stack.RunningContainer(successor)).Node;
+        var etcd = stack.Environment.Spec.PatroniCluster().Dcs.Members.Single(e => e.Placement.Values.Contains(leaderNode.Name)).Name;
+        var service = stack.Service(etcd);
+        var lostAt = writer.Now;
+        var ttl = TimeSpan.FromSeconds(stack.Environment.Spec.PatroniCluster().Patroni.Ttl);
+        await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=0"]);
+        TimeSpan writesWentOn;
+        try
+        {
+            await Waits.Until(async () => (await LabFixture.DockerCli(leaderNode.Socket, ["ps", "-q", "--filter", $"label=com.docker.swarm.service.name={service}"])).Trim().Length == 0,
+                TimeSpan.FromSeconds(60), $"{etcd}'s container to stop");
+            // Acknowledged more than a ttl after the loss: the leader renewed its key through the other two etcd members.
+            writesWentOn = (await writer.FirstAcknowledgedAfter(lostAt + ttl, server => server == successor, TimeSpan.FromSeconds(90))).At - lostAt;
+            Assert.All(writer.Acknowledged.Where(a => a.Started > lostAt), a => Assert.Equal(successor, a.Server));
+        }
+        finally
+        {
+            await LabFixture.DockerCli(stack.Lab.Info.Endpoint, ["service", "scale", "--detach=true", $"{service}=1"]);
+        }
+        var etcdGap = writer.LongestGap(lostAt, writer.Now);
+        var back = Stopwatch.StartNew();
+        var etcdctl = SwarmPgGitOps.Patroni.EtcdCtl.For(stack.Environment.Spec, new SwarmPgGitOps.Swarm.DockerSwarmApi(stack.Lab.Docker));
+        await Waits.Until(async () =>
+        {
+            try
+            {
+                var status = await etcdctl.StatusAsync(CancellationToken.None);
+                return status.Members.Count == 3 && status.Endpoints.Count == 3 && status.Endpoints.All(e => e.Healthy);
+            }
+            catch (SwarmPgGitOps.Patroni.PatroniUnavailableException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(90), $"{etcd} back in etcd's membership and healthy");
+        output.WriteLine($"{etcd} (on the leader's node {leaderNode.Name}) lost: writes went on through {successor} ({writesWentOn.TotalSeconds:0.0} s and more after the loss, ttl {ttl.TotalSeconds:0} s), "
+            + $"longest gap between acknowledged writes meanwhile {etcdGap.TotalSeconds:0.00} s; back and healthy {back.Elapsed.TotalSeconds:0.0} s after its service was scaled up again");
+
+        await writer.StopAsync();
+        await stack.AssertEveryMemberHas(writer);
+        await stack.AssertSmokePasses();
+        output.WriteLine($"{writer.Acknowledged.Count} writes acknowledged, 0 lost");
+    }
+
+    private async Task<string> WalReceiverPid(string member)
+    {
+        await using var connection = stack.Connect(stack.Member(member));
+        return (await PatroniLabStack.Scalar<int>(connection, "SELECT pid FROM pg_stat_wal_receiver")).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A member that does not lead: the first by name, or the last.</summary>

@@ -22,7 +22,8 @@ public class PatroniLabStack : IAsyncLifetime
     {
     }
 
-    protected PatroniLabStack(string stack, int firstPort, int subnetOctet)
+    /// <param name="labEdits">Further edits of the lab environment, after those that make the stack its own.</param>
+    protected PatroniLabStack(string stack, int firstPort, int subnetOctet, params (string Find, string Replace)[] labEdits)
     {
         StackName = stack;
         _ownStack =
@@ -30,6 +31,7 @@ public class PatroniLabStack : IAsyncLifetime
             .. LabFixture.OwnStack(stack, firstPort, subnetOctet),
             ("read_write_port: 5000", $"read_write_port: {firstPort + 5}"),
             ("read_only_port: 5001", $"read_only_port: {firstPort + 6}"),
+            .. labEdits,
         ];
     }
 
