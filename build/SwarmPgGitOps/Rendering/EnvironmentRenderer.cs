@@ -1,5 +1,6 @@
 using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Topology;
 
 namespace SwarmPgGitOps.Rendering;
 
@@ -31,6 +32,7 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
         var artifacts = new Artifacts(_templates, model.Stack);
         foreach (var (key, template, output) in ConfigFiles)
             artifacts.AddConfig(key, template, output, model);
+        AddTopology(artifacts, document);
         return artifacts.WithStack(document, "stack.yml.sbn", model with { Configs = artifacts.Configs });
     }
 
@@ -49,8 +51,14 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
         artifacts.Files.Add(dynamic);
         foreach (var member in model.Members)
             artifacts.AddConfig(member.ConfigKey, "patroni.yml.sbn", member.ConfigFile, model with { Member = member });
+        AddTopology(artifacts, document);
         return artifacts.WithStack(document, "patroni-stack.yml.sbn", model with { Configs = artifacts.Configs });
     }
+
+    /// <summary>topology.md, for people (a Mermaid diagram): an artifact only, mounted nowhere.</summary>
+    // TODO(haproxy): pass the environment's HAProxy ports as ClusterTopology.From's proxy once the endpoints key is merged.
+    private static void AddTopology(Artifacts artifacts, EnvironmentDocument document) =>
+        artifacts.AddFile(TopologyDiagram.Template, TopologyDiagram.FileName, TopologyDiagram.Desired(ClusterTopology.From(document)));
 
     /// <summary>The files rendered so far, the Swarm configs they become (named by a hash of their content), and the errors.</summary>
     private sealed class Artifacts(TemplateRenderer templates, string stack)
@@ -68,6 +76,15 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
                 return;
             Files.Add(file);
             Configs.Add(new RenderConfig(key, $"{stack}_{key}_{ContentHash.Short(file.Content)}", output));
+        }
+
+        /// <summary>A rendered file that is no Swarm config.</summary>
+        public void AddFile(string template, string output, object model)
+        {
+            var rendered = templates.Render(template, output, model);
+            _errors.AddRange(rendered.Diagnostics);
+            if (rendered.Value is { } file)
+                Files.Add(file);
         }
 
         /// <summary>The stack, which names the configs, rendered last and written first.</summary>

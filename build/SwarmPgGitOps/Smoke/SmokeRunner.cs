@@ -23,10 +23,12 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         var targets = await new TargetResolver(_variable).ResolveAsync(document, cancellation);
         var engineChecks = new List<SmokeCheck>();
         SmokeExpectations expected;
+        Patroni.PatroniCluster? patroni = null;
         if (EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni)
         {
             var observed = await PatroniProbe.ReadAsync(document, _variable, cancellation);
             engineChecks.AddRange(observed.Checks);
+            patroni = observed.Cluster;
             // Without a leader the first member stands in for it, and its checks say what is wrong.
             var leader = observed.Cluster?.Leader?.Name ?? targets[0].Name;
             targets = [.. targets.Where(t => t.Name == leader), .. targets.Where(t => t.Name != leader)];
@@ -68,7 +70,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
             var canary = primary.Connection is { } primaryConnection
                 ? await Canary(primaryConnection, replicas.Select(r => (r.Replica.Name, r.Connected.Connection)).ToList(), expected, checks, cancellation)
                 : [];
-            return new SmokeReport(expected.Environment, expected.Stack, startedAt, clock.Elapsed, targets, checks, canary);
+            return new SmokeReport(expected.Environment, expected.Stack, startedAt, clock.Elapsed, targets, checks, canary) { Patroni = patroni };
         }
         finally
         {
