@@ -105,7 +105,7 @@ public sealed record TopologyDiagram(
     {
         InstanceKind.Etcd => "etcd: Patroni's DCS",
         InstanceKind.Member when instance.Name == topology.Leader => "preferred leader",
-        InstanceKind.Member => observed is null ? "replica" : "member",
+        InstanceKind.Member => observed is null ? "replica" : "",
         InstanceKind.Primary => "primary",
         InstanceKind.SynchronousReplica => "synchronous replica",
         _ => "replica",
