@@ -183,4 +183,13 @@ public sealed class TopologyDiagramTests
             Assert.Contains("\"path\": \"topology.md\"", File.ReadAllText(Path.Combine(directory, "manifest.json")));
         }
     }
+
+    [Fact]
+    public void The_README_example_is_the_lab_diagram_as_rendered()
+    {
+        var rendered = Observed.Markdown(TopologyDiagram.Desired(Observed.Lab()));
+        var diagram = rendered[rendered.IndexOf("```mermaid\n", StringComparison.Ordinal)..(rendered.IndexOf("\n```\n", StringComparison.Ordinal) + 5)];
+
+        Assert.Contains(diagram, File.ReadAllText(Path.Combine(Repo.Layout.Root, "README.md")));
+    }
 }
