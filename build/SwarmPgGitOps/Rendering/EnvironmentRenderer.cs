@@ -56,7 +56,6 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
     }
 
     /// <summary>topology.md, for people (a Mermaid diagram): an artifact only, mounted nowhere.</summary>
-    // TODO(haproxy): pass the environment's HAProxy ports as ClusterTopology.From's proxy once the endpoints key is merged.
     private static void AddTopology(Artifacts artifacts, EnvironmentDocument document) =>
         artifacts.AddFile(TopologyDiagram.Template, TopologyDiagram.FileName, TopologyDiagram.Desired(ClusterTopology.From(document)));
 

@@ -24,7 +24,9 @@ public sealed record ClusterTopology(
 {
     public IEnumerable<TopologyInstance> Databases => Instances.Where(i => i.Kind != InstanceKind.Etcd);
 
-    /// <param name="proxy">HAProxy's ports when the environment runs it; none until the endpoints key is wired in.</param>
+    /// <param name="proxy">HAProxy's ports and hosts when the environment runs it.</param>
+    // TODO(haproxy): once the endpoints key (issue 16) is merged, take the proxy from spec.Endpoints here
+    // (read_write_port, read_only_port, hosts), so Render, Smoke and Drift all draw it, and drop the parameter.
     public static ClusterTopology From(EnvironmentDocument document, TopologyProxy? proxy = null)
     {
         var spec = document.Spec;
