@@ -45,7 +45,14 @@ const browser = await puppeteer.launch(config);
 let failed = 0;
 try {
   for (const file of files) {
-    const diagrams = blocks(await readFile(file, "utf8"));
+    let diagrams;
+    try {
+      diagrams = blocks(await readFile(file, "utf8"));
+    } catch (e) {
+      console.error(`${file}: cannot be read: ${e.code ?? e.message}`);
+      failed++;
+      continue;
+    }
     if (diagrams.length === 0) {
       console.error(`${file}: no mermaid block`);
       failed++;

@@ -44,10 +44,10 @@ public static class DriftObservation
         }
 
         var instances = new Dictionary<string, ObservedInstance>(StringComparer.Ordinal);
-        foreach (var name in unreachable)
-            instances[name] = new ObservedInstance(ObservedState.Unreachable, "unreachable");
-        foreach (var (name, differing) in fields.Where(f => !unreachable.Contains(f.Key)))
+        foreach (var (name, differing) in fields)
             instances[name] = new ObservedInstance(ObservedState.Drifted, "drifted: " + string.Join(", ", differing.Distinct(StringComparer.Ordinal)));
+        foreach (var name in unreachable)
+            instances[name] = new ObservedInstance(ObservedState.Unreachable, instances.TryGetValue(name, out var drifted) ? $"unreachable; {drifted.Detail}" : "unreachable");
         return new TopologyObservation(source, leader, instances, networkDrifted, notes.Distinct(StringComparer.Ordinal).ToList());
     }
 

@@ -1,3 +1,4 @@
+using SwarmPgGitOps.Drift;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Patroni;
 using SwarmPgGitOps.Rendering;
@@ -191,5 +192,20 @@ public sealed class TopologyDiagramTests
         var diagram = rendered[rendered.IndexOf("```mermaid\n", StringComparison.Ordinal)..(rendered.IndexOf("\n```\n", StringComparison.Ordinal) + 5)];
 
         Assert.Contains(diagram, File.ReadAllText(Path.Combine(Repo.Layout.Root, "README.md")));
+    }
+
+    [Fact]
+    public void Drift_draws_a_database_it_could_not_reach_as_unreachable_with_the_fields_its_service_differs_in()
+    {
+        var report = new DriftReport("lab", "environments/lab.yml",
+        [
+            new DriftItem(DriftObjects.Service("pg-lab_pg1"), "secrets", "pg-lab_superuser_password_1", "pg-lab_superuser_password_2"),
+            new DriftItem(DriftObjects.Database("pg1"), "connection", "reachable", "28P01 password authentication failed"),
+        ]);
+
+        var diagram = TopologyDiagram.Live(Observed.Lab(), DriftObservation.From(report, Observed.Lab(), Observed.At));
+
+        Assert.Equal("down", ClassOf(diagram, IdOf(diagram, "pg1")));
+        Assert.EndsWith("unreachable; drifted: secrets", LabelOf(diagram, "pg1"));
     }
 }
