@@ -17,6 +17,9 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 [ -e /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
+# Mermaid's renderer (tests/mermaid, the topology diagrams' test) drives Debian's Chromium; GitHub's Ubuntu runners have
+# Google Chrome, which it uses instead.
+[ -x /usr/bin/chromium ] || [ -x /usr/bin/google-chrome ] || missing+=(chromium)
 
 install_missing() {
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -41,6 +44,8 @@ install_missing() {
 }
 
 [ ${#missing[@]} -eq 0 ] || install_missing
+# mermaid-cli at the version tests/mermaid/package-lock.json pins, without a browser download.
+"$HERE/../tests/mermaid/install.sh"
 if [ "$(id -u)" -ne 0 ]; then
   echo "prerequisites: PostgreSQL 17 and 18 are unpacked from the project image as root; run: sudo $0" >&2
   exit 1

@@ -3,7 +3,9 @@
 #   .github/scripts/artifact-diff.sh <base-artifacts> <head-artifacts> <base-label> <head-label> > diff.md
 # The first line is the marker the pull-request workflow finds its comment by. manifest.json is left out of the diff
 # (it only repeats the other files' sha256). Diffs are cut so the whole text stays under GitHub's comment limit.
+# When an environment's topology diagram changed, both diagrams come first (topology-diff.sh), then the diffs.
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 base=${1:?usage: artifact-diff.sh <base-artifacts> <head-artifacts> <base-label> <head-label>}
 head=${2:?}
@@ -49,6 +51,14 @@ if ((${#changed[@]} == 0)); then
   echo "No rendered file changes: deploying this would change nothing on any swarm."
   exit 0
 fi
+
+for environment in "${changed[@]}"; do
+  diagrams=$("$here/topology-diff.sh" "$environment" "$work/base/$environment" "$work/head/$environment" "$base_label" "$head_label")
+  if [[ -n $diagrams ]]; then
+    printf '%s\n\n' "$diagrams"
+    budget=$((budget > ${#diagrams} ? budget - ${#diagrams} : 0))
+  fi
+done
 
 for environment in "${changed[@]}"; do
   cd "$work"

@@ -66,6 +66,8 @@ public class SmokeLabTests(SmokeLabStack smoke, ITestOutputHelper output) : ICla
         await using (var primary = Stack.ConnectPrimary())
             Assert.Equal(1L, await Stack.Scalar<long>(primary, "SELECT count(*) FROM public.swarm_pg_canary"));
         Assert.Contains("| Check | Target | Value | Threshold | Result |", File.ReadAllText(summary));
+        Assert.Contains("### Live topology of lab\n", File.ReadAllText(summary));
+        Assert.Contains("```mermaid\nflowchart TB\n", File.ReadAllText(Path.Combine(smoke.Layout.ArtifactsFor("lab"), "topology-smoke.md")));
 
         output.WriteLine($"smoke timing: first run {Milliseconds(Assert.Single(first).Duration)} ms (cold), second run {Milliseconds(report.Duration)} ms checks, {Milliseconds(total)} ms step total");
         output.WriteLine($"smoke timing: canary round trip {string.Join(", ", report.Canary.Select(a => $"{a.Replica} {Milliseconds(a.RoundTrip!.Value)} ms"))}");

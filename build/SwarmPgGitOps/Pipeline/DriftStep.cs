@@ -4,6 +4,7 @@ using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Drift;
 using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Secrets;
+using SwarmPgGitOps.Topology;
 
 namespace SwarmPgGitOps.Pipeline;
 
@@ -14,6 +15,9 @@ namespace SwarmPgGitOps.Pipeline;
 public sealed class DriftStep(ProjectLayout layout, IAnsiConsole console, Func<string, string?>? variable = null, RetrySchedule? retry = null)
 {
     public const int DriftedExitCode = 2;
+
+    /// <summary>The live topology Drift draws: artifacts/&lt;env&gt;/topology-drift.md.</summary>
+    public const string TopologyFile = "topology-drift.md";
 
     private readonly Func<string, string?> _variable = variable ?? Environment.GetEnvironmentVariable;
 
@@ -71,6 +75,9 @@ public sealed class DriftStep(ProjectLayout layout, IAnsiConsole console, Func<s
         var json = Path.Combine(layout.ArtifactsFor(environment), "drift.json");
         await File.WriteAllTextAsync(json, DriftOutput.ToJson(report, target.Desired.Stack, checkedAt), cancellation);
         console.MarkupLine($"wrote {Markup.Escape(layout.Display(json))}");
+        var topology = ClusterTopology.From(target.Environment);
+        await new LiveTopologyPublisher(layout, console, _variable).PublishAsync(topology, DriftObservation.From(report, topology, checkedAt), TopologyFile,
+            $"### Drift: {report.Environment} ({(report.InSync ? "in sync" : $"{report.Items.Count} difference(s), listed in drift.json")})\n\n");
         return report;
     }
 }

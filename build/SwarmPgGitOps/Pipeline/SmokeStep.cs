@@ -4,6 +4,7 @@ using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Postgres;
 using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Smoke;
+using SwarmPgGitOps.Topology;
 
 namespace SwarmPgGitOps.Pipeline;
 
@@ -42,11 +43,14 @@ public sealed class SmokeStep(ProjectLayout layout, IAnsiConsole console, RetryS
     private async Task<SmokeReport> CheckAsync(EnvironmentDocument environment, SecretValues secrets)
     {
         var report = await new SmokeRunner(retry, _variable).RunAsync(environment, secrets);
-        await PublishAsync(report);
+        await PublishAsync(report, environment);
         return report;
     }
 
-    private async Task PublishAsync(SmokeReport report)
+    /// <summary>The live topology Smoke draws: artifacts/&lt;env&gt;/topology-smoke.md.</summary>
+    public const string TopologyFile = "topology-smoke.md";
+
+    private async Task PublishAsync(SmokeReport report, EnvironmentDocument environment)
     {
         SmokeOutput.Print(console, report);
         var directory = layout.ArtifactsFor(report.Environment);
@@ -54,7 +58,7 @@ public sealed class SmokeStep(ProjectLayout layout, IAnsiConsole console, RetryS
         var json = Path.Combine(directory, "smoke.json");
         await File.WriteAllTextAsync(json, SmokeOutput.ToJson(report));
         console.MarkupLine($"wrote {Markup.Escape(layout.Display(json))}");
-        if (_variable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
-            await File.AppendAllTextAsync(summary, SmokeOutput.ToMarkdown(report));
+        var topology = ClusterTopology.From(environment);
+        await new LiveTopologyPublisher(layout, console, _variable).PublishAsync(topology, SmokeObservation.From(report, topology), TopologyFile, SmokeOutput.ToMarkdown(report));
     }
 }

@@ -1,5 +1,6 @@
 using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Topology;
 
 namespace SwarmPgGitOps.Rendering;
 
@@ -31,6 +32,7 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
         var artifacts = new Artifacts(_templates, model.Stack);
         foreach (var (key, template, output) in ConfigFiles)
             artifacts.AddConfig(key, template, output, model);
+        AddTopology(artifacts, document);
         return artifacts.WithStack(document, "stack.yml.sbn", model with { Configs = artifacts.Configs });
     }
 
@@ -55,8 +57,13 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
         if (model.Endpoints is not null)
             artifacts.AddConfig(RenderEndpoints.ConfigKey, "haproxy.cfg.sbn", RenderEndpoints.ConfigFile, model);
         artifacts.AddFile("connection-strings.md.sbn", ConnectionStrings, model);
+        AddTopology(artifacts, document);
         return artifacts.WithStack(document, "patroni-stack.yml.sbn", model with { Configs = artifacts.Configs });
     }
+
+    /// <summary>topology.md, for people (a Mermaid diagram): an artifact only, mounted nowhere.</summary>
+    private static void AddTopology(Artifacts artifacts, EnvironmentDocument document) =>
+        artifacts.AddFile(TopologyDiagram.Template, TopologyDiagram.FileName, TopologyDiagram.Desired(ClusterTopology.From(document)));
 
     /// <summary>The files rendered so far, the Swarm configs they become (named by a hash of their content), and the errors.</summary>
     private sealed class Artifacts(TemplateRenderer templates, string stack)

@@ -29,7 +29,9 @@ public static class PrimaryChecks
         return checks;
     }
 
-    public static string StreamTarget(ExpectedReplica replica) => $"primary→{replica.Name}";
+    public static string StreamTarget(ExpectedReplica replica) => StreamTarget(replica.Name);
+
+    public static string StreamTarget(string replica) => $"primary→{replica}";
 
     private static IEnumerable<SmokeCheck> Stream(IReadOnlyList<ReplicationRow> rows, ExpectedReplica replica, SmokeExpectations expected)
     {

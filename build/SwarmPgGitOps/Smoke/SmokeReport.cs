@@ -12,6 +12,9 @@ public sealed record SmokeReport(
     IReadOnlyList<SmokeCheck> Checks,
     IReadOnlyList<CanaryArrival> Canary)
 {
+    /// <summary>Patroni's member list as Smoke read it (Patroni layout; null when it could not be asked): the live topology draws it.</summary>
+    public Patroni.PatroniCluster? Patroni { get; init; }
+
     public bool Passed => Checks.All(c => c.Passed);
 
     public IReadOnlyList<SmokeCheck> Failures => Checks.Where(c => !c.Passed).ToList();

@@ -23,12 +23,12 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         var targets = await new TargetResolver(_variable).ResolveAsync(document, cancellation);
         var engineChecks = new List<SmokeCheck>();
         SmokeExpectations expected;
-        string? patroniLeader = null;
+        Patroni.PatroniCluster? patroni = null;
         if (EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni)
         {
             var observed = await PatroniProbe.ReadAsync(document, _variable, cancellation);
             engineChecks.AddRange(observed.Checks);
-            patroniLeader = observed.Cluster?.Leader?.Name;
+            patroni = observed.Cluster;
             // Without a leader the first member stands in for it, and its checks say what is wrong.
             var leader = observed.Cluster?.Leader?.Name ?? targets[0].Name;
             targets = [.. targets.Where(t => t.Name == leader), .. targets.Where(t => t.Name != leader)];
@@ -42,7 +42,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
 
         var endpointChecks = spec.Endpoints is { } endpoints
             ? Task.WhenAll(endpoints.Hosts.SelectMany(host => new[] { (EndpointKind.ReadWrite, endpoints.ReadWritePort), (EndpointKind.ReadOnly, endpoints.ReadOnlyPort) }
-                .Select(e => Endpoint(connector, e.Item1, host, e.Item2, $"{spec.Stack}_{Rendering.RenderEndpoints.ServiceName}", patroniLeader, cancellation))))
+                .Select(e => Endpoint(connector, e.Item1, host, e.Item2, $"{spec.Stack}_{Rendering.RenderEndpoints.ServiceName}", patroni?.Leader?.Name, cancellation))))
             : Task.FromResult(Array.Empty<SmokeCheck>());
         var connections = await Task.WhenAll(targets.Select(t => Connect(connector, t, cancellation)));
         try
@@ -75,7 +75,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
                 ? await Canary(primaryConnection, replicas.Select(r => (r.Replica.Name, r.Connected.Connection)).ToList(), expected, checks, cancellation)
                 : [];
             checks.AddRange(await endpointChecks);
-            return new SmokeReport(expected.Environment, expected.Stack, startedAt, clock.Elapsed, targets, checks, canary);
+            return new SmokeReport(expected.Environment, expected.Stack, startedAt, clock.Elapsed, targets, checks, canary) { Patroni = patroni };
         }
         finally
         {

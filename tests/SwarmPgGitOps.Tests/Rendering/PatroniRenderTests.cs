@@ -40,7 +40,7 @@ public class PatroniRenderTests
     [Fact]
     public void Artifacts_are_the_stack_pg_hba_member_script_dynamic_configuration_and_one_patroni_file_per_member()
     {
-        Assert.Equal(["connection-strings.md", "haproxy.cfg", "member.sh", "patroni-bootstrap.yml", "patroni-dynamic.yml", "patroni-pg1.yml", "patroni-pg2.yml", "patroni-pg3.yml", "pg_hba.conf", "stack.yml"],
+        Assert.Equal(["connection-strings.md", "haproxy.cfg", "member.sh", "patroni-bootstrap.yml", "patroni-dynamic.yml", "patroni-pg1.yml", "patroni-pg2.yml", "patroni-pg3.yml", "pg_hba.conf", "stack.yml", "topology.md"],
             Render("lab").Files.Select(f => f.Name).Order(StringComparer.Ordinal));
     }
 

@@ -54,7 +54,7 @@ public class RendererTests
         var files = manifest.RootElement.GetProperty("files").EnumerateArray()
             .ToDictionary(f => f.GetProperty("path").GetString()!, f => f.GetProperty("sha256").GetString()!);
 
-        Assert.Equal(["pg_hba.conf", "postgresql.conf", "primary.sh", "replica.sh", "stack.yml"], files.Keys.Order());
+        Assert.Equal(["pg_hba.conf", "postgresql.conf", "primary.sh", "replica.sh", "stack.yml", "topology.md"], files.Keys.Order());
         foreach (var (path, sha) in files)
             Assert.Equal(ContentHash.Sha256(File.ReadAllText(Path.Combine(directory, path))), sha);
     }

@@ -1,0 +1,87 @@
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Validation;
+
+namespace SwarmPgGitOps.Topology;
+
+/// <summary>
+/// What runs where, as the environment file says: the declared nodes, each PostgreSQL instance and etcd member on the
+/// nodes its placement fits, the member that should lead (patroni.preferred_leader, or the classic primary), the stack
+/// network, HAProxy when the environment has it, and the connection strings applications use.
+/// </summary>
+public sealed record ClusterTopology(
+    string Environment,
+    string SourceFile,
+    string Stack,
+    EnvironmentLayout Layout,
+    string NetworkName,
+    string NetworkSubnet,
+    IReadOnlyList<TopologyNode> Nodes,
+    IReadOnlyList<TopologyInstance> Instances,
+    IReadOnlyList<string> ExternalEtcd,
+    string Leader,
+    TopologyProxy? Proxy,
+    IReadOnlyList<ClientConnection> Connections)
+{
+    public IEnumerable<TopologyInstance> Databases => Instances.Where(i => i.Kind != InstanceKind.Etcd);
+
+    /// <param name="proxy">HAProxy's ports and hosts when the environment runs it.</param>
+    // TODO(haproxy): once the endpoints key (issue 16) is merged, take the proxy from spec.Endpoints here
+    // (read_write_port, read_only_port, hosts), so Render, Smoke and Drift all draw it, and drop the parameter.
+    public static ClusterTopology From(EnvironmentDocument document, TopologyProxy? proxy = null)
+    {
+        var spec = document.Spec;
+        var layout = EnvironmentLayouts.Of(spec) ?? EnvironmentLayout.Classic;
+        var nodes = spec.Nodes.Select(n => new TopologyNode(n.Name, n.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}").ToList())).ToList();
+        var instances = new List<TopologyInstance>();
+        IReadOnlyList<string> externalEtcd = [];
+        string leader;
+        if (layout == EnvironmentLayout.Patroni)
+        {
+            var (patroni, members, dcs) = spec.PatroniCluster();
+            leader = patroni.PreferredLeader;
+            instances.AddRange(members.Select(m => new TopologyInstance(m.Name, InstanceKind.Member, m.Port, m.Volume ?? $"{m.Name}_data", NodesOf(spec, m.Placement), Describe(m.Placement), m.ConnectHost)));
+            instances.AddRange(dcs.Members.Select(e => new TopologyInstance(e.Name, InstanceKind.Etcd, null, $"{e.Name}_data", NodesOf(spec, e.Placement), Describe(e.Placement), null)));
+            externalEtcd = dcs.Endpoints;
+        }
+        else
+        {
+            var (primary, replicas) = spec.Classic();
+            leader = primary.Name;
+            instances.Add(new TopologyInstance(primary.Name, InstanceKind.Primary, primary.Port, $"{primary.Name}_data", NodesOf(spec, primary.Placement), Describe(primary.Placement), primary.ConnectHost));
+            instances.AddRange(replicas.Select(r => new TopologyInstance(r.Name, r.Synchronous ? InstanceKind.SynchronousReplica : InstanceKind.Replica, r.Port, $"{r.Name}_data",
+                NodesOf(spec, r.Placement), Describe(r.Placement), r.ConnectHost)));
+        }
+        var topology = new ClusterTopology(document.Name, document.File, spec.Stack, layout, spec.Network.Name, spec.Network.Subnet, nodes, instances, externalEtcd, leader, proxy, []);
+        return topology with { Connections = ClientConnections.For(topology) };
+    }
+
+    private static IReadOnlyList<string> NodesOf(EnvironmentSpec spec, Dictionary<string, string> placement) =>
+        spec.Nodes.Where(n => EnvironmentValidator.Matches(n, placement)).Select(n => n.Name).ToList();
+
+    private static string Describe(Dictionary<string, string> placement) => EnvironmentValidator.Describe(placement);
+}
+
+/// <summary>A node the environment declares, with its labels ("key=value").</summary>
+public sealed record TopologyNode(string Name, IReadOnlyList<string> Labels);
+
+public enum InstanceKind
+{
+    /// <summary>A PostgreSQL member run by Patroni.</summary>
+    Member,
+    Etcd,
+    Primary,
+    Replica,
+    SynchronousReplica,
+}
+
+/// <summary>
+/// A service of the stack and the declared nodes its placement fits (one when the file pins it, several or none otherwise).
+/// <paramref name="Port"/> is the published PostgreSQL port; <paramref name="ConnectHost"/> the address applications reach it at, when the file names it.
+/// </summary>
+public sealed record TopologyInstance(string Name, InstanceKind Kind, int? Port, string Volume, IReadOnlyList<string> Nodes, string Placement, string? ConnectHost);
+
+/// <summary>HAProxy on every node: a read-write port that leads to the leader, a read-only port to the replicas.</summary>
+public sealed record TopologyProxy(int ReadWritePort, int ReadOnlyPort, IReadOnlyList<string> Hosts);
+
+/// <summary>A connection string applications paste, and what it is for ("read-write, libpq").</summary>
+public sealed record ClientConnection(string Purpose, string Text);
