@@ -26,7 +26,7 @@ public sealed record PatroniRenderModel(
     int HealthStartPeriodSeconds,
     int UpdateMonitorSeconds,
     RenderEndpoints? Endpoints,
-    RenderDirectHosts? Direct)
+    IReadOnlyList<Topology.ClientConnection> Connections)
 {
     public int EtcdClientPort => EtcdPorts.Client;
     public int EtcdPeerPort => EtcdPorts.Peer;
@@ -70,10 +70,7 @@ public sealed record PatroniRenderModel(
             HealthStartPeriodSeconds: spec.Deploy.HealthStartPeriodSeconds,
             UpdateMonitorSeconds: spec.Deploy.UpdateMonitorSeconds,
             Endpoints: spec.Endpoints is { } e ? new RenderEndpoints(e.ReadWritePort, e.ReadOnlyPort, e.Hosts, e.MaxReplicaLagBytes) : null,
-            Direct: members.All(m => m.ConnectHost is not null)
-                ? new RenderDirectHosts(string.Join(",", members.Select(m => m.ConnectHost)), string.Join(",", members.Select(m => m.Port)),
-                    string.Join(",", members.Select(m => $"{m.ConnectHost}:{m.Port}")))
-                : null);
+            Connections: Topology.ClientConnections.For(Topology.ClusterTopology.From(document)));
     }
 }
 
@@ -92,9 +89,6 @@ public sealed record RenderEndpoints(int ReadWritePort, int ReadOnlyPort, IReadO
     public int HealthPort => MonitorPort;
     public string HostList => string.Join(",", Hosts);
 }
-
-/// <summary>Every member's connect_host and port, comma-separated in the same order (libpq's multi-host form); null when a member has no connect_host.</summary>
-public sealed record RenderDirectHosts(string Hosts, string Ports, string NpgsqlHosts);
 
 /// <summary>etcd's default ports, used on the stack network only.</summary>
 public static class EtcdPorts

@@ -24,12 +24,10 @@ public sealed record ClusterTopology(
 {
     public IEnumerable<TopologyInstance> Databases => Instances.Where(i => i.Kind != InstanceKind.Etcd);
 
-    /// <param name="proxy">HAProxy's ports and hosts when the environment runs it.</param>
-    // TODO(haproxy): once the endpoints key (issue 16) is merged, take the proxy from spec.Endpoints here
-    // (read_write_port, read_only_port, hosts), so Render, Smoke and Drift all draw it, and drop the parameter.
-    public static ClusterTopology From(EnvironmentDocument document, TopologyProxy? proxy = null)
+    public static ClusterTopology From(EnvironmentDocument document)
     {
         var spec = document.Spec;
+        var proxy = spec.Endpoints is { } endpoints ? new TopologyProxy(endpoints.ReadWritePort, endpoints.ReadOnlyPort, endpoints.Hosts) : null;
         var layout = EnvironmentLayouts.Of(spec) ?? EnvironmentLayout.Classic;
         var nodes = spec.Nodes.Select(n => new TopologyNode(n.Name, n.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}").ToList())).ToList();
         var instances = new List<TopologyInstance>();
@@ -83,5 +81,3 @@ public sealed record TopologyInstance(string Name, InstanceKind Kind, int? Port,
 /// <summary>HAProxy on every node: a read-write port that leads to the leader, a read-only port to the replicas.</summary>
 public sealed record TopologyProxy(int ReadWritePort, int ReadOnlyPort, IReadOnlyList<string> Hosts);
 
-/// <summary>A connection string applications paste, and what it is for ("read-write, libpq").</summary>
-public sealed record ClientConnection(string Purpose, string Text);

@@ -39,7 +39,7 @@ public sealed class ArtifactDiffTests
     {
         var text = await Diff(Artifacts(), Artifacts("port: 5434", "port: 5435"));
 
-        Assert.Contains("| lab | `stack.yml` changed, `topology.md` changed |", text);
+        Assert.Contains("| lab | `connection-strings.md` changed, `stack.yml` changed, `topology.md` changed |", text);
         var section = text[text.IndexOf("#### Topology of lab\n", StringComparison.Ordinal)..text.IndexOf("<details><summary><b>lab</b>", StringComparison.Ordinal)];
         var (before, after) = (MermaidBlocks(section)[0], MermaidBlocks(section)[1]);
         Assert.Equal(2, MermaidBlocks(section).Count);

@@ -26,7 +26,7 @@ public sealed class MermaidRenderTests(ITestOutputHelper output)
         var classic = ClassicFixture.Scratch();
         foreach (var name in Repo.ShippedEnvironments)
             yield return ($"classic-{name}.md", Rendered(classic, name));
-        yield return ("lab-with-haproxy.md", Observed.Markdown(TopologyDiagram.Desired(ClusterTopology.From(PatroniFixture.Load("lab"), new TopologyProxy(5000, 5001, ["192.168.77.11", "192.168.77.12", "192.168.77.13"])))));
+        yield return ("lab-without-haproxy.md", Observed.Markdown(TopologyDiagram.Desired(Observed.LabWithoutEndpoints())));
         yield return ("lab-smoke-failed-over.md", Observed.Markdown(Observed.FailedOverDiagram()));
         yield return ("lab-drifted.md", Observed.Markdown(Observed.DriftedDiagram()));
     }

@@ -14,6 +14,10 @@ public static class Observed
 
     public static ClusterTopology Lab() => ClusterTopology.From(PatroniFixture.Load("lab"));
 
+    /// <summary>The lab without HAProxy (no endpoints key): applications connect to the members themselves.</summary>
+    public static ClusterTopology LabWithoutEndpoints() =>
+        ClusterTopology.From(Repo.Load(PatroniFixture.With("endpoints:\n  read_write_port: 5000\n  read_only_port: 5001\n  max_replica_lag_bytes: 16777216\n  hosts: [192.168.77.11, 192.168.77.12, 192.168.77.13]\n", ""), "lab"));
+
     public static PatroniMember Leader(string name) => new(name, name, PatroniRole.Leader, "running", 3, null, false);
 
     public static PatroniMember Standby(string name, string state = "streaming", long? lag = 0, PatroniRole role = PatroniRole.Replica) =>

@@ -37,7 +37,7 @@ public sealed class TopologyDiagramTests
     [Fact]
     public void The_preferred_leader_leads_takes_the_writes_and_streams_to_the_others()
     {
-        var diagram = TopologyDiagram.Desired(Observed.Lab());
+        var diagram = TopologyDiagram.Desired(Observed.LabWithoutEndpoints());
         var (pg1, pg2, pg3) = (IdOf(diagram, "pg1"), IdOf(diagram, "pg2"), IdOf(diagram, "pg3"));
 
         Assert.Equal("leader", ClassOf(diagram, pg1));
@@ -51,16 +51,16 @@ public sealed class TopologyDiagramTests
     [Fact]
     public void Connection_strings_list_every_member_with_its_port_and_no_password()
     {
-        var markdown = Observed.Markdown(TopologyDiagram.Desired(Observed.Lab()));
+        var markdown = Observed.Markdown(TopologyDiagram.Desired(Observed.LabWithoutEndpoints()));
 
-        Assert.Contains("- read-write: `host=192.168.77.11,192.168.77.12,192.168.77.13 port=5432,5433,5434 dbname=<database> user=<user> password=<password> target_session_attrs=read-write", markdown);
+        Assert.Contains("- read-write, straight to the members: `host=192.168.77.11,192.168.77.12,192.168.77.13 port=5432,5433,5434 dbname=<database> user=<user> password=<password> target_session_attrs=read-write", markdown);
         Assert.Contains("target_session_attrs=prefer-standby", markdown);
     }
 
     [Fact]
     public void HAProxy_when_present_takes_the_applications_connections_to_the_leader_and_replicas()
     {
-        var topology = ClusterTopology.From(PatroniFixture.Load("lab"), new TopologyProxy(5000, 5001, ["192.168.77.11", "192.168.77.12"]));
+        var topology = Observed.Lab();
         var diagram = TopologyDiagram.Desired(topology);
         var pg1 = IdOf(diagram, "pg1");
 
@@ -68,8 +68,9 @@ public sealed class TopologyDiagramTests
         Assert.Contains(("apps", ":5000 read-write, :5001 read-only", "haproxy"), Edges(diagram));
         Assert.Contains(("haproxy", "read-write", pg1), Edges(diagram));
         Assert.DoesNotContain(Edges(diagram), e => e.From == "apps" && e.To == pg1);
-        Assert.Equal("host=192.168.77.11,192.168.77.12 port=5000 dbname=<database> user=<user> password=<password> target_session_attrs=read-write connect_timeout=5",
-            topology.Connections[0].Text);
+        Assert.Equal(("read-write, through HAProxy", "host=192.168.77.11,192.168.77.12,192.168.77.13 port=5000 dbname=<database> user=<user> password=<password> target_session_attrs=read-write connect_timeout=5",
+            "Host=192.168.77.11,192.168.77.12,192.168.77.13;Port=5000;Database=<database>;Username=<user>;Password=<password>;Target Session Attributes=read-write;Timeout=5"),
+            (topology.Connections[0].Purpose, topology.Connections[0].Libpq, topology.Connections[0].Npgsql));
         Assert.Contains("haproxy[[\"HAProxy on every node<br/>read-write :5000 to the leader<br/>read-only :5001 to the replicas\"]]", Observed.Markdown(diagram));
     }
 
@@ -107,7 +108,7 @@ public sealed class TopologyDiagramTests
         Assert.EndsWith("preferred leader<br/>stopped", LabelOf(diagram, "pg1"));
         Assert.EndsWith("leads, timeline 3", LabelOf(diagram, "pg2"));
         Assert.EndsWith("sync standby, lag 3 MB", LabelOf(diagram, "pg3"));
-        Assert.Equal([("apps", "read-write", pg2), ("apps", "read-only", pg3), (pg2, "streams WAL", pg3)], Edges(diagram));
+        Assert.Equal([("apps", ":5000 read-write, :5001 read-only", "haproxy"), ("haproxy", "read-write", pg2), ("haproxy", "read-only", pg3), (pg2, "streams WAL", pg3)], Edges(diagram));
         Assert.Contains("as Smoke at 2026-12-01 03:51:00 UTC saw it", diagram.Intro);
     }
 
@@ -163,7 +164,7 @@ public sealed class TopologyDiagramTests
         Assert.EndsWith("drifted: image, setting work_mem", LabelOf(diagram, "pg2"));
         Assert.Equal("drifted", ClassOf(diagram, "net"));
         Assert.Equal("leader", ClassOf(diagram, pg3));
-        Assert.Contains(("apps", "read-write", pg3), Edges(diagram));
+        Assert.Contains(("haproxy", "read-write", pg3), Edges(diagram));
         Assert.Equal(["config pg-lab_member_sh_abc: config"], diagram.Notes);
         var markdown = Observed.Markdown(diagram);
         Assert.StartsWith("### Live topology of lab\n", markdown);
