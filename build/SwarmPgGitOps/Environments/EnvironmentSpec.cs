@@ -62,8 +62,13 @@ public sealed class TlsSpec
 
 public sealed class NodeSpec
 {
+    public const string Manager = "manager";
+    public const string Worker = "worker";
+
     public required string Name { get; init; }
     public required Dictionary<string, string> Labels { get; init; }
+    /// <summary>The node's Swarm role as the file declares it (manager or worker), for the topology; null: not said.</summary>
+    public string? Role { get; init; }
 }
 
 public sealed class PostgresSpec

@@ -29,7 +29,7 @@ public sealed record ClusterTopology(
         var spec = document.Spec;
         var proxy = spec.Endpoints is { } endpoints ? new TopologyProxy(endpoints.ReadWritePort, endpoints.ReadOnlyPort, endpoints.Hosts) : null;
         var layout = EnvironmentLayouts.Of(spec) ?? EnvironmentLayout.Classic;
-        var nodes = spec.Nodes.Select(n => new TopologyNode(n.Name, n.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}").ToList())).ToList();
+        var nodes = spec.Nodes.Select(n => new TopologyNode(n.Name, n.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}").ToList(), n.Role)).ToList();
         var instances = new List<TopologyInstance>();
         IReadOnlyList<string> externalEtcd = [];
         string leader;
@@ -60,7 +60,8 @@ public sealed record ClusterTopology(
 }
 
 /// <summary>A node the environment declares, with its labels ("key=value").</summary>
-public sealed record TopologyNode(string Name, IReadOnlyList<string> Labels);
+/// <param name="Role">manager or worker, as the file declares it; null when it does not.</param>
+public sealed record TopologyNode(string Name, IReadOnlyList<string> Labels, string? Role = null);
 
 public enum InstanceKind
 {

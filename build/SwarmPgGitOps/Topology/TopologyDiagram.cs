@@ -57,7 +57,7 @@ public sealed record TopologyDiagram(
         var places = new List<DiagramPlace>();
         foreach (var (node, i) in topology.Nodes.Select((n, i) => (n, i)))
         {
-            places.Add(new DiagramPlace($"n{i + 1}", OneLine([node.Name, string.Join(", ", node.Labels)]),
+            places.Add(new DiagramPlace($"n{i + 1}", OneLine([node.Role is { } role ? $"{node.Name} ({role})" : node.Name, string.Join(", ", node.Labels)]),
                 topology.Instances.Where(x => x.Nodes.Count == 1 && x.Nodes[0] == node.Name).Select(Shape).ToList()));
         }
         foreach (var (group, i) in topology.Instances.Where(x => x.Nodes.Count != 1).GroupBy(x => (Nodes: string.Join(", ", x.Nodes), x.Placement)).Select((g, i) => (g, i)))

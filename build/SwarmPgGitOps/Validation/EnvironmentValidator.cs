@@ -52,6 +52,9 @@ public static partial class EnvironmentValidator
             var path = $"nodes[{i}].name";
             if (!nodes.TryAdd(spec.Nodes[i].Name, path))
                 errors.Add(map.Error(path, $"{path} {Quote(path, spec.Nodes[i].Name)} is used twice", $"{nodes[spec.Nodes[i].Name]} uses it already: list every node once, with all its labels"));
+            var role = $"nodes[{i}].role";
+            if (spec.Nodes[i].Role is { } declared && declared is not (NodeSpec.Manager or NodeSpec.Worker))
+                errors.Add(map.Error(role, $"{role} {Quote(role, declared)} is not a Swarm role", $"write {NodeSpec.Manager} or {NodeSpec.Worker} (docker node ls shows each node's), or leave the key out"));
         }
     }
 

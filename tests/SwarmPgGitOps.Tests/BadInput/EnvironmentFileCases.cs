@@ -92,6 +92,8 @@ public class EnvironmentFileCases
             "replicas[0].name 'replica1' is used twice (hint: primary.name uses it already"),
         ["node name twice"] = Qa(Replace("  - name: node2", "  - name: node1"), Value("- name: node1", 2),
             "nodes[1].name 'node1' is used twice"),
+        ["node role not a Swarm role"] = Qa(Replace("  - name: node2\n", "  - name: node2\n    role: boss\n"), Value("role: boss"),
+            "nodes[1].role 'boss' is not a Swarm role (hint: write manager or worker"),
         ["slot twice"] = Qa(Replace("    slot: replica2", "    slot: replica1"), Value("slot: replica1", 2),
             "replicas[1].slot 'replica1' is used twice"),
         ["slot name invalid"] = Qa(Replace("    slot: replica2", "    slot: replica-2"), Value("slot: replica-2"),

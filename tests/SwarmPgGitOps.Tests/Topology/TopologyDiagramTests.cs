@@ -28,9 +28,9 @@ public sealed class TopologyDiagramTests
     {
         var diagram = TopologyDiagram.Desired(Observed.Lab());
 
-        var node2 = diagram.Places.Single(p => p.Label.StartsWith("node2 · ", StringComparison.Ordinal));
+        var node2 = diagram.Places.Single(p => p.Label.StartsWith("node2 (manager) · ", StringComparison.Ordinal));
         Assert.Equal(["pg2<br/>port 5433, volume pg2_data<br/>replica", "etcd2<br/>etcd: Patroni's DCS"], node2.Shapes.Select(s => s.Label));
-        Assert.Equal("node2 · lab.node=node2, purpose=worker", node2.Label);
+        Assert.Equal("node2 (manager) · lab.node=node2, purpose=worker", node2.Label);
         Assert.Equal("overlay network pgnet · 10.201.0.0/24", diagram.Network.Label);
     }
 
@@ -81,7 +81,7 @@ public sealed class TopologyDiagramTests
         var diagram = TopologyDiagram.Desired(ClusterTopology.From(Repo.Load(text, "lab")));
 
         var node1 = diagram.Places.Single(p => p.Id == "n1");
-        Assert.Equal("node1 · lab.node=node1, purpose=a#quot;]) --#gt; x[#quot;#lt;b#gt;#35;1#lt;/b#gt;#96;", node1.Label);
+        Assert.Equal("node1 (manager) · lab.node=node1, purpose=a#quot;]) --#gt; x[#quot;#lt;b#gt;#35;1#lt;/b#gt;#96;", node1.Label);
         Assert.DoesNotContain('"', node1.Label);
     }
 
