@@ -71,7 +71,7 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, RetryS
         }
         catch (PatroniUnavailableException e) when (members.Any(m => drifted(m.Name)))
         {
-            return ([new DriftItem(DriftObjects.PatroniCluster(patroni.Scope ?? desired.Stack), "reachable", "answers", e.Message)], patroni.PreferredLeader);
+            return ([new DriftItem(DriftObjects.PatroniCluster(spec.PatroniScope()), "reachable", "answers", e.Message)], patroni.PreferredLeader);
         }
         catch (PatroniUnavailableException e)
         {

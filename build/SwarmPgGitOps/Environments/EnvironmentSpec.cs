@@ -32,6 +32,9 @@ public sealed class EnvironmentSpec
             ? new ClassicTopology(primary, replicas)
             : throw new LayoutNotSupportedException(EnvironmentLayout.Classic, EnvironmentLayouts.Of(this));
 
+    /// <summary>Patroni's cluster name (its keys in etcd): patroni.scope, else the stack's name.</summary>
+    public string PatroniScope() => PatroniCluster().Patroni.Scope ?? Stack;
+
     /// <summary>The Patroni layout's members and DCS; throws when the file has the classic layout (or none).</summary>
     public PatroniTopology PatroniCluster() =>
         EnvironmentLayouts.Of(this) == EnvironmentLayout.Patroni && Patroni is { } patroni && Members is { } members && Dcs is { } dcs

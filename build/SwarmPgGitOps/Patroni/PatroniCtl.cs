@@ -15,7 +15,7 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
     public static string InitializeKey(string scope) => $"/service/{scope}/initialize";
 
     public static PatroniCtl For(EnvironmentSpec spec, DockerSwarmApi docker) =>
-        new(docker, new StackContainerLocator(docker, spec.Stack, StackContainerLocator.MemberRole), spec.PatroniCluster().Patroni.Scope ?? spec.Stack);
+        new(docker, new StackContainerLocator(docker, spec.Stack, StackContainerLocator.MemberRole), spec.PatroniScope());
 
     /// <summary>The member service whose container patronictl runs in: with its REST API password.</summary>
     public async Task<string> MemberServiceAsync(CancellationToken cancellation) => (await locator.FindAsync(cancellation)).Service;

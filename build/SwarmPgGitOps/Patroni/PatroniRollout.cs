@@ -18,7 +18,7 @@ public sealed record PatroniRolloutSettings(string Scope, string? PreferredLeade
     public static PatroniRolloutSettings For(EnvironmentSpec spec)
     {
         var (patroni, _, dcs) = spec.PatroniCluster();
-        return new PatroniRolloutSettings(patroni.Scope ?? spec.Stack, patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec),
+        return new PatroniRolloutSettings(spec.PatroniScope(), patroni.PreferredLeader, dcs.Members.Select(m => m.Name).ToList(), spec.Smoke.MaxReplayLagBytes, PatroniDynamicConfig.Render(spec),
             TimeSpan.FromSeconds(patroni.LoopWait), patroni.Synchronous != "off");
     }
 }

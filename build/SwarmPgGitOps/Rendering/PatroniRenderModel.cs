@@ -52,7 +52,7 @@ public sealed record PatroniRenderModel(
             Environment: document.Name,
             SourceFile: document.File,
             Stack: spec.Stack,
-            Scope: patroni.Scope ?? spec.Stack,
+            Scope: spec.PatroniScope(),
             Image: spec.Postgres.Image,
             Major: spec.Postgres.Major,
             NetworkName: spec.Network.Name,
