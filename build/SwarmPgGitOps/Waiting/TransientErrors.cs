@@ -15,7 +15,7 @@ public static class TransientErrors
     {
         PostgresException pg => pg.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
         NpgsqlException npgsql => npgsql.IsTransient,
-        DockerApiException docker => (int)docker.StatusCode >= 502 || IsOutOfSequence(docker),
+        DockerApiException docker => (int)docker.StatusCode >= 502 || IsOutOfSequence(docker) || IsRaftTimeout(docker),
         OperationCanceledException canceled => canceled.InnerException is TimeoutException,
         SocketException or TimeoutException or IOException or HttpRequestException => true,
         _ => false,
@@ -23,4 +23,7 @@ public static class TransientErrors
 
     /// <summary>Swarm refused an update sent against a version it has moved past (its own rollback, a task restart).</summary>
     public static bool IsOutOfSequence(DockerApiException error) => error.ResponseBody?.Contains("out of sequence", StringComparison.Ordinal) == true;
+
+    /// <summary>A manager that timed out asking the raft leader (a manager just lost, an election under way): answered as 500.</summary>
+    private static bool IsRaftTimeout(DockerApiException error) => error.ResponseBody?.Contains("code = DeadlineExceeded", StringComparison.Ordinal) == true;
 }
