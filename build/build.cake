@@ -46,6 +46,11 @@ Task("Switchover")
     .Does(() => Run(() => new SwitchoverStep(layout, console)
         .RunAsync(env, HasArgument("to") ? Argument<string>("to") : null, then: new SmokeStep(layout, console).RunAsync)));
 
+Task("Backup")
+    .IsDependentOn("LabForLocal")
+    .Description("Patroni layout with backup: pgBackRest backs the leader up into the stack's repository (--type=full|diff|incr, default full)")
+    .Does(() => Run(() => new BackupStep(layout, console).RunAsync(env, Argument("type", "full"))));
+
 Task("Smoke")
     .Description("Prove replication works: roles, streaming, slots, lag, settings, pg_hba, a canary read back on every replica")
     .Does(() => Run(() => new SmokeStep(layout, console).RunAsync(env)));

@@ -20,6 +20,8 @@ public sealed class EnvironmentSpec
     public DcsSpec? Dcs { get; init; }
     /// <summary>Patroni layout: HAProxy on every node, with ports that follow the leader; none when absent.</summary>
     public EndpointsSpec? Endpoints { get; init; }
+    /// <summary>Patroni layout: pgBackRest backups and WAL archiving; none when absent.</summary>
+    public BackupSpec? Backup { get; init; }
     public required AccessSpec Access { get; init; }
     public required SecretsSpec Secrets { get; init; }
     public NetworkSpec Network { get; init; } = new();
@@ -167,6 +169,45 @@ public sealed class EndpointsSpec
     public long MaxReplicaLagBytes { get; init; } = 16 * 1024 * 1024;
 }
 
+/// <summary>
+/// pgBackRest (Patroni layout): a repository, WAL archiving from whichever member leads, and how old the newest backup
+/// may be before Smoke fails. The stanza is Patroni's scope.
+/// </summary>
+public sealed class BackupSpec
+{
+    public required BackupRepositorySpec Repository { get; init; }
+    /// <summary>PostgreSQL's archive_timeout: the longest a written transaction waits to be archived (the disaster-recovery RPO bound).</summary>
+    public int ArchiveTimeoutSeconds { get; init; } = 60;
+    /// <summary>Smoke fails when the newest backup is older than this.</summary>
+    public int MaxBackupAgeHours { get; init; } = 26;
+}
+
+/// <summary>
+/// Where backups are kept: a repository service of the stack (placement: its node, by label; its own volume; reached
+/// through pgBackRest's TLS server), or an S3-compatible bucket (s3). Exactly one of the two.
+/// </summary>
+public sealed class BackupRepositorySpec
+{
+    public Dictionary<string, string>? Placement { get; init; }
+    public S3RepositorySpec? S3 { get; init; }
+    /// <summary>Full backups kept (pgBackRest repo1-retention-full); older ones and their WAL are expired.</summary>
+    public int RetentionFull { get; init; } = 2;
+    /// <summary>Differential backups kept (repo1-retention-diff); pgBackRest's default when absent.</summary>
+    public int? RetentionDiff { get; init; }
+}
+
+/// <summary>An S3-compatible bucket (pgBackRest repo1-type=s3); its keys come from the secrets backup_s3_key and backup_s3_key_secret.</summary>
+public sealed class S3RepositorySpec
+{
+    public required string Bucket { get; init; }
+    public required string Endpoint { get; init; }
+    public required string Region { get; init; }
+    /// <summary>The repository's path inside the bucket.</summary>
+    public string Path { get; init; } = "/pgbackrest";
+    /// <summary>host (virtual-hosted, AWS's default) or path (MinIO and most self-hosted stores).</summary>
+    public string UriStyle { get; init; } = "host";
+}
+
 public sealed class AccessSpec
 {
     /// <summary>Allows 0.0.0.0/0 and ::/0 rules; an error in a production environment.</summary>
@@ -198,6 +239,13 @@ public sealed class SecretsSpec
     public required SecretSourceSpec ReplicationPassword { get; init; }
     /// <summary>Patroni's REST API password (user `patroni`); required in the Patroni layout.</summary>
     public SecretSourceSpec? RestApiPassword { get; init; }
+    /// <summary>The pgBackRest TLS servers' CA, certificate and key (PEM; build/certs/backup-tls.sh makes them); required with a repository service.</summary>
+    public SecretSourceSpec? BackupTlsCa { get; init; }
+    public SecretSourceSpec? BackupTlsCert { get; init; }
+    public SecretSourceSpec? BackupTlsKey { get; init; }
+    /// <summary>An S3 repository's access key and secret key; required with backup.repository.s3.</summary>
+    public SecretSourceSpec? BackupS3Key { get; init; }
+    public SecretSourceSpec? BackupS3KeySecret { get; init; }
 }
 
 /// <summary>Where a secret's value comes from: exactly one of env, file or generate. Never the value itself.</summary>

@@ -36,8 +36,9 @@ public sealed record PatroniRolloutSettings(string Scope, string? PreferredLeade
 /// Sets rotated passwords on the leader before the first member restarts with them, and puts them back when the deploy
 /// is rolled back; null: passwords are left as they are.
 /// </param>
+/// <param name="backup">The stack's pgBackRest repository (backup configured): a deploy that changed the stack makes sure its stanza exists and holds a backup.</param>
 public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter waiter, Action<string> progress, PatroniRolloutSettings settings,
-    Func<CancellationToken, Task> beforeEachChange, ClassicTakeover? classicTakeover = null, IRolePasswords? passwords = null) : IRollout
+    Func<CancellationToken, Task> beforeEachChange, ClassicTakeover? classicTakeover = null, IRolePasswords? passwords = null, Backup.BackupRepository? backup = null) : IRollout
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LeaderToRestore = TimeSpan.FromSeconds(60);
@@ -45,12 +46,13 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     private string? _founder;
     private bool _founderClaimed;
     private IReadOnlyList<Postgres.RoleVerifier>? _passwordsBefore;
+    private bool _stackChanged;
 
     /// <summary>The rollout of a Patroni-layout environment, talking to Patroni and etcd through containers on the endpoint's node.</summary>
     public static PatroniRollout For(EnvironmentSpec spec, DockerSwarmApi docker, Waiter waiter, Action<string> progress, Func<CancellationToken, Task> beforeEachChange,
         IRolePasswords? passwords = null)
         => new(PatroniCtl.For(spec, docker), EtcdCtl.For(spec, docker), waiter, progress, PatroniRolloutSettings.For(spec), beforeEachChange,
-            new ClassicTakeover(docker), passwords);
+            new ClassicTakeover(docker), passwords, spec.Backup is { Repository.Placement: not null } ? Backup.BackupRepository.For(spec, docker, waiter) : null);
 
     public Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation) =>
         classicTakeover?.DecideAsync(desired, live, options, cancellation) ?? Task.FromResult(Replacement.None);
@@ -58,6 +60,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     public async Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation)
     {
         ChangeKind Change(DesiredService s) => plan.For("service", s.Name).Change;
+        _stackChanged = plan.HasChanges;
         var waves = new List<IReadOnlyList<DesiredService>>();
         var etcdServices = desired.Services.Where(s => s.Role == StackContainerLocator.EtcdRole).ToList();
         var members = desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole).ToList();
@@ -90,8 +93,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             var afterLeader = changed.Values.FirstOrDefault(s => s.Name == patronictlMember)?.Key;
             waves.AddRange(MemberRollout.UpdateOrder(changed.Keys, leader, afterLeader).Select(name => (IReadOnlyList<DesiredService>)[changed[name]]));
         }
-        // HAProxy holds no state and finds the leader through Patroni: it comes last, once the members it routes to run.
-        AddTogether(waves, desired.Services.Where(s => s.Role == StackContainerLocator.HaproxyRole && Change(s) is ChangeKind.Create or ChangeKind.Update).ToList());
+        // HAProxy holds no state and finds the leader through Patroni, and the backup repository takes what the leader
+        // archives (which waits for it): they come last, once the members run.
+        AddTogether(waves, desired.Services.Where(s => s.Role is StackContainerLocator.HaproxyRole or RenderBackup.Role && Change(s) is ChangeKind.Create or ChangeKind.Update).ToList());
         return waves;
     }
 
@@ -160,6 +164,34 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             cluster = await patroni.ListAsync(cancellation);
         if (await HandToPreferredAsync(cluster, timeout, cancellation))
             await WaitForMembersAsync(cluster.Members.Select(m => m.Name).ToList(), timeout, cancellation);
+        if (backup is not null && _stackChanged)
+            await EnsureBackupAsync(backup, timeout, cancellation);
+    }
+
+    /// <summary>
+    /// The stanza exists (created once, when the cluster or the repository is new) and holds a backup: without one,
+    /// nothing could be restored and Smoke would fail on the newest backup's age, so a first full backup is taken.
+    /// </summary>
+    private async Task EnsureBackupAsync(Backup.BackupRepository repository, TimeSpan timeout, CancellationToken cancellation)
+    {
+        await beforeEachChange(cancellation);
+        void Waiting(TimeSpan elapsed, string what)
+        {
+            if (elapsed.TotalSeconds >= 10 && (int)elapsed.TotalSeconds % 10 == 0)
+                progress($"{what} ({elapsed.TotalSeconds:0} s)");
+        }
+        var stanza = await repository.EnsureStanzaAsync(timeout, e => Waiting(e, "creating the pgBackRest stanza"), cancellation);
+        if (!stanza.Job.Succeeded)
+            throw new PatroniRolloutException($"pgBackRest could not create its stanza {settings.Scope}: {stanza.Problem} (hint: docker service logs of the backup repository, and Smoke's backup checks)");
+        if (stanza.Info is { Backups.Count: > 0 })
+            return;
+        await beforeEachChange(cancellation);
+        progress("taking the first full backup (the repository holds none)");
+        var first = await repository.BackupAsync("full", timeout, e => Waiting(e, "taking the first full backup"), cancellation);
+        if (!first.Job.Succeeded)
+            throw new PatroniRolloutException($"the first full backup failed: {first.Problem}");
+        if (first.Info?.Newest is { } newest)
+            progress($"first full backup {newest.Label}: {newest.DatabaseBytes / 1048576.0:0.0} MiB in {newest.Duration.TotalSeconds:0} s");
     }
 
     /// <summary>A member gets another superuser or replication password secret: the password was rotated (a secret's name follows its content).</summary>

@@ -27,6 +27,12 @@ public static class CatalogQueries
         """,
         r => new ReplicationRow(r.Text(0) ?? "", r.Text(1) ?? "", r.Text(2) ?? "", r.IsDBNull(3) ? null : r.GetInt64(3), r.IsDBNull(4) ? null : r.GetTimeSpan(4)));
 
+    /// <summary>WAL archiving on this server (pg_stat_archiver), with the server's own clock for the ages.</summary>
+    public static Query<ArchiverRow> Archiver { get; } = new(
+        "SELECT archived_count, last_archived_wal, last_archived_time, failed_count, last_failed_wal, last_failed_time, now() FROM pg_stat_archiver",
+        r => new ArchiverRow(r.GetInt64(0), r.Text(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2), r.GetInt64(3), r.Text(4),
+            r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)));
+
     public static Query<SlotRow> Slots { get; } = new(
         "SELECT slot_name, slot_type, active, temporary, wal_status FROM pg_replication_slots",
         r => new SlotRow(r.GetString(0), r.GetString(1), r.GetBoolean(2), r.GetBoolean(3), r.Text(4)));

@@ -41,3 +41,11 @@ public sealed record StandbyStatus(bool InRecovery, long? ReplayBacklogBytes, bo
 
 /// <summary>The replica's pg_stat_wal_receiver row.</summary>
 public sealed record WalReceiverRow(string Status, string? SlotName, int? ReceivedTimeline);
+
+/// <summary>pg_stat_archiver: how many WAL files were archived and the last one, the failures and the last one, and the server's clock.</summary>
+public sealed record ArchiverRow(long ArchivedCount, string? LastArchivedWal, DateTimeOffset? LastArchivedTime, long FailedCount, string? LastFailedWal,
+    DateTimeOffset? LastFailedTime, DateTimeOffset Now)
+{
+    /// <summary>The last attempt failed: a failure after the last success (or with none).</summary>
+    public bool Failing => LastFailedTime is { } failed && (LastArchivedTime is not { } archived || failed > archived);
+}

@@ -56,6 +56,12 @@ public sealed class EnvironmentRenderer(ProjectLayout layout)
             artifacts.AddConfig(member.ConfigKey, "patroni.yml.sbn", member.ConfigFile, model with { Member = member });
         if (model.Endpoints is not null)
             artifacts.AddConfig(RenderEndpoints.ConfigKey, "haproxy.cfg.sbn", RenderEndpoints.ConfigFile, model);
+        if (model.Backup is { } backup)
+        {
+            artifacts.AddConfig(RenderBackup.MemberConfigKey, "pgbackrest-member.conf.sbn", RenderBackup.MemberConfigFile, model);
+            if (backup.HasRepositoryService)
+                artifacts.AddConfig(RenderBackup.RepositoryConfigKey, "pgbackrest-repo.conf.sbn", RenderBackup.RepositoryConfigFile, model);
+        }
         artifacts.AddFile("connection-strings.md.sbn", ConnectionStrings, model);
         AddTopology(artifacts, document);
         return artifacts.WithStack(document, "patroni-stack.yml.sbn", model with { Configs = artifacts.Configs });

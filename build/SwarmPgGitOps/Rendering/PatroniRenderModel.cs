@@ -26,9 +26,11 @@ public sealed record PatroniRenderModel(
     int HealthStartPeriodSeconds,
     int UpdateMonitorSeconds,
     RenderEndpoints? Endpoints,
+    RenderBackup? Backup,
     IReadOnlyList<Topology.ClientConnection> Connections)
 {
     public int EtcdClientPort => EtcdPorts.Client;
+    public int BackupTlsPort => RenderBackup.TlsPort;
     public int EtcdPeerPort => EtcdPorts.Peer;
 
     public string CanaryTableSql => Postgres.CanaryProbe.CreateTable;
@@ -48,6 +50,9 @@ public sealed record PatroniRenderModel(
         var spec = document.Spec;
         var (patroni, members, dcs) = spec.PatroniCluster();
         var etcd = dcs.Members.Select(m => new RenderEtcdMember(m.Name, RenderModel.Constraints(m.Placement))).ToList();
+        var backupKeys = ServiceSecrets.BackupKeysOf(spec);
+        var rendered = members.Select(m => new RenderMember(m.Name, m.Port, RenderModel.Constraints(m.Placement), m.Volume ?? $"{m.Name}_data", backupKeys)).ToList();
+        var backup = RenderBackup.From(spec, rendered);
         return new PatroniRenderModel(
             Environment: document.Name,
             SourceFile: document.File,
@@ -60,16 +65,17 @@ public sealed record PatroniRenderModel(
             EtcdMembers: etcd,
             EtcdInitialCluster: string.Join(",", etcd.Select(e => $"{e.Name}=http://{e.Name}:{EtcdPorts.Peer}")),
             EtcdHosts: EtcdHostsOf(dcs),
-            Members: members.Select(m => new RenderMember(m.Name, m.Port, RenderModel.Constraints(m.Placement), m.Volume ?? $"{m.Name}_data")).ToList(),
+            Members: rendered,
             DynamicConfigLines: dynamicConfig.TrimEnd('\n').Split('\n'),
             LocalSettings: PostgresSettings.PatroniLocal(),
             HbaRules: RenderModel.BuildHbaRules(spec),
-            Secrets: RenderModel.StackSecrets(spec.Stack, ["member"]),
+            Secrets: RenderModel.StackSecrets(spec.Stack, backup is { HasRepositoryService: true } ? ["member", RenderBackup.Role] : ["member"], backupKeys),
             ReplicationUser: spec.Access.Replication.User,
             StopGracePeriodSeconds: spec.Deploy.StopGracePeriodSeconds,
             HealthStartPeriodSeconds: spec.Deploy.HealthStartPeriodSeconds,
             UpdateMonitorSeconds: spec.Deploy.UpdateMonitorSeconds,
             Endpoints: spec.Endpoints is { } e ? new RenderEndpoints(e.ReadWritePort, e.ReadOnlyPort, e.Hosts, e.MaxReplicaLagBytes) : null,
+            Backup: backup,
             Connections: Topology.ClientConnections.For(Topology.ClusterTopology.From(document)));
     }
 }
@@ -105,10 +111,10 @@ public sealed record RenderEtcdMember(string Name, IReadOnlyList<string> Placeme
 }
 
 /// <summary>A PostgreSQL member run by Patroni: its own service, volume and patroni.yml (config key patroni_&lt;name&gt;).</summary>
-public sealed record RenderMember(string Name, int Port, IReadOnlyList<string> PlacementConstraints, string VolumeName)
+public sealed record RenderMember(string Name, int Port, IReadOnlyList<string> PlacementConstraints, string VolumeName, IReadOnlyList<string>? BackupKeys = null)
 {
     public string Role => "member";
     public string ConfigKey => $"patroni_{Name}";
     public string ConfigFile => $"patroni-{Name}.yml";
-    public IReadOnlyList<SecretMount> Secrets => ServiceSecrets.For(Role);
+    public IReadOnlyList<SecretMount> Secrets => ServiceSecrets.For(Role, BackupKeys);
 }

@@ -73,6 +73,9 @@ public static class PostgresSettings
         new("primary_slot_name", null),
         new("recovery_target_timeline", null),
         new("restore_command", null),
+        new("archive_mode", null),
+        new("archive_command", null),
+        new("archive_timeout", null),
     ];
 
     /// <summary>Patroni layout: the settings each member's patroni.yml gives its own PostgreSQL (postgresql.parameters).</summary>
@@ -114,9 +117,23 @@ public static class PostgresSettings
     {
         _ = spec.PatroniCluster();
         var settings = PatroniSettings.Where(s => s.Value is not null).Select(s => new RenderSetting(s.Name, s.Value!(spec))).ToList();
+        settings.AddRange(Archiving(spec));
         settings.AddRange(spec.Postgres.Settings.Extra.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new RenderSetting(e.Key, e.Value)));
         return settings;
     }
+
+    /// <summary>
+    /// WAL archiving to pgBackRest (backup): on every member, so that whichever leads archives. Without backups the keys
+    /// are absent, so removing backup from the file takes them out of the dynamic configuration (archive_mode is off by default).
+    /// </summary>
+    private static IEnumerable<RenderSetting> Archiving(EnvironmentSpec spec) => spec.Backup is { } backup
+        ?
+        [
+            new("archive_mode", "on"),
+            new("archive_command", RenderBackup.ArchiveCommand(spec.PatroniScope())),
+            new("archive_timeout", backup.ArchiveTimeoutSeconds.ToString(CultureInfo.InvariantCulture)),
+        ]
+        : [];
 
     /// <summary>The Patroni layout's settings each member's patroni.yml sets for its own server.</summary>
     public static IReadOnlyList<RenderSetting> PatroniLocal() => PatroniLocalSettings;

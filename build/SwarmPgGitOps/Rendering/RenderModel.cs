@@ -62,9 +62,9 @@ public sealed record RenderModel(
     public static string SecretName(string stack, string key) => $"{stack}_{key}";
 
     /// <summary>The secrets the stack defines: those its services mount, in <see cref="SecretValues.Keys"/> order.</summary>
-    internal static IReadOnlyList<RenderSecret> StackSecrets(string stack, IEnumerable<string> roles)
+    internal static IReadOnlyList<RenderSecret> StackSecrets(string stack, IEnumerable<string> roles, IReadOnlyList<string>? backupKeys = null)
     {
-        var mounted = roles.SelectMany(ServiceSecrets.For).Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
+        var mounted = roles.SelectMany(role => ServiceSecrets.For(role, backupKeys)).Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
         return SecretValues.Keys.Where(mounted.Contains).Select(key => new RenderSecret(key, SecretName(stack, key))).ToList();
     }
 

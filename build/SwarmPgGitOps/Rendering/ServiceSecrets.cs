@@ -10,22 +10,43 @@ namespace SwarmPgGitOps.Rendering;
 /// postgres), so every file is root's and readable by root only.
 /// In the Patroni layout a member's entrypoint hands all three passwords to Patroni (its superuser, replication and REST
 /// API credentials); the files belong to the image's postgres user (fixed id in build/image/install.sh), readable by it
-/// only. etcd and HAProxy read none.
+/// only. etcd and HAProxy read none. With backups, a member also gets the backup secrets the stack has (pgBackRest's TLS
+/// files, or an S3 repository's keys), and the repository service (role pgbackrest) the TLS files; pgBackRest runs as
+/// postgres in both.
 /// </summary>
 public static class ServiceSecrets
 {
     /// <summary>The postgres user's uid and gid in the project's image (build/image/install.sh).</summary>
     private const string PostgresId = "999";
 
-    public static readonly IReadOnlySet<string> Roles = new HashSet<string> { "primary", "replica", "member", "etcd", "haproxy" };
+    public static readonly IReadOnlySet<string> Roles = new HashSet<string> { "primary", "replica", "member", "etcd", "haproxy", RenderBackup.Role };
 
-    public static IReadOnlyList<SecretMount> For(string role) => role switch
+    /// <summary>The secrets of backups, which a stack has only when its environment configures them.</summary>
+    public static readonly IReadOnlySet<string> BackupKeys = new HashSet<string>(
+        [.. SecretValues.BackupTlsKeys, SecretValues.BackupS3KeyKey, SecretValues.BackupS3KeySecretKey]);
+
+    /// <summary>What a service of <paramref name="role"/> mounts, given the backup secrets the stack has (none: no backups).</summary>
+    public static IReadOnlyList<SecretMount> For(string role, IReadOnlyCollection<string>? backupKeys = null)
     {
-        "primary" => [RootOnly(SecretValues.SuperuserPasswordKey), RootOnly(SecretValues.ReplicationPasswordKey)],
-        "replica" => [RootOnly(SecretValues.ReplicationPasswordKey)],
-        "member" => [PostgresOnly(SecretValues.SuperuserPasswordKey), PostgresOnly(SecretValues.ReplicationPasswordKey), PostgresOnly(SecretValues.RestApiPasswordKey)],
-        "etcd" or "haproxy" => [],
-        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "a service is the primary, a replica, a Patroni member, an etcd member or HAProxy"),
+        var backup = SecretValues.Keys.Where(k => BackupKeys.Contains(k) && backupKeys?.Contains(k) == true).ToList();
+        return role switch
+        {
+            "primary" => [RootOnly(SecretValues.SuperuserPasswordKey), RootOnly(SecretValues.ReplicationPasswordKey)],
+            "replica" => [RootOnly(SecretValues.ReplicationPasswordKey)],
+            "member" => [PostgresOnly(SecretValues.SuperuserPasswordKey), PostgresOnly(SecretValues.ReplicationPasswordKey), PostgresOnly(SecretValues.RestApiPasswordKey),
+                .. backup.Select(PostgresOnly)],
+            RenderBackup.Role => [.. backup.Where(SecretValues.BackupTlsKeys.Contains).Select(PostgresOnly)],
+            "etcd" or "haproxy" => [],
+            _ => throw new ArgumentOutOfRangeException(nameof(role), role, "a service is the primary, a replica, a Patroni member, an etcd member, HAProxy or the backup repository"),
+        };
+    }
+
+    /// <summary>The backup secrets a stack of this environment has: the TLS files with a repository service, the keys with S3.</summary>
+    public static IReadOnlyList<string> BackupKeysOf(Environments.EnvironmentSpec spec) => spec.Backup?.Repository switch
+    {
+        null => [],
+        { S3: not null } => [SecretValues.BackupS3KeyKey, SecretValues.BackupS3KeySecretKey],
+        _ => SecretValues.BackupTlsKeys,
     };
 
     private static SecretMount RootOnly(string key) => new(key, Uid: "0", Gid: "0", Mode: "0400");

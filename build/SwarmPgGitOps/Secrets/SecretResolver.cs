@@ -20,8 +20,41 @@ public sealed class SecretResolver(ProjectLayout layout, Func<string, string?>? 
         var errors = new List<Diagnostic>();
         var superuser = Read(document, "superuser_password", secrets.SuperuserPassword, errors);
         var replication = Read(document, "replication_password", secrets.ReplicationPassword, errors);
-        var restApi = secrets.RestApiPassword is { } source ? Read(document, "rest_api_password", source, errors) : null;
-        return errors.Count > 0 ? Result<SecretValues>.Fail(errors) : Result<SecretValues>.Ok(new SecretValues(superuser!, replication!, restApi));
+        var values = new Dictionary<string, string?>
+        {
+            [SecretValues.SuperuserPasswordKey] = superuser,
+            [SecretValues.ReplicationPasswordKey] = replication,
+            [SecretValues.RestApiPasswordKey] = secrets.RestApiPassword is { } source ? Read(document, "rest_api_password", source, errors) : null,
+            [SecretValues.BackupS3KeyKey] = secrets.BackupS3Key is { } s3Key ? Read(document, SecretValues.BackupS3KeyKey, s3Key, errors) : null,
+            [SecretValues.BackupS3KeySecretKey] = secrets.BackupS3KeySecret is { } s3Secret ? Read(document, SecretValues.BackupS3KeySecretKey, s3Secret, errors) : null,
+        };
+        ReadBackupTls(document, values, errors);
+        return errors.Count > 0 ? Result<SecretValues>.Fail(errors) : Result<SecretValues>.Ok(new SecretValues(values));
+    }
+
+    /// <summary>The pgBackRest TLS files: each from its own source, or generated together when all three say generate.</summary>
+    private void ReadBackupTls(EnvironmentDocument document, Dictionary<string, string?> values, List<Diagnostic> errors)
+    {
+        var secrets = document.Spec.Secrets;
+        var sources = new[] { secrets.BackupTlsCa, secrets.BackupTlsCert, secrets.BackupTlsKey };
+        if (sources.All(s => s is null))
+            return;
+        if (sources.All(s => s is { Env: null, File: null }))
+        {
+            var tls = GeneratedTls(document);
+            values[SecretValues.BackupTlsCaKey] = tls.Ca;
+            values[SecretValues.BackupTlsCertKey] = tls.Certificate;
+            values[SecretValues.BackupTlsKeyKey] = tls.Key;
+            return;
+        }
+        foreach (var (key, source) in SecretValues.BackupTlsKeys.Zip(sources))
+        {
+            if (source is null || source is { Env: null, File: null })
+                errors.Add(document.Map.Error($"secrets.{key}", $"secrets.{key}: the pgBackRest CA, certificate and key come from env or file together, or are all generated",
+                    "give backup_tls_ca, backup_tls_cert and backup_tls_key each an env or file (README: Backups), or all three generate: true (local lab only)"));
+            else
+                values[key] = Read(document, key, source, errors);
+        }
     }
 
     private string? Read(EnvironmentDocument document, string key, SecretSourceSpec source, List<Diagnostic> errors)
@@ -49,19 +82,44 @@ public sealed class SecretResolver(ProjectLayout layout, Func<string, string?>? 
 
     private string Generated(string environment, string key)
     {
-        var path = Path.Combine(layout.SecretsDirectory, environment + ".json");
-        var values = File.Exists(path)
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? []
-            : [];
+        var values = Kept(environment);
         if (values.TryGetValue(key, out var existing))
             return existing;
 
         var value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
         values[key] = value;
+        Keep(environment, values);
+        return value;
+    }
+
+    /// <summary>A CA and certificate made once for the stack's pgBackRest servers (the repository and every member), then kept.</summary>
+    private BackupTls GeneratedTls(EnvironmentDocument document)
+    {
+        var values = Kept(document.Name);
+        if (SecretValues.BackupTlsKeys.All(values.ContainsKey))
+            return new BackupTls(values[SecretValues.BackupTlsCaKey], values[SecretValues.BackupTlsCertKey], values[SecretValues.BackupTlsKeyKey]);
+
+        var members = document.Spec.Members ?? [];
+        var tls = BackupTlsGenerator.Generate([Rendering.RenderBackup.ServiceName, .. members.Select(m => m.Name)]);
+        values[SecretValues.BackupTlsCaKey] = tls.Ca;
+        values[SecretValues.BackupTlsCertKey] = tls.Certificate;
+        values[SecretValues.BackupTlsKeyKey] = tls.Key;
+        Keep(document.Name, values);
+        return tls;
+    }
+
+    private Dictionary<string, string> Kept(string environment)
+    {
+        var path = Path.Combine(layout.SecretsDirectory, environment + ".json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? [] : [];
+    }
+
+    private void Keep(string environment, Dictionary<string, string> values)
+    {
+        var path = Path.Combine(layout.SecretsDirectory, environment + ".json");
         Directory.CreateDirectory(layout.SecretsDirectory);
         File.WriteAllText(path, JsonSerializer.Serialize(values));
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return value;
     }
 }

@@ -1,28 +1,53 @@
 namespace SwarmPgGitOps.Secrets;
 
-/// <summary>The passwords of one environment, by the secret name stack.yml gives them. ToString never shows them.</summary>
-public sealed class SecretValues(string superuserPassword, string replicationPassword, string? restApiPassword = null)
+/// <summary>The secrets of one environment, by the secret name stack.yml gives them. ToString never shows them.</summary>
+public sealed class SecretValues
 {
     public const string SuperuserPasswordKey = "superuser_password";
     public const string ReplicationPasswordKey = "replication_password";
     public const string RestApiPasswordKey = "rest_api_password";
+    public const string BackupTlsCaKey = "backup_tls_ca";
+    public const string BackupTlsCertKey = "backup_tls_cert";
+    public const string BackupTlsKeyKey = "backup_tls_key";
+    public const string BackupS3KeyKey = "backup_s3_key";
+    public const string BackupS3KeySecretKey = "backup_s3_key_secret";
 
     /// <summary>The secrets an environment can supply, as stack.yml names them, in the order stack.yml defines them.</summary>
-    public static readonly IReadOnlyList<string> Keys = [SuperuserPasswordKey, ReplicationPasswordKey, RestApiPasswordKey];
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        SuperuserPasswordKey, ReplicationPasswordKey, RestApiPasswordKey,
+        BackupTlsCaKey, BackupTlsCertKey, BackupTlsKeyKey, BackupS3KeyKey, BackupS3KeySecretKey,
+    ];
 
-    public string SuperuserPassword { get; } = superuserPassword;
-    public string ReplicationPassword { get; } = replicationPassword;
+    /// <summary>The pgBackRest TLS files, which build/certs/backup-tls.sh makes together.</summary>
+    public static readonly IReadOnlyList<string> BackupTlsKeys = [BackupTlsCaKey, BackupTlsCertKey, BackupTlsKeyKey];
+
+    private readonly IReadOnlyDictionary<string, string> _values;
+
+    public SecretValues(string superuserPassword, string replicationPassword, string? restApiPassword = null)
+        : this(new Dictionary<string, string?>
+        {
+            [SuperuserPasswordKey] = superuserPassword,
+            [ReplicationPasswordKey] = replicationPassword,
+            [RestApiPasswordKey] = restApiPassword,
+        })
+    {
+    }
+
+    public SecretValues(IReadOnlyDictionary<string, string?> values)
+    {
+        if (values.Keys.FirstOrDefault(k => !Keys.Contains(k)) is { } unknown)
+            throw new ArgumentException($"'{unknown}' is not a secret of a stack", nameof(values));
+        _values = values.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value!);
+    }
+
+    public string SuperuserPassword => _values[SuperuserPasswordKey];
+    public string ReplicationPassword => _values[ReplicationPasswordKey];
     /// <summary>Patroni's REST API password; null in the classic layout.</summary>
-    public string? RestApiPassword { get; } = restApiPassword;
+    public string? RestApiPassword => For(RestApiPasswordKey);
 
     /// <summary>The value of the secret stack.yml names <paramref name="key"/>; null when the environment supplies none.</summary>
-    public string? For(string key) => key switch
-    {
-        SuperuserPasswordKey => SuperuserPassword,
-        ReplicationPasswordKey => ReplicationPassword,
-        RestApiPasswordKey => RestApiPassword,
-        _ => null,
-    };
+    public string? For(string key) => _values.GetValueOrDefault(key);
 
     public override string ToString() => "SecretValues(***)";
 }

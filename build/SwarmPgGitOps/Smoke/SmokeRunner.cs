@@ -39,6 +39,8 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
             expected = SmokeExpectations.From(document);
         }
         var connector = new PostgresConnector("smoke", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? PostgresConnector.DefaultRetry);
+        // A one-shot task on the repository's node: seconds, so it starts first and is awaited last.
+        var backupProbe = spec.Backup is { Repository.Placement: not null } ? BackupProbe.ReadAsync(document, _variable, cancellation) : null;
 
         var endpointChecks = spec.Endpoints is { } endpoints
             ? Task.WhenAll(endpoints.Hosts.SelectMany(host => new[] { (EndpointKind.ReadWrite, endpoints.ReadWritePort), (EndpointKind.ReadOnly, endpoints.ReadOnlyPort) }
@@ -75,6 +77,8 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
                 ? await Canary(primaryConnection, replicas.Select(r => (r.Replica.Name, r.Connected.Connection)).ToList(), expected, checks, cancellation)
                 : [];
             checks.AddRange(await endpointChecks);
+            if (backupProbe is not null)
+                checks.AddRange(await Backups(spec.Backup!, await backupProbe, primary, cancellation));
             return new SmokeReport(expected.Environment, expected.Stack, startedAt, clock.Elapsed, targets, checks, canary) { Patroni = patroni };
         }
         finally
@@ -85,6 +89,20 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
     }
 
     private sealed record Connected(PostgresTarget Target, NpgsqlConnection? Connection, SmokeCheck Check);
+
+    /// <summary>The repository's answers, then the leader's archiver (read after the check made it archive a WAL).</summary>
+    private static async Task<IReadOnlyList<SmokeCheck>> Backups(BackupSpec backup, BackupChecks.Repository repository, Connected primary, CancellationToken cancellation)
+    {
+        ArchiverRow? archiver = null;
+        if (primary.Connection is { } connection)
+        {
+            var (rows, failure) = await Probe(primary.Target, () => CatalogQueries.Archiver.ReadAsync(connection, cancellation));
+            if (failure is not null)
+                return [failure];
+            archiver = rows!.Single();
+        }
+        return BackupChecks.Evaluate(backup, repository, archiver, DateTimeOffset.UtcNow);
+    }
 
     private static async Task<Connected> Connect(PostgresConnector connector, PostgresTarget target, CancellationToken cancellation)
     {

@@ -65,6 +65,12 @@ public sealed class DockerSwarmApi(IDockerClient docker) : ISwarmApi, IContainer
         return stdout + stderr;
     }
 
+    public async Task<(string Stdout, string Stderr)> ServiceOutputAsync(string serviceId, CancellationToken cancellation)
+    {
+        using var stream = await docker.Swarm.GetServiceLogsAsync(serviceId, false, new ServiceLogsParameters { ShowStdout = true, ShowStderr = true }, cancellation);
+        return await stream.ReadOutputToEndAsync(cancellation);
+    }
+
     public async Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, string? stdin, CancellationToken cancellation)
     {
         var created = await docker.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters

@@ -33,4 +33,6 @@ public interface ISwarmApi
     /// <summary>Every task the manager holds, including those of removed services that have not stopped yet.</summary>
     Task<IReadOnlyList<TaskResponse>> ListAllTasksAsync(CancellationToken cancellation);
     Task<string> ServiceLogTailAsync(string serviceId, int lines, CancellationToken cancellation);
+    /// <summary>Everything a service's tasks wrote, standard output and standard error apart (a one-shot job's report).</summary>
+    Task<(string Stdout, string Stderr)> ServiceOutputAsync(string serviceId, CancellationToken cancellation);
 }

@@ -35,6 +35,7 @@ public static partial class EnvironmentValidator
         CheckImage(spec.Postgres, map, errors);
         CheckSettings(document, layout ?? EnvironmentLayout.Classic, errors);
         CheckSecrets(document, layout, errors);
+        errors.AddRange(BackupValidator.Validate(document, layout));
         CheckNetwork(spec, map, errors);
         CheckAccess(document, errors);
         CheckLimits(spec, map, errors);
@@ -233,6 +234,8 @@ public static partial class EnvironmentValidator
         var sources = new List<(string Key, SecretSourceSpec Source)> { ("superuser_password", secrets.SuperuserPassword), ("replication_password", secrets.ReplicationPassword) };
         if (secrets.RestApiPassword is { } restApi)
             sources.Add(("rest_api_password", restApi));
+        foreach (var (key, source) in BackupValidator.SecretSources(secrets))
+            sources.Add((key, source));
         foreach (var (key, source) in sources)
         {
             var path = $"secrets.{key}";

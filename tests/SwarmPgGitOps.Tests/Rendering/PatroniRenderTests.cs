@@ -40,7 +40,7 @@ public class PatroniRenderTests
     [Fact]
     public void Artifacts_are_the_stack_pg_hba_member_script_dynamic_configuration_and_one_patroni_file_per_member()
     {
-        Assert.Equal(["connection-strings.md", "haproxy.cfg", "member.sh", "patroni-bootstrap.yml", "patroni-dynamic.yml", "patroni-pg1.yml", "patroni-pg2.yml", "patroni-pg3.yml", "pg_hba.conf", "stack.yml", "topology.md"],
+        Assert.Equal(["connection-strings.md", "haproxy.cfg", "member.sh", "patroni-bootstrap.yml", "patroni-dynamic.yml", "patroni-pg1.yml", "patroni-pg2.yml", "patroni-pg3.yml", "pg_hba.conf", "pgbackrest-member.conf", "pgbackrest-repo.conf", "stack.yml", "topology.md"],
             Render("lab").Files.Select(f => f.Name).Order(StringComparer.Ordinal));
     }
 
@@ -112,10 +112,14 @@ public class PatroniRenderTests
     {
         var rendered = Render("lab");
 
-        var desired = StackConverter.FromRendered(rendered, Layout.ArtifactsFor("lab")).WithSecretValues(new SecretValues("su", "rep", "rest"));
+        var desired = StackConverter.FromRendered(rendered, Layout.ArtifactsFor("lab")).WithSecretValues(new SecretValues(new Dictionary<string, string?>
+        {
+            [SecretValues.SuperuserPasswordKey] = "su", [SecretValues.ReplicationPasswordKey] = "rep", [SecretValues.RestApiPasswordKey] = "rest",
+            [SecretValues.BackupTlsCaKey] = "ca", [SecretValues.BackupTlsCertKey] = "cert", [SecretValues.BackupTlsKeyKey] = "key",
+        }));
 
-        Assert.Equal(["etcd1", "etcd2", "etcd3", "pg1", "pg2", "pg3", "haproxy"], desired.Services.Select(s => s.Key));
-        Assert.Equal(["etcd", "etcd", "etcd", "member", "member", "member", "haproxy"], desired.Services.Select(s => s.Role));
+        Assert.Equal(["etcd1", "etcd2", "etcd3", "pg1", "pg2", "pg3", "haproxy", "pgbackrest"], desired.Services.Select(s => s.Key));
+        Assert.Equal(["etcd", "etcd", "etcd", "member", "member", "member", "haproxy", "pgbackrest"], desired.Services.Select(s => s.Role));
         foreach (var etcd in desired.Services.Where(s => s.Role == "etcd"))
         {
             Assert.Empty(etcd.Spec.EndpointSpec!.Ports!);
@@ -126,14 +130,15 @@ public class PatroniRenderTests
         }
         var pg2 = desired.Services.Single(s => s.Key == "pg2");
         var container = pg2.Spec.TaskTemplate!.ContainerSpec!;
-        Assert.Equal(["/etc/postgresql/pg_hba.conf", DesiredStack.PatroniBootstrapFile, "/etc/swarm-pg/patroni/member.yml", "/usr/local/lib/swarm-pg/member.sh"],
+        Assert.Equal(["/etc/pgbackrest/pgbackrest.conf", "/etc/postgresql/pg_hba.conf", DesiredStack.PatroniBootstrapFile, "/etc/swarm-pg/patroni/member.yml", "/usr/local/lib/swarm-pg/member.sh"],
             container.Configs!.Select(c => c.File!.Name).Order(StringComparer.Ordinal));
         Assert.StartsWith("pg-lab_patroni_pg2_", container.Configs!.Single(c => c.File!.Name == "/etc/swarm-pg/patroni/member.yml").ConfigName, StringComparison.Ordinal);
-        Assert.Equal(["replication_password", "rest_api_password", "superuser_password"], container.Secrets!.Select(s => s.File!.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["backup_tls_ca", "backup_tls_cert", "backup_tls_key", "replication_password", "rest_api_password", "superuser_password"],
+            container.Secrets!.Select(s => s.File!.Name).Order(StringComparer.Ordinal));
         Assert.All(container.Secrets!, s => Assert.Equal(("999", "999", 256u), (s.File!.UID, s.File.GID, s.File.Mode)));
         Assert.Equal(["5433:5432/host"], pg2.Spec.EndpointSpec!.Ports!.Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.PublishMode}"));
         Assert.Equal(["node.labels.lab.node == node2"], pg2.Spec.TaskTemplate!.Placement!.Constraints);
-        Assert.Equal(3, desired.Secrets.Count);
+        Assert.Equal(6, desired.Secrets.Count);
     }
 
     [Fact]

@@ -28,16 +28,30 @@ public class ServiceSecretsTests
     public void Each_rendered_service_mounts_what_its_role_is_given_with_owner_and_mode(string environment)
     {
         var stack = RenderedStack(environment);
+        var backupKeys = ServiceSecrets.BackupKeysOf(Repo.Load(Repo.EnvironmentText(environment), environment).Spec);
 
         foreach (var (name, service) in stack.Services)
         {
             var role = service.Deploy.Labels["io.swarm-pg-gitops.role"];
-            Assert.Equal(ServiceSecrets.For(role).Select(m => (m.Key, m.Key, m.Uid, m.Gid, m.Mode)),
+            Assert.Equal(ServiceSecrets.For(role, backupKeys).Select(m => (m.Key, m.Key, m.Uid, m.Gid, m.Mode)),
                 service.Secrets.Select(s => (s.Source, s.Target, s.Uid, s.Gid, s.Mode)));
         }
         // Only what may lead holds the superuser password: the classic primary, or any Patroni member.
         Assert.DoesNotContain(stack.Services.Where(s => s.Value.Deploy.Labels["io.swarm-pg-gitops.role"] is not ("primary" or "member")),
             s => s.Value.Secrets.Any(m => m.Source == SecretValues.SuperuserPasswordKey));
+    }
+
+    [Fact]
+    public void With_a_repository_service_members_and_the_repository_get_the_backup_tls_files_and_the_others_none()
+    {
+        var stack = RenderedStack("lab");
+
+        foreach (var (name, service) in stack.Services)
+        {
+            var tls = service.Secrets.Select(s => s.Source).Where(SecretValues.BackupTlsKeys.Contains).ToList();
+            Assert.Equal(service.Deploy.Labels["io.swarm-pg-gitops.role"] is "member" or RenderBackup.Role ? SecretValues.BackupTlsKeys : [], tls);
+        }
+        Assert.DoesNotContain(stack.Services[RenderBackup.ServiceName].Secrets, s => s.Source.EndsWith("_password", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -299,6 +299,9 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     public Task<string> ServiceLogTailAsync(string serviceId, int lines, CancellationToken cancellation) =>
         Task.FromResult($"log of {_services[serviceId].Spec.Name}\n");
 
+    public Task<(string Stdout, string Stderr)> ServiceOutputAsync(string serviceId, CancellationToken cancellation) =>
+        Task.FromResult(($"output of {_services[serviceId].Spec.Name}\n", ""));
+
     private void Settle(FakeService service, FakeTask task)
     {
         switch (Fate(service.Spec.Name!, task.Spec))

@@ -1,0 +1,82 @@
+using Docker.DotNet.Models;
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Swarm;
+using SwarmPgGitOps.Waiting;
+
+namespace SwarmPgGitOps.Backup;
+
+/// <summary>What a pgBackRest command run on the repository printed: its JSON report (info) and its log.</summary>
+public sealed record RepositoryRun(JobResult Job, StanzaInfo? Info)
+{
+    /// <summary>pgBackRest's own error lines (ERROR: [code]: ...), else the last lines it wrote.</summary>
+    public string Problem
+    {
+        get
+        {
+            var lines = (Job.Stderr + Job.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var errors = lines.Where(l => l.Contains("ERROR:", StringComparison.Ordinal)).ToList();
+            return string.Join(" ", errors.Count > 0 ? errors : lines.TakeLast(3));
+        }
+    }
+}
+
+/// <summary>
+/// The stack's pgBackRest repository service, and the pgBackRest commands the pipeline runs on it: each as a one-shot
+/// task of the repository's own definition (<see cref="SwarmJob"/>), as the postgres user, on the repository's node.
+/// The stanza is Patroni's scope.
+/// </summary>
+public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stack, string stanza)
+{
+    public static BackupRepository For(EnvironmentSpec spec, ISwarmApi swarm, Waiter waiter) => new(swarm, waiter, spec.Stack, spec.PatroniScope());
+
+    /// <summary>Creates the stanza when it is not there (stanza-create does nothing to one that matches) and reports what the repository holds.</summary>
+    public Task<RepositoryRun> EnsureStanzaAsync(TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation) =>
+        RunAsync("stanza", [Command("stanza-create"), Info()], timeout, waiting, cancellation);
+
+    /// <summary>A backup of <paramref name="type"/> (full, diff or incr) from the leader, then what the repository holds.</summary>
+    public Task<RepositoryRun> BackupAsync(string type, TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation) =>
+        RunAsync($"backup-{type}", [Command("backup", $"--type={type}"), Info()], timeout, waiting, cancellation);
+
+    /// <summary>`pgbackrest check` (a WAL switch on the leader, archived into the repository within its timeout), then what the repository holds, whatever the check said.</summary>
+    public Task<RepositoryRun> CheckAsync(TimeSpan timeout, CancellationToken cancellation) =>
+        RunAsync("check", [$"{Command("check")}; checked=$?", Info(), "exit $checked"], timeout, null, cancellation, stopAtFailure: false);
+
+    private string Command(string command, params string[] options) =>
+        string.Join(' ', ["pgbackrest", $"--stanza={stanza}", .. options, command, ">&2"]);
+
+    private string Info() => $"pgbackrest --stanza={stanza} --output=json info";
+
+    private async Task<RepositoryRun> RunAsync(string purpose, IReadOnlyList<string> steps, TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation,
+        bool stopAtFailure = true)
+    {
+        var service = await ServiceAsync(cancellation);
+        var script = string.Join(stopAtFailure ? " && " : "\n", steps);
+        var job = await new SwarmJob(swarm, waiter).RunAsync(service, purpose,
+            ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--", "bash", "-c", script], timeout, waiting, cancellation);
+        var json = job.Stdout.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('[')) ?? "";
+        StanzaInfo? info = null;
+        if (json.Length > 0)
+        {
+            try
+            {
+                info = StanzaInfo.Parse(json, stanza);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                info = null;
+            }
+        }
+        return new RepositoryRun(job, info);
+    }
+
+    private async Task<SwarmService> ServiceAsync(CancellationToken cancellation) =>
+        (await swarm.ListServicesAsync(stack, cancellation)).FirstOrDefault(s => StackLabels.RoleOf(s) == RenderBackup.Role)
+        ?? throw new BackupUnavailableException($"stack '{stack}' has no backup repository service (role {RenderBackup.Role}) (hint: deploy the environment with backup.repository.placement first)");
+}
+
+/// <summary>The repository cannot be used: no service, or a command that did not end.</summary>
+public sealed class BackupUnavailableException(string message) : Diagnostics.ActionableException(message);
+
+/// <summary>A backup pgBackRest could not take, with its own error lines.</summary>
+public sealed class BackupFailedException(string message) : Diagnostics.ActionableException(message);

@@ -1,0 +1,76 @@
+using Docker.DotNet.Models;
+using SwarmPgGitOps.Waiting;
+
+namespace SwarmPgGitOps.Swarm;
+
+/// <summary>How a one-shot task ended: its exit code and what it wrote.</summary>
+public sealed record JobResult(string Name, long ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
+{
+    public bool Succeeded => ExitCode == 0;
+}
+
+/// <summary>
+/// Runs a command once as a Swarm job (a replicated-job service) made from a service of the stack: the same image,
+/// configs, secrets, volumes, network and placement, so it runs on that service's node with what that service sees,
+/// without a Docker endpoint on that node. Reports through the API (the task's exit code and its log) and is removed
+/// afterwards. Jobs carry <see cref="JobOf"/>, not the stack's namespace, so a deploy neither plans nor prunes them.
+/// </summary>
+public sealed class SwarmJob(ISwarmApi swarm, Waiter waiter)
+{
+    public const string JobOf = "io.swarm-pg-gitops.job-of";
+    private static readonly TaskState[] Ended = [TaskState.Complete, TaskState.Failed, TaskState.Rejected, TaskState.Shutdown, TaskState.Orphaned, TaskState.Remove];
+
+    public async Task<JobResult> RunAsync(SwarmService template, string purpose, IReadOnlyList<string> command, TimeSpan timeout, Action<TimeSpan>? waiting,
+        CancellationToken cancellation)
+    {
+        var stack = template.Spec.Labels is { } labels && labels.TryGetValue(StackLabels.Namespace, out var ns) ? ns : template.Spec.Name;
+        var name = $"{stack}-{purpose}-{waiter.Time.GetUtcNow():yyyyMMddHHmmss}";
+        var source = template.Spec.TaskTemplate;
+        var spec = new ServiceSpec
+        {
+            Name = name,
+            Labels = new Dictionary<string, string> { [JobOf] = stack },
+            Mode = new ServiceMode { ReplicatedJob = new ReplicatedJob { MaxConcurrent = 1, TotalCompletions = 1 } },
+            TaskTemplate = new TaskSpec
+            {
+                ContainerSpec = new ContainerSpec
+                {
+                    Image = source.ContainerSpec.Image,
+                    Command = command.ToList(),
+                    Configs = source.ContainerSpec.Configs,
+                    Secrets = source.ContainerSpec.Secrets,
+                    Mounts = source.ContainerSpec.Mounts,
+                    Env = source.ContainerSpec.Env,
+                    Healthcheck = new HealthcheckConfig { Test = ["NONE"] },
+                },
+                Networks = source.Networks,
+                Placement = source.Placement,
+                RestartPolicy = new SwarmRestartPolicy { Condition = "none" },
+            },
+        };
+        var clock = waiter.Time.GetTimestamp();
+        await swarm.CreateServiceAsync(spec, cancellation);
+        try
+        {
+            var polled = await waiter.PollAsync(async (elapsed, token) =>
+                {
+                    waiting?.Invoke(elapsed);
+                    return (await swarm.ListTasksAsync(name, token)).FirstOrDefault(t => t.Status?.State is { } state && Ended.Contains(state));
+                },
+                task => task is not null, new PollSchedule(timeout, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)), cancellation);
+            var (stdout, stderr) = await swarm.ServiceOutputAsync(name, cancellation);
+            if (polled.Last is not { } task)
+                throw new JobFailedException($"{name} did not end within {timeout.TotalSeconds:0} s; what it wrote:\n{stdout}{stderr}");
+            var exitCode = task.Status?.ContainerStatus?.ExitCode ?? (task.Status?.State == TaskState.Complete ? 0 : -1);
+            var message = task.Status?.Err is { Length: > 0 } err ? $"{err}\n" : "";
+            return new JobResult(name, exitCode, stdout, message + stderr, waiter.Time.GetElapsedTime(clock));
+        }
+        finally
+        {
+            await swarm.RemoveServiceAsync(name, CancellationToken.None);
+        }
+    }
+}
+
+/// <summary>A one-shot task that could not be run or did not end.</summary>
+public sealed class JobFailedException(string message) : Diagnostics.ActionableException(message);
