@@ -51,6 +51,11 @@ Task("Backup")
     .Description("Patroni layout with backup: pgBackRest backs the leader up into the stack's repository (--type=full|diff|incr, default full)")
     .Does(() => Run(() => new BackupStep(layout, console).RunAsync(env, Argument("type", "full"))));
 
+Task("RestoreDrill")
+    .IsDependentOn("LabForLocal")
+    .Description("Restore the newest backup into a scratch task, replay it to a restore point made for the drill, verify it, print each phase's time, remove it")
+    .Does(() => Run(() => new RestoreDrillStep(layout, console).RunAsync(env)));
+
 Task("Smoke")
     .Description("Prove replication works: roles, streaming, slots, lag, settings, pg_hba, a canary read back on every replica")
     .Does(() => Run(() => new SmokeStep(layout, console).RunAsync(env)));

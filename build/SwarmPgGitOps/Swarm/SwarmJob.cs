@@ -15,16 +15,24 @@ public sealed record JobResult(string Name, long ExitCode, string Stdout, string
 /// without a Docker endpoint on that node. Reports through the API (the task's exit code and its log) and is removed
 /// afterwards. Jobs carry <see cref="JobOf"/>, not the stack's namespace, so a deploy neither plans nor prunes them.
 /// </summary>
+/// <param name="Purpose">A word for the job's name: &lt;stack&gt;-&lt;purpose&gt;-&lt;time&gt;.</param>
+/// <param name="Placement">Where it runs; null: where the template runs.</param>
+/// <param name="Mounts">Its volumes; null: the template's.</param>
+/// <param name="Env">Variables added to the template's.</param>
+public sealed record JobSpec(string Purpose, IReadOnlyList<string> Command, Placement? Placement = null, IList<Mount>? Mounts = null, IReadOnlyList<string>? Env = null);
+
 public sealed class SwarmJob(ISwarmApi swarm, Waiter waiter)
 {
     public const string JobOf = "io.swarm-pg-gitops.job-of";
     private static readonly TaskState[] Ended = [TaskState.Complete, TaskState.Failed, TaskState.Rejected, TaskState.Shutdown, TaskState.Orphaned, TaskState.Remove];
 
-    public async Task<JobResult> RunAsync(SwarmService template, string purpose, IReadOnlyList<string> command, TimeSpan timeout, Action<TimeSpan>? waiting,
-        CancellationToken cancellation)
+    public Task<JobResult> RunAsync(SwarmService template, string purpose, IReadOnlyList<string> command, TimeSpan timeout, Action<TimeSpan>? waiting,
+        CancellationToken cancellation) => RunAsync(template, new JobSpec(purpose, command), timeout, waiting, cancellation);
+
+    public async Task<JobResult> RunAsync(SwarmService template, JobSpec job, TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation)
     {
         var stack = template.Spec.Labels is { } labels && labels.TryGetValue(StackLabels.Namespace, out var ns) ? ns : template.Spec.Name;
-        var name = $"{stack}-{purpose}-{waiter.Time.GetUtcNow():yyyyMMddHHmmss}";
+        var name = $"{stack}-{job.Purpose}-{waiter.Time.GetUtcNow():yyyyMMddHHmmss}";
         var source = template.Spec.TaskTemplate;
         var spec = new ServiceSpec
         {
@@ -36,15 +44,15 @@ public sealed class SwarmJob(ISwarmApi swarm, Waiter waiter)
                 ContainerSpec = new ContainerSpec
                 {
                     Image = source.ContainerSpec.Image,
-                    Command = command.ToList(),
+                    Command = job.Command.ToList(),
                     Configs = source.ContainerSpec.Configs,
                     Secrets = source.ContainerSpec.Secrets,
-                    Mounts = source.ContainerSpec.Mounts,
-                    Env = source.ContainerSpec.Env,
+                    Mounts = job.Mounts ?? source.ContainerSpec.Mounts,
+                    Env = [.. source.ContainerSpec.Env ?? [], .. job.Env ?? []],
                     Healthcheck = new HealthcheckConfig { Test = ["NONE"] },
                 },
                 Networks = source.Networks,
-                Placement = source.Placement,
+                Placement = job.Placement ?? source.Placement,
                 RestartPolicy = new SwarmRestartPolicy { Condition = "none" },
             },
         };
