@@ -51,6 +51,12 @@ Task("Backup")
     .Description("Patroni layout with backup: pgBackRest backs the leader up into the stack's repository (--type=full|diff|incr, default full)")
     .Does(() => Run(() => new BackupStep(layout, console).RunAsync(env, Argument("type", "full"))));
 
+Task("Restore")
+    .IsDependentOn("LabForLocal")
+    .Description("Restore the newest backup of --env into a new stack: --into=<environment> (its file), --to=<timestamp>|latest; then deploy it and run the smoke checks")
+    .Does(() => Run(() => new RestoreStep(layout, console).RunAsync(env, HasArgument("into") ? Argument<string>("into") : null, HasArgument("to") ? Argument<string>("to") : null,
+        deploy: into => new DeployStep(layout, console).RunAsync(into, deployOptions, then: new SmokeStep(layout, console).RunAsync))));
+
 Task("RestoreDrill")
     .IsDependentOn("LabForLocal")
     .Description("Restore the newest backup into a scratch task, replay it to a restore point made for the drill, verify it, print each phase's time, remove it")

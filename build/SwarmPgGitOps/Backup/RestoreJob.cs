@@ -64,13 +64,20 @@ public sealed class RestoreJob(ISwarmApi swarm, Waiter waiter)
         var run = await new SwarmJob(swarm, waiter).RunAsync(member, job, timeout, waiting, cancellation);
         var report = run.Stdout.Split('\n').LastOrDefault(l => l.StartsWith("{\"restore_seconds\"", StringComparison.Ordinal));
         if (!run.Succeeded || report is null)
-            throw new BackupFailedException($"the restore ({target}) failed (exit {run.ExitCode}): {Problem(run)}");
+            throw new BackupFailedException($"the restore ({target}) failed (exit {run.ExitCode}): {Problem(run)}" + Hint(run));
         using var json = JsonDocument.Parse(report);
         var root = json.RootElement;
         var result = root.GetProperty("result");
         return new RestoreOutcome(run, root.GetProperty("restore_seconds").GetDouble(), root.GetProperty("recovery_seconds").GetDouble(),
             root.GetProperty("verify_seconds").GetDouble(), result.ValueKind == JsonValueKind.Null ? null : result.Clone());
     }
+
+    private static string Hint(JobResult run) =>
+        (run.Stderr + run.Stdout).Contains("recovery ended before configured recovery target was reached", StringComparison.Ordinal)
+            ? " (hint: the archive does not reach that time yet: WAL reaches the repository at most archive_timeout after it is written, or never when the target is after the last archived WAL; choose an earlier time, or wait and try again)"
+            : (run.Stderr + run.Stdout).Contains("already holds data", StringComparison.Ordinal)
+                ? " (hint: the volume is on the node the new environment's preferred leader is placed on: remove it there, or give the new environment another stack name)"
+                : "";
 
     private static string Problem(JobResult run)
     {

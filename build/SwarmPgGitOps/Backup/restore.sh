@@ -24,9 +24,15 @@ seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; 
 sql() { as_postgres "$bin/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$socket" -d postgres "$@"; }
 
 if [ -n "$(ls -A "$pgdata" 2>/dev/null)" ]; then
-  log "error: $pgdata already holds data; a restore never writes over a data directory (hint: remove the volume, or restore into another stack)"
+  log "error: $pgdata already holds data; a restore never writes over a data directory"
   exit 3
 fi
+# From here the data directory is this script's: a restore that fails leaves it empty again, ready for the next try.
+cleanup() {
+  as_postgres "$bin/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$pgdata"
+}
+trap cleanup ERR
 mkdir -p "$pgdata" "$socket"
 chown postgres:postgres "$(dirname "$pgdata")" "$pgdata" "$socket"
 chmod 0700 "$pgdata"
@@ -55,12 +61,14 @@ if ! as_postgres "$bin/pg_ctl" -D "$pgdata" -w -t 3600 -l /tmp/restore-postgres.
   "-c listen_addresses='' -c unix_socket_directories=$socket -c archive_mode=off -c synchronous_standby_names='' -c hba_file=/tmp/restore-hba.conf" start >&2; then
   log "error: PostgreSQL did not start on the restored data; its log:"
   tail -n 30 /tmp/restore-postgres.log >&2
+  cleanup
   exit 4
 fi
 until [ "$(sql -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]; do
   if ! as_postgres "$bin/pg_ctl" -D "$pgdata" status >/dev/null; then
     log "error: PostgreSQL stopped during recovery; its log:"
     tail -n 30 /tmp/restore-postgres.log >&2
+    cleanup
     exit 4
   fi
   sleep 0.2

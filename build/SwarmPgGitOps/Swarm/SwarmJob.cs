@@ -10,7 +10,8 @@ public sealed record JobResult(string Name, long ExitCode, string Stdout, string
 }
 
 /// <summary>
-/// Runs a command once as a Swarm job (a replicated-job service) made from a service of the stack: the same image,
+/// Runs a command once as a one-shot task (a service of one replica that is never restarted: Docker 20.10 leaves the
+/// containers of a removed replicated-job service behind, and removes these) made from a service of the stack: the same image,
 /// configs, secrets, volumes, network and placement, so it runs on that service's node with what that service sees,
 /// without a Docker endpoint on that node. Reports through the API (the task's exit code and its log) and is removed
 /// afterwards. Jobs carry <see cref="JobOf"/>, not the stack's namespace, so a deploy neither plans nor prunes them.
@@ -38,7 +39,7 @@ public sealed class SwarmJob(ISwarmApi swarm, Waiter waiter)
         {
             Name = name,
             Labels = new Dictionary<string, string> { [JobOf] = stack },
-            Mode = new ServiceMode { ReplicatedJob = new ReplicatedJob { MaxConcurrent = 1, TotalCompletions = 1 } },
+            Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 1 } },
             TaskTemplate = new TaskSpec
             {
                 ContainerSpec = new ContainerSpec
