@@ -16,7 +16,7 @@ public class FaultTableTests
             .Select(l => l.Split('|')[1].Trim())
             .ToList();
 
-        var tests = typeof(FaultTests).GetMethods().Concat(typeof(PatroniFaultTests).GetMethods())
+        var tests = typeof(FaultTests).GetMethods().Concat(typeof(PatroniFaultTests).GetMethods()).Concat(typeof(BackupFaultTests).GetMethods())
             .Where(m => m.GetCustomAttribute<FactAttribute>() is not null)
             .SelectMany(FaultTraits)
             .ToList();

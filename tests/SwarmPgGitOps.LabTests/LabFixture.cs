@@ -87,6 +87,22 @@ public sealed class LabFixture : IDisposable
         ("subnet: 10.201.0.0/24", $"subnet: 10.{subnetOctet}.0.0/24"),
     ];
 
+    /// <summary>
+    /// Edits that take backups out of the lab environment (its backup section and the certificates' secrets): a stack
+    /// whose tests are not about backups is deployed and checked without a repository, as quickly as before.
+    /// </summary>
+    public static (string Find, string Replace)[] WithoutBackup()
+    {
+        var text = File.ReadAllText(ProjectLayout.Discover(AppContext.BaseDirectory).EnvironmentFile("lab"));
+        var start = text.IndexOf("# pgBackRest:", StringComparison.Ordinal);
+        var end = text.IndexOf("access:", start, StringComparison.Ordinal);
+        return
+        [
+            (text[start..end], ""),
+            .. text.Split('\n').Where(line => line.TrimStart().StartsWith("backup_tls_", StringComparison.Ordinal)).Select(line => (line + "\n", "")),
+        ];
+    }
+
     /// <summary>The edit that points the lab environment at a TCP endpoint with the TLS client certificates in a folder.</summary>
     public static (string Find, string Replace) TlsEndpoint(string endpoint, string certPath) =>
         ("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock", $"endpoint: {endpoint}\n  tls:\n    cert_path: {certPath}");

@@ -24,6 +24,12 @@ public class PatroniLabStack : IAsyncLifetime
 
     /// <param name="labEdits">Further edits of the lab environment, after those that make the stack its own.</param>
     protected PatroniLabStack(string stack, int firstPort, int subnetOctet, params (string Find, string Replace)[] labEdits)
+        : this(stack, firstPort, subnetOctet, backup: false, labEdits)
+    {
+    }
+
+    /// <param name="backup">Keep the lab's backup repository (only the backup tests do): its stanza and first backup cost each deploy seconds.</param>
+    protected PatroniLabStack(string stack, int firstPort, int subnetOctet, bool backup, params (string Find, string Replace)[] labEdits)
     {
         StackName = stack;
         _ownStack =
@@ -31,6 +37,7 @@ public class PatroniLabStack : IAsyncLifetime
             .. LabFixture.OwnStack(stack, firstPort, subnetOctet),
             ("read_write_port: 5000", $"read_write_port: {firstPort + 5}"),
             ("read_only_port: 5001", $"read_only_port: {firstPort + 6}"),
+            .. backup ? [] : LabFixture.WithoutBackup(),
             .. labEdits,
         ];
     }
@@ -55,7 +62,7 @@ public class PatroniLabStack : IAsyncLifetime
         FirstDeploy = await Deploy();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Lab.RemoveStackAsync(StackName);
         Lab.Dispose();

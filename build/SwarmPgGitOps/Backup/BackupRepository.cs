@@ -38,9 +38,12 @@ public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stac
     public Task<RepositoryRun> BackupAsync(string type, TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation) =>
         RunAsync($"backup-{type}", [Command("backup", $"--type={type}"), Info()], timeout, waiting, cancellation);
 
-    /// <summary>`pgbackrest check` (a WAL switch on the leader, archived into the repository within its timeout), then what the repository holds, whatever the check said.</summary>
+    /// <summary>How long `pgbackrest check` waits for the WAL it made the leader switch to reach the repository (pgBackRest's default: 60 s).</summary>
+    public static readonly TimeSpan CheckArchiveTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>`pgbackrest check` (a WAL switch on the leader, archived into the repository within <see cref="CheckArchiveTimeout"/>), then what the repository holds, whatever the check said.</summary>
     public Task<RepositoryRun> CheckAsync(TimeSpan timeout, CancellationToken cancellation) =>
-        RunAsync("check", [$"{Command("check")}; checked=$?", Info(), "exit $checked"], timeout, null, cancellation, stopAtFailure: false);
+        RunAsync("check", [$"{Command("check", $"--archive-timeout={CheckArchiveTimeout.TotalSeconds:0}")}; checked=$?", Info(), "exit $checked"], timeout, null, cancellation, stopAtFailure: false);
 
     private string Command(string command, params string[] options) =>
         string.Join(' ', ["pgbackrest", $"--stanza={stanza}", .. options, command, ">&2"]);

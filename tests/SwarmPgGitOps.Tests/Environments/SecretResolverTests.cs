@@ -29,6 +29,7 @@ public class SecretResolverTests
         var variables = new Dictionary<string, string>
         {
             ["PROD_PG_SUPERUSER_PASSWORD"] = "s3cret-a", ["PROD_PG_REPLICATION_PASSWORD"] = "s3cret-b", ["PROD_PATRONI_REST_API_PASSWORD"] = "s3cret-c",
+            ["PROD_BACKUP_TLS_CA"] = "ca-pem", ["PROD_BACKUP_TLS_CERT"] = "cert-pem", ["PROD_BACKUP_TLS_KEY"] = "key-pem",
         };
 
         var values = new SecretResolver(Repo.Layout, v => variables.GetValueOrDefault(v)).Resolve(document).Unwrap();
@@ -36,6 +37,33 @@ public class SecretResolverTests
         Assert.Equal("s3cret-a", values.SuperuserPassword);
         Assert.Equal("s3cret-b", values.ReplicationPassword);
         Assert.Equal("s3cret-c", values.RestApiPassword);
+        Assert.Equal(["ca-pem", "cert-pem", "key-pem"], SecretValues.BackupTlsKeys.Select(values.For));
+    }
+
+    [Fact]
+    public void Generated_backup_certificates_name_the_repository_and_every_member_and_are_kept()
+    {
+        using var project = new BadInput.ScratchProject();
+        var document = Repo.Load(Repo.EnvironmentText("lab"), "lab");
+        var resolver = new SecretResolver(project.Layout);
+
+        var first = resolver.Resolve(document).Unwrap();
+        var again = resolver.Resolve(document).Unwrap();
+
+        Assert.Equal(first.For(SecretValues.BackupTlsCertKey), again.For(SecretValues.BackupTlsCertKey));
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+            first.For(SecretValues.BackupTlsCertKey), first.For(SecretValues.BackupTlsKeyKey));
+        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(first.For(SecretValues.BackupTlsCaKey));
+        var names = certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames();
+        Assert.Equal(["pgbackrest", "pg1", "pg2", "pg3"], names);
+        Assert.Equal("CN=swarm-pg-backup", certificate.Subject);
+        Assert.Equal(ca.Subject, certificate.Issuer);
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        Assert.True(chain.Build(certificate), string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation)));
+        Assert.DoesNotContain("PRIVATE KEY", first.ToString());
     }
 
     [Fact]
@@ -46,7 +74,7 @@ public class SecretResolverTests
 
         var errors = new SecretResolver(Repo.Layout, _ => null).Resolve(document).Diagnostics;
 
-        Assert.Equal(3, errors.Count);
+        Assert.Equal(6, errors.Count);
         Assert.Equal("secrets.superuser_password: environment variable PROD_PG_SUPERUSER_PASSWORD is not set", errors[0].Message);
         Assert.Equal(Repo.Position(text, "PROD_PG_SUPERUSER_PASSWORD").Line, errors[0].Line);
         Assert.Equal("set PROD_PG_SUPERUSER_PASSWORD (in CI: a secret of the 'prod' environment)", errors[0].Hint);

@@ -29,7 +29,17 @@ public class DeployJobTests
         Assert.Equal($"{prefix}_PG_SUPERUSER_PASSWORD", spec.Secrets.SuperuserPassword.Env);
         Assert.Equal($"{prefix}_PG_REPLICATION_PASSWORD", spec.Secrets.ReplicationPassword.Env);
         Assert.Equal($"{prefix}_PATRONI_REST_API_PASSWORD", spec.Secrets.RestApiPassword?.Env);
+        Assert.Equal($"{prefix}_BACKUP_TLS_CA", spec.Secrets.BackupTlsCa?.Env);
+        Assert.Equal($"{prefix}_BACKUP_TLS_CERT", spec.Secrets.BackupTlsCert?.Env);
+        Assert.Equal($"{prefix}_BACKUP_TLS_KEY", spec.Secrets.BackupTlsKey?.Env);
     }
+
+    /// <summary>The variables an environment's secrets come from (its file names them, <see cref="Environment_file_names_the_variables_the_workflows_set"/>).</summary>
+    public static string[] Credentials(string prefix) =>
+    [
+        $"{prefix}_PG_SUPERUSER_PASSWORD", $"{prefix}_PG_REPLICATION_PASSWORD", $"{prefix}_PATRONI_REST_API_PASSWORD",
+        $"{prefix}_BACKUP_TLS_CA", $"{prefix}_BACKUP_TLS_CERT", $"{prefix}_BACKUP_TLS_KEY",
+    ];
 
     [Theory]
     [MemberData(nameof(Deployed))]
@@ -57,7 +67,7 @@ public class DeployJobTests
             Assert.Equal($"${{{{ secrets.{prefix}_DOCKER_TLS_{part} }}}}", Yaml.Scalar(credentialEnv, $"TLS_{part}"));
 
         var deploy = job.Steps.Single(s => Yaml.Scalar(s, "run") == $"./build.sh --target=Deploy --env={environment}");
-        foreach (var variable in new[] { $"{prefix}_PG_SUPERUSER_PASSWORD", $"{prefix}_PG_REPLICATION_PASSWORD", $"{prefix}_PATRONI_REST_API_PASSWORD" })
+        foreach (var variable in Credentials(prefix))
             Assert.Equal($"${{{{ secrets.{variable} }}}}", Yaml.Scalar(Yaml.Mapping(deploy, "env"), variable));
     }
 

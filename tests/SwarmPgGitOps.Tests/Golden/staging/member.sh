@@ -107,6 +107,11 @@ PYTHON
 }
 wait_for_etcd
 
+# pgBackRest's TLS server: the repository reaches this member's data directory through it to back it up. Started again
+# if it ends; it lives on as a child of Patroni, which reaps what it leaves.
+log "starting pgBackRest's TLS server on port 8432"
+(while :; do as_postgres pgbackrest server || true; sleep 2; done) &
+
 log "starting Patroni for PostgreSQL 17"
 exec setpriv --reuid=postgres --regid=postgres --init-groups -- env HOME=/var/lib/postgresql LANG=C.UTF-8 \
   patroni "$CONFIG"
