@@ -23,7 +23,8 @@ pg() { docker exec -i "$leader" bash /usr/local/lib/swarm-pg/member.sh sql pg1; 
 
 if [[ $(pg <<<"SELECT count(*) FROM pg_database WHERE datname = 'bench'") != 1 ]]; then
   echo "creating the bench database (pgbench scale $scale)"
-  pg <<<"CREATE DATABASE bench" >/dev/null 2>&1 || pg <<<"SELECT 1" >/dev/null
+  # shellcheck disable=SC2016 # expanded inside the container
+  docker exec "$leader" bash -c 'PGPASSWORD=$(cat /run/secrets/superuser_password) psql -X -q -h pg1 -U postgres -d postgres -c "CREATE DATABASE bench"' >>"$log" 2>&1
   docker exec "$leader" bash -c "PGPASSWORD=\$(cat /run/secrets/superuser_password) /usr/lib/postgresql/17/bin/pgbench -q -i -s $scale -h pg1 -U postgres bench" >>"$log" 2>&1
 fi
 size=$(pg <<<"SELECT pg_size_pretty(sum(pg_database_size(datname))) FROM pg_database")

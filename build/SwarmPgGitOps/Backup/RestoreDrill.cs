@@ -49,11 +49,7 @@ public sealed class RestoreDrill(ISwarmApi swarm, Waiter waiter, Action<string> 
         clock.Restart();
         var placement = RenderModel.Constraints(spec.Backup?.Repository.Placement ?? []);
         var outcome = await new RestoreJob(swarm, waiter).RunAsync(spec.Stack, spec.PatroniScope(), placement, null, RestoreTarget.RestorePoint(point),
-            VerifySql(point, source.Tables), timeout, elapsed =>
-            {
-                if ((int)elapsed.TotalSeconds % 15 == 0 && elapsed.TotalSeconds >= 15)
-                    progress($"restoring ({elapsed.TotalSeconds:0} s)");
-            }, cancellation);
+            VerifySql(point, source.Tables), timeout, ElapsedProgress.Every(TimeSpan.FromSeconds(15), "restoring", progress), cancellation);
         var job = clock.Elapsed;
         phases.Add(("pgbackrest restore", TimeSpan.FromSeconds(outcome.RestoreSeconds)));
         phases.Add(("WAL replay to the restore point", TimeSpan.FromSeconds(outcome.RecoverySeconds)));

@@ -175,19 +175,15 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     private async Task EnsureBackupAsync(Backup.BackupRepository repository, TimeSpan timeout, CancellationToken cancellation)
     {
         await beforeEachChange(cancellation);
-        void Waiting(TimeSpan elapsed, string what)
-        {
-            if (elapsed.TotalSeconds >= 10 && (int)elapsed.TotalSeconds % 10 == 0)
-                progress($"{what} ({elapsed.TotalSeconds:0} s)");
-        }
-        var stanza = await repository.EnsureStanzaAsync(timeout, e => Waiting(e, "creating the pgBackRest stanza"), cancellation);
+        var every = TimeSpan.FromSeconds(10);
+        var stanza = await repository.EnsureStanzaAsync(timeout, ElapsedProgress.Every(every, "creating the pgBackRest stanza", progress), cancellation);
         if (!stanza.Job.Succeeded)
             throw new PatroniRolloutException($"pgBackRest could not create its stanza {settings.Scope}: {stanza.Problem} (hint: docker service logs of the backup repository, and Smoke's backup checks)");
         if (stanza.Info is { Backups.Count: > 0 })
             return;
         await beforeEachChange(cancellation);
         progress("taking the first full backup (the repository holds none)");
-        var first = await repository.BackupAsync("full", timeout, e => Waiting(e, "taking the first full backup"), cancellation);
+        var first = await repository.BackupAsync("full", timeout, ElapsedProgress.Every(every, "taking the first full backup", progress), cancellation);
         if (!first.Job.Succeeded)
             throw new PatroniRolloutException($"the first full backup failed: {first.Problem}");
         if (first.Info?.Newest is { } newest)

@@ -33,15 +33,8 @@ public sealed class BackupStep(ProjectLayout layout, IAnsiConsole console, Func<
                 breakExisting: false, Progress, cancellation, TimeSpan.FromSeconds(deploy.LockLeaseSeconds));
             var repository = BackupRepository.For(spec, new DockerSwarmApi(target.Docker), Waiting.Waiter.System);
             Progress($"{type} backup of {spec.Stack} into its repository");
-            var lastSaid = 0;
-            var run = await stackLock.HoldWhileAsync(() => repository.BackupAsync(type, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds * 4), elapsed =>
-            {
-                if ((int)elapsed.TotalSeconds / 15 > lastSaid)
-                {
-                    lastSaid = (int)elapsed.TotalSeconds / 15;
-                    Progress($"backing up ({elapsed.TotalSeconds:0} s)");
-                }
-            }, cancellation));
+            var run = await stackLock.HoldWhileAsync(() => repository.BackupAsync(type, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds * 4),
+                Waiting.ElapsedProgress.Every(TimeSpan.FromSeconds(15), "backing up", Progress), cancellation));
             if (!run.Job.Succeeded)
                 throw new BackupFailedException($"the {type} backup of {environment} failed: {run.Problem} (hint: Smoke's backup checks name what is unreachable)");
             var summary = BackupSummary.Markdown(environment, run.Info);

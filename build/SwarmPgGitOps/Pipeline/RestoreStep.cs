@@ -44,11 +44,8 @@ public sealed class RestoreStep(ProjectLayout layout, IAnsiConsole console, Func
             var volume = founder.Volume ?? $"{founder.Name}_data";
             Progress($"restoring {environment}'s newest backup ({target}) into volume {destination.Spec.Stack}_{volume} of {into}'s {founder.Name}");
             var outcome = await new RestoreJob(api, Waiting.Waiter.System).RunAsync(spec.Stack, spec.PatroniScope(), RenderModel.Constraints(founder.Placement),
-                RestoreJob.MemberVolume(destination.Spec.Stack, volume), target, null, TimeSpan.FromSeconds(spec.Deploy.ConvergeTimeoutSeconds * 4), elapsed =>
-                {
-                    if ((int)elapsed.TotalSeconds % 15 == 0 && elapsed.TotalSeconds >= 15)
-                        Progress($"restoring ({elapsed.TotalSeconds:0} s)");
-                }, cancellation);
+                RestoreJob.MemberVolume(destination.Spec.Stack, volume), target, null, TimeSpan.FromSeconds(spec.Deploy.ConvergeTimeoutSeconds * 4),
+                Waiting.ElapsedProgress.Every(TimeSpan.FromSeconds(15), "restoring", Progress), cancellation);
             Progress($"restored: pgbackrest restore {outcome.RestoreSeconds:0.0} s, WAL replay and promotion {outcome.RecoverySeconds:0.0} s; deploying {into}");
             await deploy(into);
             console.MarkupLine($"[green]restored[/] {Markup.Escape(environment)} into {Markup.Escape(into)} (stack {Markup.Escape(destination.Spec.Stack)}) in {clock.Elapsed.TotalSeconds:0.0} s");
