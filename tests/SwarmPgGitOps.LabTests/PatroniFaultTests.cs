@@ -244,7 +244,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         Assert.Equal([leader], await stack.AnsweringLeaders());
         var switchoverGap = writer.LongestGap(switchoverStarted, switchedOver);
         output.WriteLine($"switchover {first} -> {leader} under the writer: took {(switchedOver - switchoverStarted).TotalSeconds:0.0} s (the task, until every member is healthy); "
-            + $"longest gap between acknowledged writes {switchoverGap.TotalSeconds:0.00} s");
+            + $"longest gap between acknowledged writes {switchoverGap.TotalSeconds:0.00} s; the writer's failed attempts (seconds after the task began):\n{writer.FailuresBetween(switchoverStarted, switchedOver)}");
 
         Dictionary<string, string> standbys = [];
         await Waits.Until(async () => (standbys = new(await stack.StandbysOf(leader))).Values.Order().SequenceEqual(["async", "sync"]),
@@ -295,7 +295,8 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
             }
             output.WriteLine($"{leader}'s node {node.Name} lost (engine and containers killed): {successor} (the synchronous standby) promoted, {lagging} (lagging) not; "
                 + $"first acknowledged write on {successor} {(firstWrite.At - lostAt).TotalSeconds:0.0} s after the loss at {lostSince:HH:mm:ss.fff} (ttl {stack.Environment.Spec.PatroniCluster().Patroni.Ttl} s); "
-                + $"{successor}'s Patroni meanwhile:\n{await stack.PatroniDecisions(successor, lostSince)}");
+                + $"{successor}'s Patroni meanwhile:\n{await stack.PatroniDecisions(successor, lostSince)}\n"
+                + $"the writer's failed attempts meanwhile (seconds after the loss):\n{writer.FailuresBetween(lostAt, firstWrite.At)}");
 
             var backSince = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
