@@ -26,6 +26,9 @@ public sealed class ContinuousWriter : IAsyncDisposable
 
     public TimeSpan Now => _clock.Elapsed;
 
+    /// <summary>When writer time began (UTC), to line its times up with the members' logs.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
     public static Task<ContinuousWriter> StartAsync(string connectionString) => StartAsync([connectionString]);
 
     /// <summary>
