@@ -15,12 +15,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 dotnet build tests/SwarmPgGitOps.LabTests --nologo -v q >/dev/null
 
 rounds=${ROUNDS:-3}
-log=/tmp/spg-failover-bench.log
+log_prefix=/tmp/spg-failover-bench
 failovers=()
 gaps=()
 lost=()
 failed=0
 for round in $(seq 1 "$rounds"); do
+  log=$log_prefix-$round.log
   echo "round $round/$rounds: switchover, lagging replica, leader's node lost, node back (about 3 min)"
   dotnet test tests/SwarmPgGitOps.LabTests --nologo --no-build --filter "FullyQualifiedName~PatroniFaultTests.Under_a_writer" \
     --logger "console;verbosity=detailed" >"$log" 2>&1 || { failed=$((failed + 1)); tail -30 "$log"; }

@@ -14,13 +14,20 @@ public sealed class ContinuousWriter : IAsyncDisposable
     public const string Table = "public.fault_writes";
 
     private readonly ConcurrentQueue<(long Id, TimeSpan Started, TimeSpan At, string Server)> _acknowledged = new();
+    private readonly ConcurrentQueue<(TimeSpan Started, TimeSpan At, string Error)> _failed = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private Task _loop = Task.CompletedTask;
 
     public IReadOnlyCollection<(long Id, TimeSpan Started, TimeSpan At, string Server)> Acknowledged => _acknowledged;
 
+    /// <summary>The attempts that failed: when each began and ended (writer time) and why, for the output.</summary>
+    public IReadOnlyCollection<(TimeSpan Started, TimeSpan At, string Error)> Failed => _failed;
+
     public TimeSpan Now => _clock.Elapsed;
+
+    /// <summary>When writer time began (UTC), to line its times up with the members' logs.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     public static Task<ContinuousWriter> StartAsync(string connectionString) => StartAsync([connectionString]);
 
@@ -116,13 +123,37 @@ public sealed class ContinuousWriter : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// The failed attempts that ended between <paramref name="from"/> and <paramref name="to"/> (writer time), one line
+    /// per run of attempts that failed alike: when the run began and ended (relative to <paramref name="from"/>), how
+    /// many attempts and how long the longest took, and the error.
+    /// </summary>
+    public string FailuresBetween(TimeSpan from, TimeSpan to)
+    {
+        var lines = new List<string>();
+        var failed = _failed.Where(f => f.At > from && f.At <= to).OrderBy(f => f.At).ToList();
+        for (var i = 0; i < failed.Count;)
+        {
+            var run = failed.Skip(i).TakeWhile(f => f.Error == failed[i].Error).ToList();
+            lines.Add($"  {(run[0].Started - from).TotalSeconds:0.0}..{(run[^1].At - from).TotalSeconds:0.0} s: {run.Count} attempts, longest {run.Max(f => f.At - f.Started).TotalSeconds:0.0} s: {run[0].Error}");
+            i += run.Count;
+        }
+        return string.Join("\n", lines);
+    }
+
+    private static string Describe(Exception e)
+    {
+        var inner = e.InnerException is { } cause ? $" <- {cause.GetType().Name}: {cause.Message}" : "";
+        return $"{e.GetType().Name}: {e.Message}{inner}";
+    }
+
     private async Task WriteUntilStopped(IReadOnlyList<string> connectionStrings)
     {
         while (!_stop.IsCancellationRequested)
         {
+            var started = _clock.Elapsed;
             try
             {
-                var started = _clock.Elapsed;
                 await using var connection = await OpenAsync(connectionStrings);
                 await using var insert = new NpgsqlCommand($"INSERT INTO {Table} DEFAULT VALUES RETURNING id, trim(pg_read_file('/etc/hostname'), E' \\n')", connection);
                 await using var row = await insert.ExecuteReaderAsync();
@@ -133,6 +164,7 @@ public sealed class ContinuousWriter : IAsyncDisposable
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
             {
+                _failed.Enqueue((started, _clock.Elapsed, Describe(e)));
             }
             await Task.Delay(25);
         }

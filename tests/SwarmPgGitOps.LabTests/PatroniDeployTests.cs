@@ -143,6 +143,8 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
         Console.WriteLine($"switchover by hand pg1 -> pg2: {writer.Acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s");
         Console.WriteLine($"switchover by hand pg1 -> pg2 through HAProxy's read-write port: {throughHaproxy.Acknowledged.Count} writes acknowledged, 0 lost, "
             + $"longest gap between acknowledged writes {throughHaproxy.LongestGap().TotalSeconds:0.0} s");
+        Console.WriteLine($"failed attempts directly (seconds after {writer.StartedAt:HH:mm:ss.fff}):\n{writer.FailuresBetween(TimeSpan.Zero, writer.Now)}\n"
+            + $"through HAProxy (seconds after {throughHaproxy.StartedAt:HH:mm:ss.fff}):\n{throughHaproxy.FailuresBetween(TimeSpan.Zero, throughHaproxy.Now)}");
 
         var outcome = await stack.Deploy();
 

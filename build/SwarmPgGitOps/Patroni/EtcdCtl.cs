@@ -25,6 +25,45 @@ public sealed class EtcdCtl(IContainerExec exec, StackContainerLocator locator, 
         return new EtcdStatus(MemberNames(members), Health(health));
     }
 
+    /// <summary>Which member leads etcd's raft, by name, and every member's id (as etcdctl move-leader takes it, hex).</summary>
+    public async Task<EtcdLeadership> LeadershipAsync(CancellationToken cancellation)
+    {
+        var container = await locator.FindAsync(cancellation);
+        var listed = RunAsync(container, ["member", "list"], cancellation);
+        // endpoint status exits 1 when an endpoint does not answer and still prints those that did.
+        var status = RunAsync(container, ["endpoint", "status"], cancellation, acceptFailure: true);
+        await Task.WhenAll(listed, status);
+        var members = MemberIds(await listed);
+        var leader = LeaderId(await status);
+        return new EtcdLeadership(members.FirstOrDefault(m => m.Value == leader).Key, members);
+    }
+
+    /// <summary>Hands etcd's raft leadership to <paramref name="member"/> (etcdctl finds the current leader among the endpoints).</summary>
+    public async Task MoveLeaderAsync(EtcdLeadership leadership, string member, CancellationToken cancellation)
+    {
+        var container = await locator.FindAsync(cancellation);
+        await RunAsync(container, ["move-leader", leadership.Ids[member].ToString("x", System.Globalization.CultureInfo.InvariantCulture)], cancellation);
+    }
+
+    public static IReadOnlyDictionary<string, ulong> MemberIds(string memberListJson)
+    {
+        using var document = JsonDocument.Parse(memberListJson);
+        return document.RootElement.TryGetProperty("members", out var members)
+            ? members.EnumerateArray()
+                .Where(m => m.TryGetProperty("name", out var name) && !string.IsNullOrEmpty(name.GetString()) && m.TryGetProperty("ID", out _))
+                .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("ID").GetUInt64(), StringComparer.Ordinal)
+            : new Dictionary<string, ulong>();
+    }
+
+    /// <summary>The raft leader's id as the endpoints that answered report it; 0 when none did.</summary>
+    public static ulong LeaderId(string endpointStatusJson)
+    {
+        using var document = JsonDocument.Parse(endpointStatusJson);
+        return document.RootElement.EnumerateArray()
+            .Select(e => e.TryGetProperty("Status", out var status) && status.TryGetProperty("leader", out var leader) ? leader.GetUInt64() : 0)
+            .FirstOrDefault(id => id != 0);
+    }
+
     public async Task<bool> KeyExistsAsync(string key, CancellationToken cancellation)
     {
         var container = await locator.FindAsync(cancellation);

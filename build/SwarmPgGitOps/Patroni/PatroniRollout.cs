@@ -38,7 +38,8 @@ public sealed record PatroniRolloutSettings(string Scope, string? PreferredLeade
 /// </param>
 /// <param name="backup">The stack's pgBackRest repository (backup configured): a deploy that changed the stack makes sure its stanza exists and holds a backup.</param>
 public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter waiter, Action<string> progress, PatroniRolloutSettings settings,
-    Func<CancellationToken, Task> beforeEachChange, ClassicTakeover? classicTakeover = null, IRolePasswords? passwords = null, Backup.BackupRepository? backup = null) : IRollout
+    Func<CancellationToken, Task> beforeEachChange, ClassicTakeover? classicTakeover = null, IRolePasswords? passwords = null,
+    EtcdLeaderPlacement? etcdLeader = null, Backup.BackupRepository? backup = null) : IRollout
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LeaderToRestore = TimeSpan.FromSeconds(60);
@@ -52,7 +53,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     public static PatroniRollout For(EnvironmentSpec spec, DockerSwarmApi docker, Waiter waiter, Action<string> progress, Func<CancellationToken, Task> beforeEachChange,
         IRolePasswords? passwords = null)
         => new(PatroniCtl.For(spec, docker), EtcdCtl.For(spec, docker), waiter, progress, PatroniRolloutSettings.For(spec), beforeEachChange,
-            new ClassicTakeover(docker), passwords, spec.Backup is { Repository.Placement: not null } ? Backup.BackupRepository.For(spec, docker, waiter) : null);
+            new ClassicTakeover(docker), passwords,
+            spec.PatroniCluster().Dcs.Members.Count > 0 ? new EtcdLeaderPlacement(docker, spec.Stack, EtcdCtl.For(spec, docker), progress) : null,
+            spec.Backup is { Repository.Placement: not null } ? Backup.BackupRepository.For(spec, docker, waiter) : null);
 
     public Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation) =>
         classicTakeover?.DecideAsync(desired, live, options, cancellation) ?? Task.FromResult(Replacement.None);
@@ -162,8 +165,11 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         }
         if (await RestartPendingAsync(cluster, timeout, cancellation))
             cluster = await patroni.ListAsync(cancellation);
-        if (await HandToPreferredAsync(cluster, timeout, cancellation))
+        var handedOver = await HandToPreferredAsync(cluster, timeout, cancellation);
+        if (handedOver)
             await WaitForMembersAsync(cluster.Members.Select(m => m.Name).ToList(), timeout, cancellation);
+        if ((handedOver ? settings.PreferredLeader : cluster.Leader?.Name) is { } leader && etcdLeader is not null)
+            await etcdLeader.KeepOffAsync(leader, cancellation);
         if (backup is not null && _stackChanged)
             await EnsureBackupAsync(backup, timeout, cancellation);
     }
@@ -289,6 +295,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         var why = candidate == settings.PreferredLeader ? ", the preferred leader" : requested is null ? ", the best synchronous standby" : "";
         await HandOverAsync(MemberRollout.HandoverTo(cluster, leader, candidate, settings.MaxLagBytes, settings.Synchronous), leader, candidate, why, timeout, cancellation);
         await WaitForMembersAsync(cluster.Members.Select(m => m.Name).ToList(), timeout, cancellation);
+        if (etcdLeader is not null)
+            await etcdLeader.KeepOffAsync(candidate, cancellation);
         return candidate;
     }
 

@@ -163,9 +163,10 @@ public class PatroniRenderTests
     {
         var config = Render("lab").File("haproxy.cfg").Content;
 
-        Assert.Contains("bind :5000\n    option httpchk GET /primary\n", config, StringComparison.Ordinal);
+        Assert.Contains("bind :5000\n    retries 0\n    option httpchk GET /primary\n", config, StringComparison.Ordinal);
         Assert.Contains("bind :5001\n    balance roundrobin\n    option httpchk GET /replica?lag=16777216\n", config, StringComparison.Ordinal);
-        Assert.Equal(2, config.Split('\n').Count(l => l == "    server pg2 pg2:5432"));
+        Assert.Single(config.Split('\n'), l => l == "    server pg2 pg2:5432 rise 1 downinter 500ms");
+        Assert.Single(config.Split('\n'), l => l == "    server pg2 pg2:5432");
         Assert.Contains("init-addr none resolvers swarm", config, StringComparison.Ordinal);
         Assert.Contains("on-marked-down shutdown-sessions", config, StringComparison.Ordinal);
         Assert.Contains("nameserver docker 127.0.0.11:53", config, StringComparison.Ordinal);
