@@ -10,10 +10,11 @@ namespace SwarmPgGitOps.LabTests;
 /// Backups on the lab, as one sequence on the stack pg-hb (each step starts where the last left the cluster): the first
 /// deploy's stanza and full backup; Smoke's archiving checks; an incremental backup and a restore drill over a sample
 /// table; the repository unreachable; a point-in-time restore into a new stack after a switchover between two backups;
-/// and at the end every member's volume destroyed and the cluster restored from the repository.
+/// and at the end every member's volume destroyed and the cluster restored from the repository. It stops no engine and
+/// cuts no node off, so it runs beside the other classes (not in the Fault category, whose classes run alone); its
+/// faults are in the README's fault table all the same.
 /// </summary>
 [Collection("patroni")]
-[Trait("Category", "Fault")]
 public class BackupFaultTests(BackupLabStack stack, ITestOutputHelper output) : IClassFixture<BackupLabStack>
 {
     private const string Orders = "public.backup_orders";

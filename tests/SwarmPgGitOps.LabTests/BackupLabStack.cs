@@ -7,7 +7,8 @@ namespace SwarmPgGitOps.LabTests;
 /// <summary>
 /// The lab environment with its backup repository (pg-hb, members at 5542-5544, HAProxy at 5547 and 5548, subnet
 /// 10.214.0.0/24; the repository on node2), and a second environment in the same scratch project, `restored`
-/// (pg-hbr, 5552-5554, 10.215.0.0/24, no HAProxy, no backups), that restores go into. Both stacks are removed afterwards.
+/// (pg-hbr: one member, pg1 at 5552, and one etcd member, 10.215.0.0/24, no HAProxy, no backups), that restores go
+/// into: the restore is the same for one member or three, and one starts faster. Both stacks are removed afterwards.
 /// </summary>
 public sealed class BackupLabStack() : PatroniLabStack("pg-hb", 5542, 214, backup: true)
 {
@@ -95,8 +96,11 @@ public sealed class BackupLabStack() : PatroniLabStack("pg-hb", 5542, 214, backu
             .Replace("subnet: 10.214.0.0/24", "subnet: 10.215.0.0/24", StringComparison.Ordinal)
             .Replace("superuser_password: { generate: true }", $"superuser_password: {{ file: {secrets}/superuser }}", StringComparison.Ordinal)
             .Replace("replication_password: { generate: true }", $"replication_password: {{ file: {secrets}/replication }}", StringComparison.Ordinal);
-        for (var i = 0; i < 3; i++)
-            text = text.Replace($"port: {5542 + i}", $"port: {RestoredFirstPort + i}", StringComparison.Ordinal);
+        text = text.Replace("port: 5542", $"port: {RestoredFirstPort}", StringComparison.Ordinal)
+            .Replace("synchronous: on", "synchronous: off", StringComparison.Ordinal)
+            .Replace("  synchronous_node_count: 1\n", "", StringComparison.Ordinal);
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"  - name: pg[23]\n(    .*\n)*", "");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"    - \{ name: etcd[23],.*\n", "");
         File.WriteAllText(Layout.EnvironmentFile(Restored), text);
     }
 }
