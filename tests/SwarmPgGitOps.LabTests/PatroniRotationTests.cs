@@ -97,6 +97,18 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
             Assert.NotEqual(MissingImage, service.Spec.TaskTemplate.ContainerSpec.Image);
         }
         Assert.Equal(tasksBefore, await RunningTaskIds("pg1", "pg3"));
+        // pg2's rolled-back task may still be starting when the deploy has failed.
+        await Waits.Until(async () =>
+        {
+            try
+            {
+                return (await stack.Leaders()).Count > 0;
+            }
+            catch (NpgsqlException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(120), "every member to answer after the rollback");
         Assert.Equal(["pg1"], await stack.Leaders());
         await using (var connection = await ContinuousWriter.OpenAsync([LeaderAs(oldSuperuser)]))
             Assert.Equal("postgres", await PatroniLabStack.Scalar<string>(connection, "SELECT current_user::text"));

@@ -41,9 +41,20 @@ public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stac
     /// <summary>How long `pgbackrest check` waits for the WAL it made the leader switch to reach the repository (pgBackRest's default: 60 s).</summary>
     public static readonly TimeSpan CheckArchiveTimeout = TimeSpan.FromSeconds(20);
 
-    /// <summary>`pgbackrest check` (a WAL switch on the leader, archived into the repository within <see cref="CheckArchiveTimeout"/>), then what the repository holds, whatever the check said.</summary>
+    /// <summary>
+    /// The repository's TLS server pinged, then `pgbackrest check` (a WAL switch on the leader, archived into the repository
+    /// within <see cref="CheckArchiveTimeout"/>), then what the repository holds, whatever they said.
+    /// </summary>
     public Task<RepositoryRun> CheckAsync(TimeSpan timeout, CancellationToken cancellation) =>
-        RunAsync("check", [$"{Command("check", $"--archive-timeout={CheckArchiveTimeout.TotalSeconds:0}")}; checked=$?", Info(), "exit $checked"], timeout, null, cancellation, stopAtFailure: false);
+        RunAsync("check", [$"{Ping()} && {Command("check", $"--archive-timeout={CheckArchiveTimeout.TotalSeconds:0}")}; checked=$?", Info(), "exit $checked"], timeout, null, cancellation,
+            stopAtFailure: false);
+
+    /// <summary>
+    /// The repository's TLS server answers at its service name, as the members reach it: `check` alone passes on an idle
+    /// leader whose last WAL was archived before the server went away (its WAL switch then archives nothing new).
+    /// </summary>
+    private static string Ping() =>
+        $"pgbackrest server-ping --tls-server-port={RenderBackup.TlsPort} --io-timeout={CheckArchiveTimeout.TotalSeconds:0} {RenderBackup.ServiceName} >&2";
 
     private string Command(string command, params string[] options) =>
         string.Join(' ', ["pgbackrest", $"--stanza={stanza}", .. options, command, ">&2"]);
