@@ -10,15 +10,7 @@ namespace SwarmPgGitOps.Backup;
 public sealed record RepositoryRun(JobResult Job, StanzaInfo? Info)
 {
     /// <summary>pgBackRest's own error lines (ERROR: [code]: ...), else the last lines it wrote.</summary>
-    public string Problem
-    {
-        get
-        {
-            var lines = (Job.Stderr + Job.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var errors = lines.Where(l => l.Contains("ERROR:", StringComparison.Ordinal)).ToList();
-            return string.Join(" ", errors.Count > 0 ? errors : lines.TakeLast(3));
-        }
-    }
+    public string Problem => string.Join(" ", Job.Problem(3, "ERROR:"));
 }
 
 /// <summary>
@@ -29,6 +21,16 @@ public sealed record RepositoryRun(JobResult Job, StanzaInfo? Info)
 public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stack, string stanza)
 {
     public static BackupRepository For(EnvironmentSpec spec, ISwarmApi swarm, Waiter waiter) => new(swarm, waiter, spec.Stack, spec.PatroniScope());
+
+    /// <summary>Whether the environment's backups go to a repository service of its stack (the only kind the tasks run against).</summary>
+    public static bool HasService(EnvironmentSpec spec) => spec.Backup is { Repository.Placement: not null };
+
+    /// <summary>Refuses an environment without a repository service, saying how to add one.</summary>
+    public static void Require(EnvironmentDocument document)
+    {
+        if (!HasService(document.Spec))
+            throw new BackupUnavailableException($"{document.Name} has no backup repository service (hint: add backup.repository.placement to {document.File}; README: Backups)");
+    }
 
     /// <summary>Creates the stanza when it is not there (stanza-create does nothing to one that matches) and reports what the repository holds.</summary>
     public Task<RepositoryRun> EnsureStanzaAsync(TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation) =>

@@ -79,12 +79,7 @@ public sealed class RestoreJob(ISwarmApi swarm, Waiter waiter)
                 ? " (hint: the volume is on the node the new environment's preferred leader is placed on: remove it there, or give the new environment another stack name)"
                 : "";
 
-    private static string Problem(JobResult run)
-    {
-        var lines = (run.Stderr + run.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var errors = lines.Where(l => l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("error:", StringComparison.Ordinal) || l.Contains("FATAL", StringComparison.Ordinal)).ToList();
-        return string.Join(" | ", errors.Count > 0 ? errors.TakeLast(4) : lines.TakeLast(4));
-    }
+    private static string Problem(JobResult run) => string.Join(" | ", run.Problem(4, "ERROR", "error:", "FATAL"));
 
     /// <summary>The named volume a member of <paramref name="stack"/> mounts, as Deploy creates it, labelled as the stack's.</summary>
     public static Mount MemberVolume(string stack, string volumeName) => new()

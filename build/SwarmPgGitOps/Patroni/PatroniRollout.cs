@@ -55,7 +55,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         => new(PatroniCtl.For(spec, docker), EtcdCtl.For(spec, docker), waiter, progress, PatroniRolloutSettings.For(spec), beforeEachChange,
             new ClassicTakeover(docker), passwords,
             spec.PatroniCluster().Dcs.Members.Count > 0 ? new EtcdLeaderPlacement(docker, spec.Stack, EtcdCtl.For(spec, docker), progress) : null,
-            spec.Backup is { Repository.Placement: not null } ? Backup.BackupRepository.For(spec, docker, waiter) : null);
+            Backup.BackupRepository.HasService(spec) ? Backup.BackupRepository.For(spec, docker, waiter) : null);
 
     public Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation) =>
         classicTakeover?.DecideAsync(desired, live, options, cancellation) ?? Task.FromResult(Replacement.None);

@@ -26,8 +26,7 @@ public sealed class BackupStep(ProjectLayout layout, IAnsiConsole console, Func<
             using var target = await SwarmTarget.PrepareAsync(layout, console, environment, cancellation: cancellation);
             var spec = target.Environment.Spec;
             spec.PatroniCluster();
-            if (spec.Backup is not { Repository.Placement: not null })
-                throw new BackupUnavailableException($"{environment} has no backup repository service (hint: add backup.repository.placement to {target.Environment.File}; README: Backups)");
+            BackupRepository.Require(target.Environment);
             var deploy = spec.Deploy;
             var stackLock = await DeployLock.AcquireAsync(target.Docker, spec.Stack, TimeSpan.FromSeconds(deploy.LockTimeoutSeconds),
                 breakExisting: false, Progress, cancellation, TimeSpan.FromSeconds(deploy.LockLeaseSeconds));

@@ -25,8 +25,7 @@ public sealed class RestoreDrillStep(ProjectLayout layout, IAnsiConsole console,
             using var target = await SwarmTarget.PrepareAsync(layout, console, environment, _variable, cancellation);
             var document = target.Environment;
             var spec = document.Spec;
-            if (spec.Backup is not { Repository.Placement: not null })
-                throw new BackupUnavailableException($"{environment} has no backup repository service (hint: add backup.repository.placement to {document.File}; README: Backups)");
+            BackupRepository.Require(document);
             var api = new DockerSwarmApi(target.Docker);
             var leaderName = (await PatroniCtl.For(spec, api).ListAsync(cancellation)).Leader?.Name
                 ?? throw new BackupFailedException($"no member of {environment} leads, so no restore point can be written (hint: run Smoke)");

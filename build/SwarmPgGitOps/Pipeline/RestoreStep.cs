@@ -29,8 +29,7 @@ public sealed class RestoreStep(ProjectLayout layout, IAnsiConsole console, Func
             void Progress(string line) => console.MarkupLine($"[grey]{clock.Elapsed.TotalSeconds,6:0.0}s[/] {Markup.Escape(line)}");
             using var source = await SwarmTarget.PrepareAsync(layout, console, environment, _variable, cancellation);
             var spec = source.Environment.Spec;
-            if (spec.Backup is not { Repository.Placement: not null })
-                throw new BackupUnavailableException($"{environment} has no backup repository service to restore from (hint: README: Backups)");
+            BackupRepository.Require(source.Environment);
 
             var destination = Destination(into, spec);
             SameRoles(source.Secrets, destination, into, spec);

@@ -40,7 +40,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         }
         var connector = new PostgresConnector("smoke", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? PostgresConnector.DefaultRetry);
         // A one-shot task on the repository's node: seconds, so it starts first and is awaited last.
-        var backupProbe = spec.Backup is { Repository.Placement: not null } ? BackupProbe.ReadAsync(document, _variable, cancellation) : null;
+        var backupProbe = Backup.BackupRepository.HasService(spec) ? BackupProbe.ReadAsync(document, _variable, cancellation) : null;
 
         var endpointChecks = spec.Endpoints is { } endpoints
             ? Task.WhenAll(endpoints.Hosts.SelectMany(host => new[] { (EndpointKind.ReadWrite, endpoints.ReadWritePort), (EndpointKind.ReadOnly, endpoints.ReadOnlyPort) }

@@ -7,6 +7,14 @@ namespace SwarmPgGitOps.Swarm;
 public sealed record JobResult(string Name, long ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
 {
     public bool Succeeded => ExitCode == 0;
+
+    /// <summary>The lines it wrote that contain one of <paramref name="markers"/> (the last <paramref name="tail"/>), else its last <paramref name="tail"/> lines.</summary>
+    public IReadOnlyList<string> Problem(int tail, params string[] markers)
+    {
+        var lines = (Stderr + Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var errors = lines.Where(l => markers.Any(m => l.Contains(m, StringComparison.Ordinal))).ToList();
+        return (errors.Count > 0 ? errors : lines.ToList()).TakeLast(tail).ToList();
+    }
 }
 
 /// <summary>
