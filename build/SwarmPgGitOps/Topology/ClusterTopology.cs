@@ -1,4 +1,5 @@
 using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Validation;
 
 namespace SwarmPgGitOps.Topology;
@@ -6,8 +7,10 @@ namespace SwarmPgGitOps.Topology;
 /// <summary>
 /// What runs where, as the environment file says: the declared nodes, each PostgreSQL instance and etcd member on the
 /// nodes its placement fits, the member that should lead (patroni.preferred_leader, or the classic primary), the stack
-/// network, HAProxy when the environment has it, and the connection strings applications use.
+/// network, HAProxy when the environment has it, the backup repository (a service of the stack, or an S3 bucket), and
+/// the connection strings applications use.
 /// </summary>
+/// <param name="ExternalBackup">The S3 bucket backups go to ("bucket at endpoint"), when the repository is not a service of the stack.</param>
 public sealed record ClusterTopology(
     string Environment,
     string SourceFile,
@@ -20,9 +23,12 @@ public sealed record ClusterTopology(
     IReadOnlyList<string> ExternalEtcd,
     string Leader,
     TopologyProxy? Proxy,
-    IReadOnlyList<ClientConnection> Connections)
+    IReadOnlyList<ClientConnection> Connections,
+    string? ExternalBackup = null)
 {
-    public IEnumerable<TopologyInstance> Databases => Instances.Where(i => i.Kind != InstanceKind.Etcd);
+    public IEnumerable<TopologyInstance> Databases => Instances.Where(i => i.Kind is not (InstanceKind.Etcd or InstanceKind.BackupRepository));
+
+    public TopologyInstance? BackupRepository => Instances.FirstOrDefault(i => i.Kind == InstanceKind.BackupRepository);
 
     public static ClusterTopology From(EnvironmentDocument document)
     {
@@ -40,6 +46,8 @@ public sealed record ClusterTopology(
             instances.AddRange(members.Select(m => new TopologyInstance(m.Name, InstanceKind.Member, m.Port, m.Volume ?? $"{m.Name}_data", NodesOf(spec, m.Placement), Describe(m.Placement), m.ConnectHost)));
             instances.AddRange(dcs.Members.Select(e => new TopologyInstance(e.Name, InstanceKind.Etcd, null, $"{e.Name}_data", NodesOf(spec, e.Placement), Describe(e.Placement), null)));
             externalEtcd = dcs.Endpoints;
+            if (spec.Backup?.Repository.Placement is { } repository)
+                instances.Add(new TopologyInstance(RenderBackup.ServiceName, InstanceKind.BackupRepository, null, RenderBackup.VolumeName, NodesOf(spec, repository), Describe(repository), null));
         }
         else
         {
@@ -49,7 +57,8 @@ public sealed record ClusterTopology(
             instances.AddRange(replicas.Select(r => new TopologyInstance(r.Name, r.Synchronous ? InstanceKind.SynchronousReplica : InstanceKind.Replica, r.Port, $"{r.Name}_data",
                 NodesOf(spec, r.Placement), Describe(r.Placement), r.ConnectHost)));
         }
-        var topology = new ClusterTopology(document.Name, document.File, spec.Stack, layout, spec.Network.Name, spec.Network.Subnet, nodes, instances, externalEtcd, leader, proxy, []);
+        var bucket = spec.Backup?.Repository.S3 is { } s3 ? $"{s3.Bucket} at {s3.Endpoint}" : null;
+        var topology = new ClusterTopology(document.Name, document.File, spec.Stack, layout, spec.Network.Name, spec.Network.Subnet, nodes, instances, externalEtcd, leader, proxy, [], bucket);
         return topology with { Connections = ClientConnections.For(topology) };
     }
 
@@ -68,6 +77,8 @@ public enum InstanceKind
     /// <summary>A PostgreSQL member run by Patroni.</summary>
     Member,
     Etcd,
+    /// <summary>pgBackRest's repository service: backups and archived WAL on its own volume.</summary>
+    BackupRepository,
     Primary,
     Replica,
     SynchronousReplica,

@@ -17,12 +17,13 @@ public static class SmokeObservation
         var source = $"Smoke at {report.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC";
         var unreachable = report.Checks.Where(c => c.Name == Connect && !c.Passed).Select(c => c.Target).ToHashSet(StringComparer.Ordinal);
         return topology.Layout == Environments.EnvironmentLayout.Patroni
-            ? Patroni(source, report.Patroni, topology, unreachable)
+            ? Patroni(source, report, topology, unreachable)
             : Classic(source, report, topology, unreachable);
     }
 
-    private static TopologyObservation Patroni(string source, PatroniCluster? cluster, ClusterTopology topology, IReadOnlySet<string> unreachable)
+    private static TopologyObservation Patroni(string source, SmokeReport report, ClusterTopology topology, IReadOnlySet<string> unreachable)
     {
+        var cluster = report.Patroni;
         var instances = new Dictionary<string, ObservedInstance>(StringComparer.Ordinal);
         foreach (var instance in topology.Databases)
         {
@@ -38,6 +39,8 @@ public static class SmokeObservation
             else if (member is not null)
                 instances[instance.Name] = new(ObservedState.Streaming, $"{Role(member.Role)}, lag {(member.LagMegabytes is { } mb ? $"{mb} MB" : "unknown")}");
         }
+        if (topology.BackupRepository is { } repository && Repository(report) is { } observedRepository)
+            instances[repository.Name] = observedRepository;
         var notes = cluster is null ? ["Patroni could not be asked: who leads is unknown"] : cluster.Members.Where(m => topology.Databases.All(d => d.Name != m.Name))
             .Select(m => $"{m.Name} takes part in the cluster but git does not declare it ({m.State})").ToList();
         return new TopologyObservation(source, cluster?.Leader?.Name, instances, Notes: notes);
@@ -69,6 +72,18 @@ public static class SmokeObservation
         }
         var leader = unreachable.Contains(topology.Leader) ? null : topology.Leader;
         return new TopologyObservation(source, leader, instances);
+    }
+
+    /// <summary>The repository as its checks (backup.*) saw it: down with the first that failed, else healthy with the newest backup.</summary>
+    private static ObservedInstance? Repository(SmokeReport report)
+    {
+        var checks = report.Checks.Where(c => c.Name.StartsWith("backup.", StringComparison.Ordinal)).ToList();
+        if (checks.Count == 0)
+            return null;
+        if (checks.FirstOrDefault(c => !c.Passed) is { } failed)
+            return new(ObservedState.Down, $"{failed.Name}: {failed.Value}");
+        var newest = checks.FirstOrDefault(c => c.Name == "backup.newest");
+        return new(ObservedState.Healthy, newest is null ? "check passed" : $"check passed, newest {newest.Value}");
     }
 
     private static string Role(PatroniRole role) => role switch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Rendering;
 
 namespace SwarmPgGitOps.Topology;
 
@@ -16,6 +17,7 @@ public sealed record TopologyDiagram(
     DiagramShape Clients,
     DiagramShape? Proxy,
     DiagramShape? ExternalEtcd,
+    DiagramShape? ExternalBackup,
     IReadOnlyList<DiagramEdge> Edges,
     IReadOnlyList<DiagramClass> Classes,
     IReadOnlyList<ClientConnection> Connections,
@@ -43,7 +45,9 @@ public sealed record TopologyDiagram(
         {
             var live = observed?.Of(instance.Name);
             var lines = new List<string> { instance.Name };
-            if (instance.Kind != InstanceKind.Etcd)
+            if (instance.Kind == InstanceKind.BackupRepository)
+                lines.Add($"volume {instance.Volume}");
+            else if (instance.Kind != InstanceKind.Etcd)
                 lines.Add($"port {instance.Port?.ToString(CultureInfo.InvariantCulture)}, volume {instance.Volume}");
             lines.Add(Role(topology, instance, observed));
             if (live is not null)
@@ -51,7 +55,8 @@ public sealed record TopologyDiagram(
             else if (observed is not null && instance.Name == leader)
                 lines.Add("leads now");
             classes.Add((ClassOf(instance, live, leader), ids[instance]));
-            return new DiagramShape(ids[instance], MermaidText.Lines(lines), instance.Kind == InstanceKind.Etcd ? "etcd" : "database");
+            var shape = instance.Kind switch { InstanceKind.Etcd => "etcd", InstanceKind.BackupRepository => "backup", _ => "database" };
+            return new DiagramShape(ids[instance], MermaidText.Lines(lines), shape);
         }
 
         var places = new List<DiagramPlace>();
@@ -80,6 +85,9 @@ public sealed record TopologyDiagram(
         var externalEtcd = topology.ExternalEtcd.Count > 0 ? new DiagramShape("dcs", MermaidText.Lines(["external etcd", .. topology.ExternalEtcd]), "etcd") : null;
         if (externalEtcd is not null)
             classes.Add(("etcd", externalEtcd.Id));
+        var externalBackup = topology.ExternalBackup is { } bucket ? new DiagramShape("s3", MermaidText.Lines(["backup repository: S3 bucket", bucket]), "backup") : null;
+        if (externalBackup is not null)
+            classes.Add(("backup", externalBackup.Id));
 
         return new TopologyDiagram(
             HeadingLevel: observed is null ? "#" : "###",
@@ -90,7 +98,8 @@ public sealed record TopologyDiagram(
             Clients: new DiagramShape("apps", MermaidText.Escape("applications"), "clients"),
             Proxy: proxy,
             ExternalEtcd: externalEtcd,
-            Edges: EdgesOf(topology, observed, leader, ids, proxy),
+            ExternalBackup: externalBackup,
+            Edges: EdgesOf(topology, observed, leader, ids, proxy, externalBackup),
             Classes: classes.GroupBy(c => c.Class).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new DiagramClass(g.Key, string.Join(",", g.Select(c => c.Id)))).ToList(),
             Connections: topology.Connections,
@@ -104,6 +113,7 @@ public sealed record TopologyDiagram(
     private static string Role(ClusterTopology topology, TopologyInstance instance, TopologyObservation? observed) => instance.Kind switch
     {
         InstanceKind.Etcd => "etcd: Patroni's DCS",
+        InstanceKind.BackupRepository => $"pgBackRest repository, TLS :{RenderBackup.TlsPort}",
         InstanceKind.Member when instance.Name == topology.Leader => "preferred leader",
         InstanceKind.Member => observed is null ? "replica" : "",
         InstanceKind.Primary => "primary",
@@ -118,10 +128,11 @@ public sealed record TopologyDiagram(
         ObservedState.Down or ObservedState.Unreachable => "down",
         ObservedState.Drifted => "drifted",
         _ when instance.Kind == InstanceKind.Etcd => "etcd",
+        _ when instance.Kind == InstanceKind.BackupRepository => "backup",
         _ => instance.Name == leader ? "leader" : "replica",
     };
 
-    private static List<DiagramEdge> EdgesOf(ClusterTopology topology, TopologyObservation? observed, string? leader, IReadOnlyDictionary<TopologyInstance, string> ids, DiagramShape? proxy)
+    private static List<DiagramEdge> EdgesOf(ClusterTopology topology, TopologyObservation? observed, string? leader, IReadOnlyDictionary<TopologyInstance, string> ids, DiagramShape? proxy, DiagramShape? externalBackup)
     {
         var edges = new List<DiagramEdge>();
         var leading = topology.Databases.FirstOrDefault(d => d.Name == leader);
@@ -137,6 +148,9 @@ public sealed record TopologyDiagram(
         {
             edges.AddRange(followers.Select(f => new DiagramEdge(ids[leading], "-->",
                 MermaidText.Escape(f.Kind == InstanceKind.SynchronousReplica ? "streams WAL, synchronous" : "streams WAL"), ids[f])));
+            var repository = topology.BackupRepository is { } r ? ids[r] : externalBackup?.Id;
+            if (repository is not null)
+                edges.Add(new(ids[leading], "-->", MermaidText.Escape("archives WAL, is backed up"), repository));
         }
         return edges;
     }

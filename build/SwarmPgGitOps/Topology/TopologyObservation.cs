@@ -20,6 +20,8 @@ public enum ObservedState
 {
     Leading,
     Streaming,
+    /// <summary>A service that is neither leader nor replica (the backup repository) and passes its checks.</summary>
+    Healthy,
     /// <summary>Runs, but not as it should: stopped, starting, not listed by Patroni, not streaming.</summary>
     Down,
     /// <summary>The check could not connect to it.</summary>

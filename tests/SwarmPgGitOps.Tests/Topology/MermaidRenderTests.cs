@@ -27,6 +27,7 @@ public sealed class MermaidRenderTests(ITestOutputHelper output)
         foreach (var name in Repo.ShippedEnvironments)
             yield return ($"classic-{name}.md", Rendered(classic, name));
         yield return ("lab-without-haproxy.md", Observed.Markdown(TopologyDiagram.Desired(Observed.LabWithoutEndpoints())));
+        yield return ("lab-s3-backups.md", Observed.Markdown(TopologyDiagram.Desired(Observed.LabWithS3())));
         yield return ("lab-smoke-failed-over.md", Observed.Markdown(Observed.FailedOverDiagram()));
         yield return ("lab-drifted.md", Observed.Markdown(Observed.DriftedDiagram()));
     }
@@ -66,6 +67,8 @@ public sealed class MermaidRenderTests(ITestOutputHelper output)
         }
         Assert.Contains("drifted: image, setting work_mem", await File.ReadAllTextAsync(Path.Combine(directory, "lab-drifted.svg")));
         Assert.Contains("sync standby, lag 3 MB", await File.ReadAllTextAsync(Path.Combine(directory, "lab-smoke-failed-over.svg")));
+        Assert.Contains("pgBackRest repository, TLS :8432", await File.ReadAllTextAsync(Path.Combine(directory, "lab.svg")));
+        Assert.Contains("pg-backups at s3.example.com", await File.ReadAllTextAsync(Path.Combine(directory, "lab-s3-backups.svg")));
     }
 
     private static readonly SemaphoreSlim Installing = new(1, 1);

@@ -18,6 +18,16 @@ public static class Observed
     public static ClusterTopology LabWithoutEndpoints() =>
         ClusterTopology.From(Repo.Load(PatroniFixture.With("endpoints:\n  read_write_port: 5000\n  read_only_port: 5001\n  max_replica_lag_bytes: 16777216\n  hosts: [192.168.77.11, 192.168.77.12, 192.168.77.13]\n", ""), "lab"));
 
+    /// <summary>The lab with its backups in an S3 bucket instead of the repository service on node2.</summary>
+    public static ClusterTopology LabWithS3()
+    {
+        var lab = PatroniFixture.EnvironmentText("lab");
+        var placement = lab[lab.IndexOf("  repository:\n", StringComparison.Ordinal)..];
+        placement = placement[..(placement.IndexOf("\n    retention_full", StringComparison.Ordinal) + 1)];
+        return ClusterTopology.From(Repo.Load(lab.Replace(placement,
+            "  repository:\n    s3: {bucket: pg-backups, endpoint: s3.example.com, region: eu-west-1}\n", StringComparison.Ordinal), "lab"));
+    }
+
     public static PatroniMember Leader(string name) => new(name, name, PatroniRole.Leader, "running", 3, null, false);
 
     public static PatroniMember Standby(string name, string state = "streaming", long? lag = 0, PatroniRole role = PatroniRole.Replica) =>

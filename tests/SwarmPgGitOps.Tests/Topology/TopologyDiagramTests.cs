@@ -29,7 +29,9 @@ public sealed class TopologyDiagramTests
         var diagram = TopologyDiagram.Desired(Observed.Lab());
 
         var node2 = diagram.Places.Single(p => p.Label.StartsWith("node2 (manager) · ", StringComparison.Ordinal));
-        Assert.Equal(["pg2<br/>port 5433, volume pg2_data<br/>replica", "etcd2<br/>etcd: Patroni's DCS"], node2.Shapes.Select(s => s.Label));
+        Assert.Equal(["pg2<br/>port 5433, volume pg2_data<br/>replica", "etcd2<br/>etcd: Patroni's DCS", "pgbackrest<br/>volume pgbackrest_repo<br/>pgBackRest repository, TLS :8432"],
+            node2.Shapes.Select(s => s.Label));
+        Assert.Equal(["database", "etcd", "backup"], node2.Shapes.Select(s => s.Shape));
         Assert.Equal("node2 (manager) · lab.node=node2, purpose=worker", node2.Label);
         Assert.Equal("overlay network pgnet · 10.201.0.0/24", diagram.Network.Label);
     }
@@ -38,13 +40,15 @@ public sealed class TopologyDiagramTests
     public void The_preferred_leader_leads_takes_the_writes_and_streams_to_the_others()
     {
         var diagram = TopologyDiagram.Desired(Observed.LabWithoutEndpoints());
-        var (pg1, pg2, pg3) = (IdOf(diagram, "pg1"), IdOf(diagram, "pg2"), IdOf(diagram, "pg3"));
+        var (pg1, pg2, pg3, repository) = (IdOf(diagram, "pg1"), IdOf(diagram, "pg2"), IdOf(diagram, "pg3"), IdOf(diagram, "pgbackrest"));
 
         Assert.Equal("leader", ClassOf(diagram, pg1));
         Assert.Equal("replica", ClassOf(diagram, pg2));
+        Assert.Equal("backup", ClassOf(diagram, repository));
         Assert.Contains("preferred leader", LabelOf(diagram, "pg1"));
         Assert.Equal(
-            [("apps", "read-write", pg1), ("apps", "read-only", pg2), ("apps", "read-only", pg3), (pg1, "streams WAL", pg2), (pg1, "streams WAL", pg3)],
+            [("apps", "read-write", pg1), ("apps", "read-only", pg2), ("apps", "read-only", pg3), (pg1, "streams WAL", pg2), (pg1, "streams WAL", pg3),
+             (pg1, "archives WAL, is backed up", repository)],
             Edges(diagram));
     }
 
@@ -108,8 +112,39 @@ public sealed class TopologyDiagramTests
         Assert.EndsWith("preferred leader<br/>stopped", LabelOf(diagram, "pg1"));
         Assert.EndsWith("leads, timeline 3", LabelOf(diagram, "pg2"));
         Assert.EndsWith("sync standby, lag 3 MB", LabelOf(diagram, "pg3"));
-        Assert.Equal([("apps", ":5000 read-write, :5001 read-only", "haproxy"), ("haproxy", "read-write", pg2), ("haproxy", "read-only", pg3), (pg2, "streams WAL", pg3)], Edges(diagram));
+        Assert.Equal([("apps", ":5000 read-write, :5001 read-only", "haproxy"), ("haproxy", "read-write", pg2), ("haproxy", "read-only", pg3), (pg2, "streams WAL", pg3),
+            (pg2, "archives WAL, is backed up", IdOf(diagram, "pgbackrest"))], Edges(diagram));
         Assert.Contains("as Smoke at 2026-12-01 03:51:00 UTC saw it", diagram.Intro);
+    }
+
+    [Fact]
+    public void Smoke_draws_the_backup_repository_down_with_the_check_that_failed_and_healthy_with_its_newest_backup()
+    {
+        var cluster = new PatroniCluster("pg-lab", [Observed.Leader("pg1"), Observed.Standby("pg2"), Observed.Standby("pg3")]);
+        var failing = Observed.Smoke(cluster, SmokeCheck.Fail("backup.check", "pg-lab_pgbackrest", "server-ping failed", "pgbackrest check passes", "look"));
+        var passing = Observed.Smoke(cluster, SmokeCheck.Pass("backup.check", "pg-lab_pgbackrest", "passed", "pgbackrest check passes"),
+            SmokeCheck.Pass("backup.newest", "pg-lab_pgbackrest", "20261201-035000F (full), 1 min old", "younger than 26 h"));
+
+        var down = TopologyDiagram.Live(Observed.Lab(), SmokeObservation.From(failing, Observed.Lab()));
+        var healthy = TopologyDiagram.Live(Observed.Lab(), SmokeObservation.From(passing, Observed.Lab()));
+
+        Assert.Equal("down", ClassOf(down, IdOf(down, "pgbackrest")));
+        Assert.EndsWith("backup.check: server-ping failed", LabelOf(down, "pgbackrest"));
+        Assert.Equal("backup", ClassOf(healthy, IdOf(healthy, "pgbackrest")));
+        Assert.EndsWith("check passed, newest 20261201-035000F (full), 1 min old", LabelOf(healthy, "pgbackrest"));
+    }
+
+    [Fact]
+    public void An_S3_repository_is_drawn_outside_the_swarm_with_the_leader_archiving_to_it()
+    {
+        var topology = Observed.LabWithS3();
+
+        var diagram = TopologyDiagram.Desired(topology);
+
+        Assert.Null(topology.BackupRepository);
+        Assert.Equal("backup repository: S3 bucket<br/>pg-backups at s3.example.com", diagram.ExternalBackup?.Label);
+        Assert.Contains((IdOf(diagram, "pg1"), "archives WAL, is backed up", "s3"), Edges(diagram));
+        Assert.Contains("s3[/\"backup repository: S3 bucket<br/>pg-backups at s3.example.com\"/]", Observed.Markdown(diagram));
     }
 
     [Fact]
