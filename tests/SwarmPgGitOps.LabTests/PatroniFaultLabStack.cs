@@ -18,13 +18,14 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
     public const string DataDirectory = "/var/lib/postgresql/data/pgdata";
 
     /// <summary>
-    /// What the fault suite's writers connect with, built here only (to go through another read-write endpoint, change
-    /// this). A command that times out breaks the connection rather than cancelling the query: PostgreSQL acknowledges
+    /// What the fault suite's writers connect with, built here only: HAProxy's read-write port on every node (the
+    /// endpoint applications use; a node whose HAProxy has no leader to offer, or is gone, is skipped for the next).
+    /// The writer still knows which member acknowledged each row: the server's host name is the member's. A command that times out breaks the connection rather than cancelling the query: PostgreSQL acknowledges
     /// a commit whose wait for the synchronous standby was cancelled, though only the leader has it (its warning says
     /// so), and a leader cut off from its standbys would then acknowledge rows that the next leader does not have.
     /// </summary>
     public string WriterConnectionString() =>
-        new Npgsql.NpgsqlConnectionStringBuilder(LeaderConnectionString()) { CancellationTimeout = -1 }.ConnectionString;
+        new Npgsql.NpgsqlConnectionStringBuilder(ReadWriteEndpointConnectionString()) { CancellationTimeout = -1 }.ConnectionString;
 
     /// <summary>The members that answer and accept writes, asked of each member itself; one that does not answer is left out.</summary>
     public async Task<IReadOnlyList<string>> AnsweringLeaders()

@@ -8,7 +8,7 @@ namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
 /// Faults against the Patroni layout on the real lab (stack pg-hf, deployed once for the class). A small writer commits
-/// through the multi-host read-write connection string all along; every acknowledged row must be on the leader and on
+/// through the read-write endpoint (HAProxy's read-write port on every node) all along; every acknowledged row must be on the leader and on
 /// every member afterwards, every member streaming, Smoke passing. Each test starts from and leaves the healthy state
 /// (<see cref="PatroniFaultLabStack.WaitUntilHealthy"/>). The README's fault table lists these tests by their Fault trait.
 /// </summary>

@@ -163,8 +163,8 @@ public class PatroniRenderTests
     {
         var config = Render("lab").File("haproxy.cfg").Content;
 
-        Assert.Contains("bind :5000\n    retries 0\n    option httpchk GET /primary\n", config, StringComparison.Ordinal);
-        Assert.Contains("bind :5001\n    balance roundrobin\n    option httpchk GET /replica?lag=16777216\n", config, StringComparison.Ordinal);
+        Assert.Contains("bind :5000\n    retries 0\n    option httpchk OPTIONS /primary\n", config, StringComparison.Ordinal);
+        Assert.Contains("bind :5001\n    balance roundrobin\n    option httpchk OPTIONS /replica?lag=16777216\n", config, StringComparison.Ordinal);
         Assert.Single(config.Split('\n'), l => l == "    server pg2 pg2:5432 rise 1 downinter 500ms");
         Assert.Single(config.Split('\n'), l => l == "    server pg2 pg2:5432");
         Assert.Contains("init-addr none resolvers swarm", config, StringComparison.Ordinal);
