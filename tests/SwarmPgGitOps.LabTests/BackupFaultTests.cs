@@ -9,7 +9,7 @@ namespace SwarmPgGitOps.LabTests;
 /// <summary>
 /// Backups on the lab, as one sequence on the stack pg-hb (each step starts where the last left the cluster): the first
 /// deploy's stanza and full backup; Smoke's archiving checks; an incremental backup and a restore drill over a sample
-/// table; the repository unreachable; a point-in-time restore into a new stack after a switchover between two backups;
+/// table; the repository unreachable; a point-in-time restore into a new stack after a failover between two backups;
 /// and at the end every member's volume destroyed and the cluster restored from the repository. It stops no engine and
 /// cuts no node off, so it runs beside the other classes (not in the Fault category, whose classes run alone); its
 /// faults are in the README's fault table all the same.
@@ -21,7 +21,7 @@ public class BackupFaultTests(BackupLabStack stack, ITestOutputHelper output) : 
 
     [Fact]
     [Trait("Fault", "Backup: repository unreachable")]
-    [Trait("Fault", "Backup: restore to a timestamp after a switchover between two backups")]
+    [Trait("Fault", "Backup: restore to a timestamp after a failover between two backups")]
     [Trait("Fault", "Backup: every member's volume destroyed")]
     public async Task Backups_archive_restore_to_a_time_and_to_the_last_archived_wal_and_smoke_names_an_unreachable_repository()
     {
@@ -59,14 +59,33 @@ public class BackupFaultTests(BackupLabStack stack, ITestOutputHelper output) : 
         }
         await AssertSmokePasses(TimeSpan.FromSeconds(90));
 
-        // A point in time between two batches; a switchover (a new timeline) and a differential backup after it.
+        // A point in time between two batches; then the leader stops answering (its container paused, as a hung server)
+        // until its key expires and another member is elected: a failover, onto a new timeline. The old leader rejoins,
+        // and a differential backup is taken after it.
         var before = await Sql<long>($"SELECT count(*) FROM {Orders}");
         var pointInTime = (await Sql<DateTime>("SELECT clock_timestamp()")).ToUniversalTime();
         await Task.Delay(TimeSpan.FromSeconds(1));
         await Sql($"INSERT INTO {Orders} (note) SELECT 'after ' || g FROM generate_series(1, 500) g");
         var leader = (await stack.Leaders()).Single();
-        var to = stack.Members.First(m => m.Name != leader).Name;
-        await new SwitchoverStep(stack.Layout, LabStack.PlainConsole(stack.Output)).RunAsync("lab", to);
+        var (container, node) = await stack.RunningContainer(leader);
+        var failover = Stopwatch.StartNew();
+        await LabFixture.DockerCli(node.Socket, ["pause", container]);
+        string successor;
+        try
+        {
+            string? elected = null;
+            await Waits.Until(async () => (elected = (await stack.AnsweringLeaders()).SingleOrDefault(m => m != leader)) is not null,
+                TimeSpan.FromSeconds(90), $"a member other than {leader} to lead");
+            successor = elected!;
+        }
+        finally
+        {
+            await LabFixture.DockerCli(node.Socket, ["unpause", container]);
+        }
+        var electedAfter = failover.Elapsed;
+        await stack.WaitUntilStreaming();
+        Assert.Equal([successor], await stack.Leaders());
+        output.WriteLine($"{leader} paused: {successor} elected {electedAfter.TotalSeconds:0.0} s later; {leader} back as a replica, every member streaming, {failover.Elapsed.TotalSeconds:0.0} s after the pause");
         await stack.Backup("diff");
         await Sql("SELECT pg_switch_wal()");
         await stack.Restore(pointInTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture));
@@ -76,7 +95,7 @@ public class BackupFaultTests(BackupLabStack stack, ITestOutputHelper output) : 
             Assert.Equal(0L, await PatroniLabStack.Scalar<long>(restored, $"SELECT count(*) FROM {Orders} WHERE note LIKE 'after %'"));
             Assert.Equal("off", await PatroniLabStack.Scalar<string>(restored, "SHOW archive_mode"));
         }
-        output.WriteLine($"restored to {pointInTime:O} after a switchover to {to} and a differential backup: {before} rows, none written after it");
+        output.WriteLine($"restored to {pointInTime:O} after a failover from {leader} to {successor} and a differential backup: {before} rows, none written after it");
 
         // A writer; a WAL switch archived while it writes; then every member's volume destroyed and the cluster restored.
         await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());

@@ -6,11 +6,11 @@ namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
 /// The lab environment with its backup repository (pg-hb, members at 5542-5544, HAProxy at 5547 and 5548, subnet
-/// 10.214.0.0/24; the repository on node2), and a second environment in the same scratch project, `restored`
+/// 10.214.0.0/24; the repository on node2; Patroni's fastest timing, for the failover), and a second environment in the same scratch project, `restored`
 /// (pg-hbr: one member, pg1 at 5552, and one etcd member, 10.215.0.0/24, no HAProxy, no backups), that restores go
 /// into: the restore is the same for one member or three, and one starts faster. Both stacks are removed afterwards.
 /// </summary>
-public sealed class BackupLabStack() : PatroniLabStack("pg-hb", 5542, 214, backup: true)
+public sealed class BackupLabStack() : PatroniLabStack("pg-hb", 5542, 214, backup: true, FastestTiming)
 {
     public const string Restored = "restored";
     public const string RestoredStack = "pg-hbr";

@@ -9,11 +9,9 @@ namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
 /// The Patroni fault suite's own stack (pg-hf, ports 5472-5474, subnet 10.207.0.0/24) and what its tests do to it.
-/// Patroni's timing is the fastest it allows (ttl 20 s, Patroni's minimum; loop_wait 5 s, retry_timeout 5 s, so that
-/// loop_wait + 2 * retry_timeout fits the ttl): a lost leader's key expires at most 20 s after its last renewal.
+/// Patroni's timing is the fastest it allows (<see cref="PatroniLabStack.FastestTiming"/>).
 /// </summary>
-public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
-    ("ttl: 30\n", "ttl: 20\n"), ("loop_wait: 10\n", "loop_wait: 5\n"), ("retry_timeout: 10\n", "retry_timeout: 5\n"))
+public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207, FastestTiming)
 {
     public const string DataDirectory = "/var/lib/postgresql/data/pgdata";
 
@@ -26,25 +24,6 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
     /// </summary>
     public string WriterConnectionString() =>
         new Npgsql.NpgsqlConnectionStringBuilder(ReadWriteEndpointConnectionString()) { CancellationTimeout = -1 }.ConnectionString;
-
-    /// <summary>The members that answer and accept writes, asked of each member itself; one that does not answer is left out.</summary>
-    public async Task<IReadOnlyList<string>> AnsweringLeaders()
-    {
-        var leaders = new List<string>();
-        foreach (var member in Members)
-        {
-            try
-            {
-                await using var connection = Connect(member);
-                if (!await Scalar<bool>(connection, "SELECT pg_is_in_recovery()"))
-                    leaders.Add(member.Name);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-            }
-        }
-        return leaders;
-    }
 
     public MemberSpec Member(string name) => Members.Single(m => m.Name == name);
 
@@ -87,8 +66,6 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
         return logs.ToString();
     }
 
-    public string Service(string member) => $"{StackName}_{member}";
-
     /// <summary>
     /// The state tests start from and restore: every member service done updating with one running task, the preferred
     /// member the one leader (a Deploy hands leadership back when it moved), every other member streaming to it.
@@ -101,45 +78,6 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
         {
             await Deploy();
             await WaitUntilStreaming();
-        }
-    }
-
-    /// <summary>Every member service running one task, one leader (whichever) and every other member streaming to it.</summary>
-    public async Task WaitUntilStreaming()
-    {
-        foreach (var member in Members)
-        {
-            await Waits.Until(async () => (await Lab.Docker.Swarm.InspectServiceAsync(Service(member.Name))).UpdateStatus?.State is null or "completed" or "rollback_completed"
-                && (await RunningTasks(member.Name)).Count == 1, TimeSpan.FromSeconds(180), $"{member.Name} updated, running and healthy");
-        }
-        await Waits.Until(async () => await StreamingToTheOneLeader() == Members.Count - 1, TimeSpan.FromSeconds(240), "one leader and every other member streaming to it");
-    }
-
-    /// <summary>The one member that accepts writes, or null while there is none or more than one.</summary>
-    public async Task<string?> Leader()
-    {
-        try
-        {
-            return await Leaders() is [var leader] ? leader : null;
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private async Task<long> StreamingToTheOneLeader()
-    {
-        if (await Leader() is not { } leader)
-            return -1;
-        try
-        {
-            await using var connection = Connect(Members.Single(m => m.Name == leader));
-            return await Scalar<long>(connection, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            return -1;
         }
     }
 
@@ -195,15 +133,6 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
         Assert.All(last!.Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
     }
 
-    /// <summary>The running task of a member: its container and the lab node that runs it.</summary>
-    public async Task<(string Container, SwarmPgGitOps.Lab.LabNode Node)> RunningContainer(string member)
-    {
-        var task = Assert.Single(await RunningTasks(member));
-        return (task.Status.ContainerStatus.ContainerID, Lab.Info.Nodes.Single(n => n.Id == task.NodeID));
-    }
-
-    public async Task<string?> RunningContainerId(string member) => (await RunningTasks(member)).SingleOrDefault()?.Status.ContainerStatus.ContainerID;
-
     /// <summary>What the member's running container printed, Patroni's log (stderr) included.</summary>
     public async Task<string> RunningContainerLogs(string member)
     {
@@ -237,14 +166,4 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
         Assert.True(current.Success, "health_start_period_seconds in the scratch environment file");
         return EditEnvironment(current.Value, $"health_start_period_seconds: {int.Parse(current.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1}\n");
     }
-
-    public async Task<IList<TaskResponse>> RunningTasks(string member) =>
-        (await Lab.Docker.Tasks.ListAsync(new TasksListParameters
-        {
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["service"] = new Dictionary<string, bool> { [Service(member)] = true },
-                ["desired-state"] = new Dictionary<string, bool> { ["running"] = true },
-            },
-        })).Where(t => t.Status.State == TaskState.Running).ToList();
 }

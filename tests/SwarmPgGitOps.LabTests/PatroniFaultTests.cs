@@ -166,7 +166,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         // The change to every member stays once the next deploy converged (the stack and the scratch file agree); it goes if the test fails.
         var change = stack.ChangeEveryMember();
         var converged = false;
-        var timeout = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 75\n");
+        var timeout = stack.EditEnvironment("  converge_timeout_seconds: 240\n", "  converge_timeout_seconds: 50\n");
         try
         {
             var printedBefore = stack.Output.ToString().Length;
@@ -178,8 +178,8 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
             var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => deploy);
             var failedAfter = clock.Elapsed;
             output.WriteLine(stack.Output.ToString()[printedBefore..]);
-            output.WriteLine($"deploy with {node.Name}'s engine down failed after {failedAfter.TotalSeconds:0.0} s (converge timeout 75 s):\n{failure.Message}");
-            Assert.StartsWith($"deploy failed: {stack.Service(second)}: not converged after 75 s", failure.Message);
+            output.WriteLine($"deploy with {node.Name}'s engine down failed after {failedAfter.TotalSeconds:0.0} s (converge timeout 50 s):\n{failure.Message}");
+            Assert.StartsWith($"deploy failed: {stack.Service(second)}: not converged after 50 s", failure.Message);
             Assert.Contains(stack.Service(first), RolledBack(failure.Message));
 
             var early = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());

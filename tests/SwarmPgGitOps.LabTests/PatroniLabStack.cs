@@ -1,3 +1,4 @@
+using Docker.DotNet.Models;
 using Npgsql;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Pipeline;
@@ -16,6 +17,13 @@ namespace SwarmPgGitOps.LabTests;
 public class PatroniLabStack : IAsyncLifetime
 {
     public const string Stack = "pg-ha";
+
+    /// <summary>
+    /// Patroni's fastest timing (ttl 20 s, its minimum; loop_wait 5 s, retry_timeout 5 s, so that loop_wait + 2 *
+    /// retry_timeout fits the ttl): a lost leader's key expires at most 20 s after its last renewal.
+    /// </summary>
+    protected static readonly (string Find, string Replace)[] FastestTiming =
+        [("ttl: 30\n", "ttl: 20\n"), ("loop_wait: 10\n", "loop_wait: 5\n"), ("retry_timeout: 10\n", "retry_timeout: 5\n")];
     private readonly (string Find, string Replace)[] _ownStack;
 
     public PatroniLabStack() : this(Stack, 5502, 210)
@@ -100,6 +108,85 @@ public class PatroniLabStack : IAsyncLifetime
         await connection.OpenAsync();
         var served = (await SwarmPgGitOps.Postgres.CatalogQueries.Serving.ReadAsync(connection, CancellationToken.None)).Single();
         return (served.Member, served.InRecovery);
+    }
+
+    /// <summary>The members that answer and accept writes, asked of each member itself; one that does not answer is left out.</summary>
+    public async Task<IReadOnlyList<string>> AnsweringLeaders()
+    {
+        var leaders = new List<string>();
+        foreach (var member in Members)
+        {
+            try
+            {
+                await using var connection = Connect(member);
+                if (!await Scalar<bool>(connection, "SELECT pg_is_in_recovery()"))
+                    leaders.Add(member.Name);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+            }
+        }
+        return leaders;
+    }
+
+    public string Service(string member) => $"{StackName}_{member}";
+
+    /// <summary>The running task of a member: its container and the lab node that runs it.</summary>
+    public async Task<(string Container, SwarmPgGitOps.Lab.LabNode Node)> RunningContainer(string member)
+    {
+        var task = Assert.Single(await RunningTasks(member));
+        return (task.Status.ContainerStatus.ContainerID, Lab.Info.Nodes.Single(n => n.Id == task.NodeID));
+    }
+
+    public async Task<string?> RunningContainerId(string member) => (await RunningTasks(member)).SingleOrDefault()?.Status.ContainerStatus.ContainerID;
+
+    public async Task<IList<TaskResponse>> RunningTasks(string member) =>
+        (await Lab.Docker.Tasks.ListAsync(new TasksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["service"] = new Dictionary<string, bool> { [Service(member)] = true },
+                ["desired-state"] = new Dictionary<string, bool> { ["running"] = true },
+            },
+        })).Where(t => t.Status.State == TaskState.Running).ToList();
+
+    /// <summary>Every member service running one task, one leader (whichever) and every other member streaming to it.</summary>
+    public async Task WaitUntilStreaming()
+    {
+        foreach (var member in Members)
+        {
+            await Waits.Until(async () => (await Lab.Docker.Swarm.InspectServiceAsync(Service(member.Name))).UpdateStatus?.State is null or "completed" or "rollback_completed"
+                && (await RunningTasks(member.Name)).Count == 1, TimeSpan.FromSeconds(180), $"{member.Name} updated, running and healthy");
+        }
+        await Waits.Until(async () => await StreamingToTheOneLeader() == Members.Count - 1, TimeSpan.FromSeconds(240), "one leader and every other member streaming to it");
+    }
+
+    /// <summary>The one member that accepts writes, or null while there is none or more than one.</summary>
+    public async Task<string?> Leader()
+    {
+        try
+        {
+            return await Leaders() is [var leader] ? leader : null;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<long> StreamingToTheOneLeader()
+    {
+        if (await Leader() is not { } leader)
+            return -1;
+        try
+        {
+            await using var connection = Connect(Members.Single(m => m.Name == leader));
+            return await Scalar<long>(connection, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return -1;
+        }
     }
 
     public static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql)

@@ -12,6 +12,7 @@ public sealed record ConvergenceFailure(string Service, string Reason, string? T
 /// wait as a failure. Progress goes to the callback every few seconds.
 /// Which tasks belong to the change is decided by the manager's own records, never by comparing clocks: the tasks the
 /// manager listed for the service just before the change are not, every other task is, whatever the runner's clock says.
+/// A wait may also give up on a task no node can take (its node down or drained): see <see cref="WaitAsync"/>.
 /// </summary>
 public sealed class ConvergenceWaiter(ISwarmApi swarm, Waiter waiter, Action<string> progress)
 {
@@ -19,10 +20,18 @@ public sealed class ConvergenceWaiter(ISwarmApi swarm, Waiter waiter, Action<str
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LogTimeout = TimeSpan.FromSeconds(10);
     private const int FailedTasksBeforeGivingUp = 3;
+    private static readonly TimeSpan UnplaceableFor = TimeSpan.FromSeconds(5);
+    private const string NoSuitableNode = "no suitable node";
 
     private sealed record Look(SwarmService Service, ulong Wanted, IReadOnlyList<TaskResponse> Running, IReadOnlyList<TaskResponse> Failed, string? Failure, bool Converged);
 
-    public async Task<ConvergenceFailure?> WaitAsync(string serviceName, IReadOnlySet<string> tasksBefore, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames, CancellationToken cancellation = default)
+    /// <param name="untilUnplaceable">
+    /// End the wait, failed, once the newest task has waited <see cref="UnplaceableFor"/> for a node that its placement
+    /// allows and none does (Swarm's "no suitable node": the node it is pinned to is down or drained). A rollback waits
+    /// so: nothing it can do brings the node back, and Swarm places the task once the node returns.
+    /// </param>
+    public async Task<ConvergenceFailure?> WaitAsync(string serviceName, IReadOnlySet<string> tasksBefore, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames,
+        CancellationToken cancellation = default, bool untilUnplaceable = false)
     {
         var lastProgress = TimeSpan.Zero;
 
@@ -44,11 +53,14 @@ public sealed class ConvergenceWaiter(ISwarmApi swarm, Waiter waiter, Action<str
                 return new Look(service, wanted, running, failed, $"{failed.Count} tasks failed", false);
             if ((ulong)running.Count == wanted && updateState is null or "completed")
                 return new Look(service, wanted, running, failed, null, true);
+            var latest = tasks.OrderByDescending(t => t.CreatedAt).FirstOrDefault();
+            if (untilUnplaceable && elapsed >= UnplaceableFor && latest is { DesiredState: TaskState.Running, Status: { State: TaskState.Pending, Err: { } why } }
+                && why.StartsWith(NoSuitableNode, StringComparison.Ordinal))
+                return new Look(service, wanted, running, failed, $"no node can take its task ({why}); Swarm places it when its node is back", false);
 
             if (elapsed - lastProgress >= ProgressEvery)
             {
                 lastProgress = elapsed;
-                var latest = tasks.OrderByDescending(t => t.CreatedAt).FirstOrDefault();
                 var where = latest is null ? "no task yet" : $"task {latest.Status.State?.ToString().ToLowerInvariant()} on {nodeNames.GetValueOrDefault(latest.NodeID ?? "", "an unassigned node")}";
                 progress($"  {serviceName}: {running.Count}/{wanted} running, {where}, {elapsed.TotalSeconds:0} s");
             }

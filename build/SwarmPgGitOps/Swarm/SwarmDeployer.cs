@@ -335,7 +335,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         }
         progress($"rolling {before.Spec.Name} back to its previous spec");
         var tasksBefore = await UpdateService(before.ID, before.Spec, CancellationToken.None);
-        if (await convergence.WaitAsync(before.Spec.Name, tasksBefore, timeout, nodeNames) is { } failure)
+        if (await convergence.WaitAsync(before.Spec.Name, tasksBefore, timeout, nodeNames, untilUnplaceable: true) is { } failure)
             progress($"rollback of {before.Spec.Name} did not converge either: {failure.Reason}");
     }
 

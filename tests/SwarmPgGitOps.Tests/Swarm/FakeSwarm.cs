@@ -16,6 +16,8 @@ public enum TaskFate
     Fails,
     /// <summary>Stays starting for ever (a node that is gone, a health check that never passes).</summary>
     Hangs,
+    /// <summary>Waits for a node for ever: its placement fits only a node that is down (Swarm's "no suitable node").</summary>
+    Unplaceable,
     /// <summary>Swarm's own update failure action: it starts rolling the service back, and completes after a few looks.</summary>
     SwarmRollsBack,
 }
@@ -29,6 +31,7 @@ public enum TaskFate
 public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
 {
     private const int LooksToStart = 2;
+    public const string UnplaceableError = "no suitable node (1 node not available for new tasks; scheduling constraints not satisfied on 2 nodes)";
     private readonly Lock _gate = new();
     private readonly Dictionary<string, FakeService> _services = [];
     private readonly List<FakeTask> _tasks = [];
@@ -327,6 +330,12 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
                 break;
             case TaskFate.Hangs:
                 task.LooksLeft = int.MaxValue;
+                break;
+            case TaskFate.Unplaceable:
+                task.LooksLeft = int.MaxValue;
+                task.Task.NodeID = null;
+                task.Task.Status!.Err = UnplaceableError;
+                Change(task, TaskState.Running, TaskState.Pending);
                 break;
         }
     }

@@ -112,6 +112,21 @@ public sealed class SwarmDeployerTests
             deploying.Progress.Where(p => p.StartsWith("  ", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task The_rollback_of_a_replica_whose_node_is_down_stops_waiting_once_no_node_can_take_its_task_and_says_so()
+    {
+        var deploying = await new Deploying().Deployed();
+        deploying.Swarm.Fate = (service, _) => service == Replica2 ? TaskFate.Unplaceable : TaskFate.Runs;
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => deploying.Deploy(Desired(Image("swarm-pg/postgres:15-next", "replica2")), TimeSpan.FromSeconds(12)));
+
+        Assert.StartsWith($"deploy failed: {Replica2}: not converged after 12 s (0/1 running)\n  rolled back: {Replica2}", failure.Message);
+        var rollback = deploying.Progress.SkipWhile(p => !p.StartsWith($"rolling {Replica2} back", StringComparison.Ordinal)).ToList();
+        Assert.Equal($"rollback of {Replica2} did not converge either: no node can take its task ({FakeSwarm.UnplaceableError}); Swarm places it when its node is back",
+            Assert.Single(rollback, p => p.StartsWith("rollback of", StringComparison.Ordinal)));
+        Assert.DoesNotContain(rollback, p => p.EndsWith(", 10 s", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(0, true)]
     [InlineData(1, true)]
