@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Failover benchmark on the lab, printed, never asserted. Each round runs the Patroni fault suite's sequence
 # (PatroniFaultTests.Under_a_writer_..., on its own stack pg-hf: ttl 20, loop_wait 5, retry_timeout 5, synchronous
-# mode) with a writer committing through the read-write connection string all along, and reads what it printed:
+# mode) with a writer committing through the read-write endpoint (HAProxy's read-write port on every node) all along, and reads what it printed:
 #   failover    time from the leader's node lost (engine and containers killed) to the first write acknowledged by the
 #               new leader (goal <= 20 s: Patroni's minimum ttl is 20 s)
 #   switchover  longest gap between acknowledged writes while the Switchover task runs (goal <= 3 s)

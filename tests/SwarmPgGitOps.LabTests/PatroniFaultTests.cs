@@ -254,6 +254,7 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         var walReceiver = await WalReceiverPid(lagging);
         var node = (await stack.RunningContainer(leader)).Node;
         Assert.NotEqual(stack.Lab.Info.Endpoint, node.Socket);
+        var loopWaitSeconds = stack.Environment.Spec.PatroniCluster().Patroni.LoopWait;
         var nodeLost = false;
         try
         {
@@ -269,6 +270,10 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
                 await Waits.Until(async () => (lagMegabytes = (await stack.PatroniList(successor)).Find(lagging)?.LagMegabytes) * 1048576 > maximumLag,
                     TimeSpan.FromSeconds(60), $"Patroni to see {lagging} lag beyond maximum_lag_on_failover ({maximumLag} bytes)");
 
+                // Patroni publishes the lag just seen as the leader renews its key, so a loss right now would always meet a
+                // fresh key (the worst case: a whole ttl to wait). A node is lost at any point of the leader's loop: the
+                // loss comes a random part of loop_wait later.
+                await Task.Delay(TimeSpan.FromSeconds(Random.Shared.NextDouble() * loopWaitSeconds));
                 lostSince = DateTimeOffset.UtcNow;
                 lostAt = writer.Now;
                 await LabEngines.Lose(node);
@@ -306,6 +311,8 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
             await stack.WaitUntilStreaming();
             var streaming = clock.Elapsed;
             var log = await stack.EveryContainerLog(leader, backSince);
+            if (LastRenewalBefore(await stack.EveryContainerLog(leader, lostSince.AddSeconds(-30)), lostSince) is { } renewed)
+                output.WriteLine($"{leader} last renewed the leader key {(lostSince - renewed).TotalSeconds:0.0} s before its node was lost (loop_wait {loopWaitSeconds} s)");
             // Rewound when the lost leader had written WAL its standby never received; when it had not (its WAL ends at
             // or before the new timeline's switch point), PostgreSQL follows the new timeline as it is.
             var rewound = log.Contains("running pg_rewind from", StringComparison.Ordinal);
@@ -432,6 +439,13 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
         await stack.AssertSmokePasses();
         output.WriteLine($"{writer.Acknowledged.Count} writes acknowledged, 0 lost");
     }
+
+    /// <summary>When the leader last renewed its key before <paramref name="before"/>: its "the leader with the lock" lines (Patroni logs in UTC).</summary>
+    private static DateTimeOffset? LastRenewalBefore(string log, DateTimeOffset before) =>
+        log.Split('\n').Where(l => l.Contains("the leader with the lock", StringComparison.Ordinal) && l.Length >= 23)
+            .Select(l => DateTimeOffset.TryParseExact(l[..23], "yyyy-MM-dd HH:mm:ss,fff", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : (DateTimeOffset?)null)
+            .Where(at => at < before).Max();
 
     private async Task<string> WalReceiverPid(string member)
     {
