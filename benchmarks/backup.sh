@@ -38,7 +38,7 @@ for round in $(seq 1 "$rounds"); do
   started=$(date +%s.%N)
   ./build.sh --target=Backup --env=lab --type=full >"$log" 2>&1 || { tail -30 "$log"; exit 1; }
   backup_runs+=("$(seconds "$started")")
-  backup_own+=("$(grep -E '^ +[0-9]{8}-[0-9]{6}F +full' "$log" | tail -n 1 | grep -oE 'in [0-9]+ s' | grep -oE '[0-9]+')")
+  backup_own+=("$(grep -oE "pgBackRest's backup command [0-9.]+ s" "$log" | tail -n 1 | grep -oE '[0-9.]+')")
 
   started=$(date +%s.%N)
   ./build.sh --target=RestoreDrill --env=lab >"$log" 2>&1 || { tail -30 "$log"; exit 1; }

@@ -55,6 +55,13 @@ as_postgres pgbackrest --stanza="$stanza" --pg1-path="$pgdata" --archive-mode=of
   "${target_options[@]}" restore >&2
 restore_seconds=$(seconds_since "$started")
 
+# archive-get in pgBackRest's asynchronous mode: while PostgreSQL replays a segment, the next ones are fetched in the
+# background, in parallel, into the spool (rather than one archive-get and one TLS connection per segment, on demand).
+spool=/tmp/restore-spool
+mkdir -p "$spool"
+chown postgres:postgres "$spool"
+export PGBACKREST_ARCHIVE_ASYNC=y PGBACKREST_SPOOL_PATH=$spool
+
 started=$(now)
 log "replaying WAL from the repository"
 if ! as_postgres "$bin/pg_ctl" -D "$pgdata" -w -t 3600 -l /tmp/restore-postgres.log -o \

@@ -38,7 +38,8 @@ public sealed class BackupStep(ProjectLayout layout, IAnsiConsole console, Func<
                 throw new BackupFailedException($"the {type} backup of {environment} failed: {run.Problem} (hint: Smoke's backup checks name what is unreachable)");
             var summary = BackupSummary.Markdown(environment, run.Info);
             console.Write(new Text(BackupSummary.Text(run.Info) + "\n"));
-            console.MarkupLine($"[green]backed up[/] {Markup.Escape(environment)} in {clock.Elapsed.TotalSeconds:0.0} s");
+            var own = PgBackRestLog.Took(run.Job.Stderr + run.Job.Stdout, "backup") is { } took ? $" (pgBackRest's backup command {took.TotalSeconds:0.00} s)" : "";
+            console.MarkupLine($"[green]backed up[/] {Markup.Escape(environment)} in {clock.Elapsed.TotalSeconds:0.0} s{Markup.Escape(own)}");
             if (_variable("GITHUB_STEP_SUMMARY") is { Length: > 0 } file)
                 await File.AppendAllTextAsync(file, summary, cancellation);
         });
