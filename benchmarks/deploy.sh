@@ -51,7 +51,8 @@ baselines=()
 pipelines=()
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds: baseline (docker stack deploy, then polling until $((members - 1)) members stream from the leader)"
-  for key in superuser_password replication_password rest_api_password; do
+  # Every secret the stack names (passwords, the pgBackRest and PostgreSQL TLS files), as the lab generated them.
+  for key in $(python3 -c "import json; print(' '.join(json.load(open('.secrets/lab.json'))))"); do
     secret "$key" | docker secret create "${stack}_$key" - >/dev/null
   done
   start=$(now)

@@ -27,6 +27,29 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
         Assert.Contains(report.Checks, c => c.Name == "patroni.leader" && c.Value == "pg1");
         Assert.Contains(report.Checks, c => c.Name == "etcd.members" && c.Value == "etcd1, etcd2, etcd3");
         AssertEndpointsFollow(report, "pg1");
+        Assert.Equal(stack.Members.Count, report.Checks.Count(c => c.Name == TlsChecks.Name && c.Passed));
+    }
+
+    [Fact]
+    public async Task Every_connection_is_tls_replication_included_and_a_plain_text_one_is_refused()
+    {
+        var leaderName = Assert.Single(await stack.Leaders());
+        var leader = stack.Members.Single(m => m.Name == leaderName);
+        await using (var connection = stack.Connect(leader))
+        {
+            await connection.OpenAsync();
+            var walsenders = await PatroniLabStack.Scalar<string>(connection,
+                "SELECT string_agg(r.application_name || ':' || s.ssl || ':' || s.version, ',' ORDER BY r.application_name) FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid)");
+            Assert.Equal(stack.Members.Where(m => m != leader).Select(m => $"{m.Name}:true:TLSv1.3"), walsenders.Split(','));
+        }
+
+        await using var plain = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
+        {
+            Host = leader.ConnectHost, Port = leader.Port, Username = "postgres", Password = stack.Passwords.SuperuserPassword, Database = "postgres",
+            Pooling = false, SslMode = SslMode.Disable,
+        }.ConnectionString);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => plain.OpenAsync());
+        Assert.Contains("no encryption", refused.MessageText);
     }
 
     [Fact]

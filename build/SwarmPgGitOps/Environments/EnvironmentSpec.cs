@@ -246,6 +246,14 @@ public sealed class SecretsSpec
     /// <summary>An S3 repository's access key and secret key; required with backup.repository.s3.</summary>
     public SecretSourceSpec? BackupS3Key { get; init; }
     public SecretSourceSpec? BackupS3KeySecret { get; init; }
+    /// <summary>
+    /// The PostgreSQL members' CA, certificate and key (PEM; README: "Security model" makes them): with them every member
+    /// serves TLS, its network rules and replication are hostssl, and the pipeline verifies the members against the CA.
+    /// Required in production.
+    /// </summary>
+    public SecretSourceSpec? PostgresTlsCa { get; init; }
+    public SecretSourceSpec? PostgresTlsCert { get; init; }
+    public SecretSourceSpec? PostgresTlsKey { get; init; }
 }
 
 /// <summary>Where a secret's value comes from: exactly one of env, file or generate. Never the value itself.</summary>
@@ -269,6 +277,8 @@ public sealed class SmokeSpec
     public int MaxReplayLagSeconds { get; init; } = 10;
     public int CanaryTimeoutSeconds { get; init; } = 30;
     public int ConnectTimeoutSeconds { get; init; } = 5;
+    /// <summary>With PostgreSQL TLS: a member's certificate that expires sooner than this fails Smoke (tls.certificate).</summary>
+    public int MinCertificateDays { get; init; } = 30;
 }
 
 public sealed class DeploySpec

@@ -33,6 +33,10 @@ public static class MemberRollout
     public static bool ChangesSecret(Swarm.FieldChange secrets, string target) =>
         secrets.Field == "secrets" && SecretFor(secrets.Desired, target) != SecretFor(secrets.Live, target);
 
+    /// <summary>The member mounts a secret at <paramref name="target"/> that its live spec does not have.</summary>
+    public static bool AddsSecret(Swarm.FieldChange secrets, string target) =>
+        secrets.Field == "secrets" && SecretFor(secrets.Live, target) is null && SecretFor(secrets.Desired, target) is not null;
+
     private static string? SecretFor(string mounts, string target) =>
         mounts.Split(", ").Select(m => m.Split(':')).FirstOrDefault(parts => parts.Length > 1 && parts[1] == target)?[0];
 

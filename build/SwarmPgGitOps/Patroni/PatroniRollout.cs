@@ -87,6 +87,12 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             AddTogether(waves, others);
         }
         var changed = members.Where(s => Change(s) == ChangeKind.Update).ToDictionary(s => s.Key);
+        if (changed.Values.Any(s => plan.For("service", s.Name).Fields.Any(f => MemberRollout.AddsSecret(f, SecretValues.PostgresTlsCertKey))))
+            throw new PatroniRolloutException(
+                "this deploy would turn TLS on for members that run without it, and a rolling update cannot: the first member updated would " +
+                "insist on a verified TLS connection to a leader that does not serve TLS yet, and stop streaming; no service was changed " +
+                "(hint: bring the data into a new stack that has TLS from its start with Restore --env=<this> --into=<a new environment with the postgres_tls_* secrets>, " +
+                "then move the applications; or deploy this environment without the postgres_tls_* secrets for now; README: Security model)");
         if (changed.Count > 0)
         {
             var leader = (await patroni.ListAsync(cancellation)).Leader?.Name;

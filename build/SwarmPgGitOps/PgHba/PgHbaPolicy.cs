@@ -2,7 +2,8 @@ using SwarmPgGitOps.Diagnostics;
 
 namespace SwarmPgGitOps.PgHba;
 
-public sealed record PgHbaPolicyOptions(string FileName, string ReplicationUser, bool AllowAnyAddress, bool IsProduction);
+/// <param name="RequireTls">Network rules must be hostssl: production in the Patroni layout, whose members serve TLS.</param>
+public sealed record PgHbaPolicyOptions(string FileName, string ReplicationUser, bool AllowAnyAddress, bool IsProduction, bool RequireTls = false);
 
 /// <summary>The cluster's security rules for pg_hba.conf, on top of what PostgreSQL itself accepts.</summary>
 public static class PgHbaPolicy
@@ -16,6 +17,8 @@ public static class PgHbaPolicy
                 diagnostics.Add(method);
             if (CheckAnyAddress(rule, options) is { } address)
                 diagnostics.Add(address);
+            if (CheckEncryption(rule, options) is { } encryption)
+                diagnostics.Add(encryption);
         }
         if (CheckReplicationAccess(rules, options) is { } replication)
             diagnostics.Add(replication);
@@ -55,6 +58,16 @@ public static class PgHbaPolicy
             return null;
         return At(rule, options, rule.PositionOrStart(location => location.Address),
             $"rule \"{rule.Describe()}\" accepts connections from any address", hint);
+    }
+
+    /// <summary>Production's network rules admit TLS connections only: a password or a row must never cross a network in clear text.</summary>
+    private static Diagnostic? CheckEncryption(HbaRule rule, PgHbaPolicyOptions options)
+    {
+        if (!options.RequireTls || rule.ConnectionType == HbaConnectionType.HostSsl || rule.Method == HbaAuthMethod.Reject)
+            return null;
+        return At(rule, options, rule.PositionOrStart(location => location.ConnectionType),
+            $"rule \"{rule.Describe()}\" admits connections without TLS ({rule.ConnectionType.Keyword()}); production admits network clients over TLS only",
+            "Use type hostssl (the members serve TLS with the secrets.postgres_tls_* certificate; README: Security model).");
     }
 
     private static Diagnostic? CheckReplicationAccess(IReadOnlyList<HbaRule> rules, PgHbaPolicyOptions options)

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using Npgsql;
+using SwarmPgGitOps.Environments;
+using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Postgres;
@@ -7,6 +11,9 @@ namespace SwarmPgGitOps.Postgres;
 /// Opens one connection per target as the superuser, retrying with bounded exponential backoff while the cluster
 /// converges (refused, timed out, starting up), then giving up. Passwords go to Npgsql only, never to output.
 /// The purpose ("smoke", "drift") names the caller in pg_stat_activity: application_name "swarm-pg-gitops smoke".
+/// When the environment's PostgreSQL serves TLS (Rendering/PostgresTls) every connection is TLS and the server's
+/// certificate is verified against the environment's CA and the host connected to (verify-full), and the certificates
+/// seen are kept for Smoke's expiry check; a certificate that does not verify fails at once with one line saying why.
 /// </summary>
 public sealed class PostgresConnector
 {
@@ -14,17 +21,29 @@ public sealed class PostgresConnector
     private readonly string _password;
     private readonly int _connectTimeoutSeconds;
     private readonly RetrySchedule _retry;
+    private readonly X509Certificate2? _ca;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _certificateExpiry = new(StringComparer.Ordinal);
 
     /// <summary>How long to keep trying a connection by default: 5 retries, waits doubling from 250 ms up to 2 s.</summary>
     public static RetrySchedule DefaultRetry { get; } = new(5, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
 
-    public PostgresConnector(string purpose, string superuserPassword, int connectTimeoutSeconds, RetrySchedule retry)
+    /// <param name="caPem">The CA the servers' certificates must chain to; null: TLS when the server offers it, unverified (the classic layout).</param>
+    public PostgresConnector(string purpose, string superuserPassword, int connectTimeoutSeconds, RetrySchedule retry, string? caPem = null)
     {
         _applicationName = $"swarm-pg-gitops {purpose}";
         _password = superuserPassword;
         _connectTimeoutSeconds = connectTimeoutSeconds;
         _retry = retry;
+        _ca = caPem is null ? null : X509Certificate2.CreateFromPem(caPem);
     }
+
+    /// <summary>The pipeline's connector for an environment: its superuser, its timeouts, and its CA when its members serve TLS.</summary>
+    public static PostgresConnector For(string purpose, EnvironmentSpec spec, SecretValues secrets, RetrySchedule? retry = null) =>
+        new(purpose, secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? DefaultRetry,
+            Rendering.PostgresTls.IsOn(spec) ? secrets.PostgresTlsCa : null);
+
+    /// <summary>When the verified certificate each endpoint ("host:port") presented expires.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> CertificateExpiry => _certificateExpiry;
 
     public async Task<NpgsqlConnection> OpenAsync(PostgresTarget target, CancellationToken cancellation)
     {
@@ -39,14 +58,31 @@ public sealed class PostgresConnector
             CommandTimeout = 30,
             Pooling = false,
             ApplicationName = _applicationName,
+            // With a CA, TLS is required and verified in full by ServerCertificate (Npgsql leaves verification to a callback
+            // that replaces its own, and accepts one only with Require).
+            SslMode = _ca is null ? SslMode.Prefer : SslMode.Require,
         }.ConnectionString;
         return await Waiter.System.RetryAsync(async token =>
         {
             var connection = new NpgsqlConnection(connectionString);
+            string? rejected = null;
+            if (_ca is { } ca)
+                connection.SslClientAuthenticationOptionsCallback = options => options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                {
+                    rejected = ServerCertificate.Problem(ca, target.Host!, certificate, errors);
+                    if (rejected is null && certificate is not null)
+                        _certificateExpiry[target.Endpoint] = new X509Certificate2(certificate).NotAfter.ToUniversalTime();
+                    return rejected is null;
+                };
             try
             {
                 await connection.OpenAsync(token);
                 return connection;
+            }
+            catch (NpgsqlException) when (rejected is not null)
+            {
+                await connection.DisposeAsync();
+                throw new ServerCertificateException($"{target.Endpoint}: {rejected}");
             }
             catch
             {

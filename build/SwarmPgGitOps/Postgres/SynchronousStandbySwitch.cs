@@ -51,7 +51,7 @@ public sealed class SynchronousStandbySwitch(EnvironmentDocument document, Secre
         var primary = (await new TargetResolver(variable ?? Environment.GetEnvironmentVariable).ResolveAsync(document, cancellation))[0];
         if (primary.Host is null)
             throw new PrimaryUnreachableException($"cannot reach the primary for its synchronous replication: {primary.Problem}");
-        return await new PostgresConnector("deploy", secrets.SuperuserPassword, document.Spec.Smoke.ConnectTimeoutSeconds, PostgresConnector.DefaultRetry)
+        return await PostgresConnector.For("deploy", document.Spec, secrets)
             .OpenAsync(primary, cancellation);
     }
 }

@@ -27,7 +27,8 @@ public sealed record PatroniRenderModel(
     int UpdateMonitorSeconds,
     RenderEndpoints? Endpoints,
     RenderBackup? Backup,
-    IReadOnlyList<Topology.ClientConnection> Connections)
+    IReadOnlyList<Topology.ClientConnection> Connections,
+    RenderTls? Tls)
 {
     public int EtcdClientPort => EtcdPorts.Client;
     public int BackupTlsPort => RenderBackup.TlsPort;
@@ -50,8 +51,8 @@ public sealed record PatroniRenderModel(
         var spec = document.Spec;
         var (patroni, members, dcs) = spec.PatroniCluster();
         var etcd = dcs.Members.Select(m => new RenderEtcdMember(m.Name, RenderModel.Constraints(m.Placement))).ToList();
-        var backupKeys = ServiceSecrets.BackupKeysOf(spec);
-        var rendered = members.Select(m => new RenderMember(m.Name, m.Port, RenderModel.Constraints(m.Placement), m.Volume ?? $"{m.Name}_data", backupKeys)).ToList();
+        var memberKeys = ServiceSecrets.OptionalKeysOf(spec);
+        var rendered = members.Select(m => new RenderMember(m.Name, m.Port, RenderModel.Constraints(m.Placement), m.Volume ?? $"{m.Name}_data", memberKeys)).ToList();
         var backup = RenderBackup.From(spec, rendered);
         return new PatroniRenderModel(
             Environment: document.Name,
@@ -67,16 +68,17 @@ public sealed record PatroniRenderModel(
             EtcdHosts: EtcdHostsOf(dcs),
             Members: rendered,
             DynamicConfigLines: dynamicConfig.TrimEnd('\n').Split('\n'),
-            LocalSettings: PostgresSettings.PatroniLocal(),
+            LocalSettings: PostgresSettings.PatroniLocal(spec),
             HbaRules: RenderModel.BuildHbaRules(spec),
-            Secrets: RenderModel.StackSecrets(spec.Stack, backup is { HasRepositoryService: true } ? ["member", RenderBackup.Role] : ["member"], backupKeys),
+            Secrets: RenderModel.StackSecrets(spec.Stack, backup is { HasRepositoryService: true } ? ["member", RenderBackup.Role] : ["member"], memberKeys),
             ReplicationUser: spec.Access.Replication.User,
             StopGracePeriodSeconds: spec.Deploy.StopGracePeriodSeconds,
             HealthStartPeriodSeconds: spec.Deploy.HealthStartPeriodSeconds,
             UpdateMonitorSeconds: spec.Deploy.UpdateMonitorSeconds,
             Endpoints: spec.Endpoints is { } e ? new RenderEndpoints(e.ReadWritePort, e.ReadOnlyPort, e.Hosts, e.MaxReplicaLagBytes) : null,
             Backup: backup,
-            Connections: Topology.ClientConnections.For(Topology.ClusterTopology.From(document)));
+            Connections: Topology.ClientConnections.For(Topology.ClusterTopology.From(document)),
+            Tls: PostgresTls.IsOn(spec) ? new RenderTls(PostgresTls.CaFile) : null);
     }
 }
 
@@ -96,6 +98,9 @@ public sealed record RenderEndpoints(int ReadWritePort, int ReadOnlyPort, IReadO
     public string HostList => string.Join(",", Hosts);
 }
 
+/// <summary>TLS between the members: the CA file Patroni's connections to another member verify its certificate against.</summary>
+public sealed record RenderTls(string CaFile);
+
 /// <summary>etcd's default ports, used on the stack network only.</summary>
 public static class EtcdPorts
 {
@@ -111,10 +116,10 @@ public sealed record RenderEtcdMember(string Name, IReadOnlyList<string> Placeme
 }
 
 /// <summary>A PostgreSQL member run by Patroni: its own service, volume and patroni.yml (config key patroni_&lt;name&gt;).</summary>
-public sealed record RenderMember(string Name, int Port, IReadOnlyList<string> PlacementConstraints, string VolumeName, IReadOnlyList<string>? BackupKeys = null)
+public sealed record RenderMember(string Name, int Port, IReadOnlyList<string> PlacementConstraints, string VolumeName, IReadOnlyList<string>? OptionalKeys = null)
 {
     public string Role => "member";
     public string ConfigKey => $"patroni_{Name}";
     public string ConfigFile => $"patroni-{Name}.yml";
-    public IReadOnlyList<SecretMount> Secrets => ServiceSecrets.For(Role, BackupKeys);
+    public IReadOnlyList<SecretMount> Secrets => ServiceSecrets.For(Role, OptionalKeys);
 }

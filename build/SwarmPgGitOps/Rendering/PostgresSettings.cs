@@ -136,12 +136,13 @@ public static class PostgresSettings
         : [];
 
     /// <summary>The Patroni layout's settings each member's patroni.yml sets for its own server.</summary>
-    public static IReadOnlyList<RenderSetting> PatroniLocal() => PatroniLocalSettings;
+    /// <summary>The settings each member's patroni.yml gives its server (not Patroni's dynamic configuration): where its files are, and TLS.</summary>
+    public static IReadOnlyList<RenderSetting> PatroniLocal(EnvironmentSpec spec) => [.. PatroniLocalSettings, .. PostgresTls.Settings(spec)];
 
     /// <summary>Every setting the layout's rendering gives the server, with the value the running server must show.</summary>
     public static IReadOnlyList<ExpectedSetting> Expected(EnvironmentSpec spec) =>
         EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni
-            ? PatroniDynamic(spec).Concat(PatroniLocalSettings).Select(s => new ExpectedSetting(s.Name, s.Value)).ToList()
+            ? PatroniDynamic(spec).Concat(PatroniLocal(spec)).Select(s => new ExpectedSetting(s.Name, s.Value)).ToList()
             : For(spec).Select(s => new ExpectedSetting(s.Name, Unquote(s.Value))).ToList();
 
     /// <summary>Replicas report their slot name as application_name; any one synchronous replica confirms a commit.</summary>

@@ -34,7 +34,7 @@ public sealed record RenderBackup(
     public string Volume => VolumeName;
     public string RepositoryDirectory => RepositoryPath;
     public string Config => ConfigPath;
-    public string ClientName => BackupTlsGenerator.ClientName;
+    public string ClientName => TlsGenerator.BackupClientName;
     public string DataDirectory => PostgresSettings.DataDirectory;
     public string SocketDirectory => PostgresSettings.SocketDirectory;
     public bool HasRepositoryService => S3 is null;

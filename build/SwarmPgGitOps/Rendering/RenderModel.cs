@@ -62,9 +62,9 @@ public sealed record RenderModel(
     public static string SecretName(string stack, string key) => $"{stack}_{key}";
 
     /// <summary>The secrets the stack defines: those its services mount, in <see cref="SecretValues.Keys"/> order.</summary>
-    internal static IReadOnlyList<RenderSecret> StackSecrets(string stack, IEnumerable<string> roles, IReadOnlyList<string>? backupKeys = null)
+    internal static IReadOnlyList<RenderSecret> StackSecrets(string stack, IEnumerable<string> roles, IReadOnlyList<string>? optionalKeys = null)
     {
-        var mounted = roles.SelectMany(role => ServiceSecrets.For(role, backupKeys)).Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
+        var mounted = roles.SelectMany(role => ServiceSecrets.For(role, optionalKeys)).Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
         return SecretValues.Keys.Where(mounted.Contains).Select(key => new RenderSecret(key, SecretName(stack, key))).ToList();
     }
 
@@ -99,13 +99,13 @@ public sealed record RenderModel(
             patroni
                 ? new("local", "all", superuser, "", "peer", "", "built in: Patroni, as the postgres system user")
                 : new("local", "all", superuser, "", "peer", "", "built in: the entrypoint scripts, as the postgres system user"),
-            new("host", "replication", spec.Access.Replication.User, spec.Access.Replication.Address ?? spec.Network.Subnet,
+            new(PostgresTls.HostRuleType(spec), "replication", spec.Access.Replication.User, spec.Access.Replication.Address ?? spec.Network.Subnet,
                 "scram-sha-256", "", patroni ? "access.replication: members, over the stack's overlay network" : "access.replication: replicas, over the stack's overlay network"),
         };
         if (patroni)
         {
             rules.Add(new("local", "replication", spec.Access.Replication.User, "", "scram-sha-256", "", "built in: Patroni's own replication check on this member, through the socket"));
-            rules.Add(new("host", "all", superuser, spec.Network.Subnet, "scram-sha-256", "", "built in: pg_rewind and Patroni's checks between members, over the stack's overlay network"));
+            rules.Add(new(PostgresTls.HostRuleType(spec), "all", superuser, spec.Network.Subnet, "scram-sha-256", "", "built in: pg_rewind and Patroni's checks between members, over the stack's overlay network"));
         }
         var access = spec.Access.Rules.Select((r, i) => new RenderHbaRule(
             r.Type, r.Database, r.User, r.Address ?? "", r.Method,

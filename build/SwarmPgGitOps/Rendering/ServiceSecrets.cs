@@ -12,7 +12,8 @@ namespace SwarmPgGitOps.Rendering;
 /// API credentials); the files belong to the image's postgres user (fixed id in build/image/install.sh), readable by it
 /// only. etcd and HAProxy read none. With backups, a member also gets the backup secrets the stack has (pgBackRest's TLS
 /// files, or an S3 repository's keys), and the repository service (role pgbackrest) the TLS files; pgBackRest runs as
-/// postgres in both.
+/// postgres in both. With PostgreSQL TLS (<see cref="PostgresTls"/>) a member gets its CA, certificate and key, which
+/// its server and Patroni read as postgres (PostgreSQL refuses a key file others can read).
 /// </summary>
 public static class ServiceSecrets
 {
@@ -21,33 +22,40 @@ public static class ServiceSecrets
 
     public static readonly IReadOnlySet<string> Roles = new HashSet<string> { "primary", "replica", "member", "etcd", "haproxy", RenderBackup.Role };
 
-    /// <summary>The secrets of backups, which a stack has only when its environment configures them.</summary>
-    public static readonly IReadOnlySet<string> BackupKeys = new HashSet<string>(
-        [.. SecretValues.BackupTlsKeys, SecretValues.BackupS3KeyKey, SecretValues.BackupS3KeySecretKey]);
+    /// <summary>The secrets a stack has only when its environment configures them: backups, PostgreSQL TLS.</summary>
+    public static readonly IReadOnlySet<string> OptionalKeys = new HashSet<string>(
+        [.. SecretValues.BackupTlsKeys, SecretValues.BackupS3KeyKey, SecretValues.BackupS3KeySecretKey, .. SecretValues.PostgresTlsKeys]);
 
-    /// <summary>What a service of <paramref name="role"/> mounts, given the backup secrets the stack has (none: no backups).</summary>
-    public static IReadOnlyList<SecretMount> For(string role, IReadOnlyCollection<string>? backupKeys = null)
+    /// <summary>What a service of <paramref name="role"/> mounts, given the optional secrets the stack has (<see cref="OptionalKeysOf"/>).</summary>
+    public static IReadOnlyList<SecretMount> For(string role, IReadOnlyCollection<string>? optionalKeys = null)
     {
-        var backup = SecretValues.Keys.Where(k => BackupKeys.Contains(k) && backupKeys?.Contains(k) == true).ToList();
+        var optional = SecretValues.Keys.Where(k => OptionalKeys.Contains(k) && optionalKeys?.Contains(k) == true).ToList();
         return role switch
         {
             "primary" => [RootOnly(SecretValues.SuperuserPasswordKey), RootOnly(SecretValues.ReplicationPasswordKey)],
             "replica" => [RootOnly(SecretValues.ReplicationPasswordKey)],
             "member" => [PostgresOnly(SecretValues.SuperuserPasswordKey), PostgresOnly(SecretValues.ReplicationPasswordKey), PostgresOnly(SecretValues.RestApiPasswordKey),
-                .. backup.Select(PostgresOnly)],
-            RenderBackup.Role => [.. backup.Where(SecretValues.BackupTlsKeys.Contains).Select(PostgresOnly)],
+                .. optional.Select(PostgresOnly)],
+            RenderBackup.Role => [.. optional.Where(SecretValues.BackupTlsKeys.Contains).Select(PostgresOnly)],
             "etcd" or "haproxy" => [],
             _ => throw new ArgumentOutOfRangeException(nameof(role), role, "a service is the primary, a replica, a Patroni member, an etcd member, HAProxy or the backup repository"),
         };
     }
 
-    /// <summary>The backup secrets a stack of this environment has: the TLS files with a repository service, the keys with S3.</summary>
-    public static IReadOnlyList<string> BackupKeysOf(Environments.EnvironmentSpec spec) => spec.Backup?.Repository switch
+    /// <summary>
+    /// The optional secrets a stack of this environment has: pgBackRest's TLS files with a repository service, the keys
+    /// with S3; the members' TLS files with PostgreSQL TLS.
+    /// </summary>
+    public static IReadOnlyList<string> OptionalKeysOf(Environments.EnvironmentSpec spec)
     {
-        null => [],
-        { S3: not null } => [SecretValues.BackupS3KeyKey, SecretValues.BackupS3KeySecretKey],
-        _ => SecretValues.BackupTlsKeys,
-    };
+        IReadOnlyList<string> backup = spec.Backup?.Repository switch
+        {
+            null => [],
+            { S3: not null } => [SecretValues.BackupS3KeyKey, SecretValues.BackupS3KeySecretKey],
+            _ => SecretValues.BackupTlsKeys,
+        };
+        return [.. backup, .. PostgresTls.IsOn(spec) ? SecretValues.PostgresTlsKeys : []];
+    }
 
     private static SecretMount RootOnly(string key) => new(key, Uid: "0", Gid: "0", Mode: "0400");
 

@@ -20,7 +20,7 @@ public sealed class StraySlotPruner(Func<string, string?>? variable = null)
         if (primary.Host is null)
             throw new PrimaryUnreachableException($"cannot reach the primary to prune slots: {primary.Problem}");
 
-        await using var connection = await new PostgresConnector("prune", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, PostgresConnector.DefaultRetry)
+        await using var connection = await PostgresConnector.For("prune", spec, secrets)
             .OpenAsync(primary, cancellation);
         // A replica removed a moment ago may still hold its slot until its connection ends.
         var owned = spec.Classic().Replicas.Select(r => r.Slot).ToArray();

@@ -28,30 +28,33 @@ public sealed class SecretResolver(ProjectLayout layout, Func<string, string?>? 
             [SecretValues.BackupS3KeyKey] = secrets.BackupS3Key is { } s3Key ? Read(document, SecretValues.BackupS3KeyKey, s3Key, errors) : null,
             [SecretValues.BackupS3KeySecretKey] = secrets.BackupS3KeySecret is { } s3Secret ? Read(document, SecretValues.BackupS3KeySecretKey, s3Secret, errors) : null,
         };
-        ReadBackupTls(document, values, errors);
+        var members = document.Spec.Members ?? [];
+        ReadTls(document, values, errors, SecretValues.BackupTlsKeys, [secrets.BackupTlsCa, secrets.BackupTlsCert, secrets.BackupTlsKey], "pgBackRest", "README: Backups",
+            () => TlsGenerator.Generate(TlsGenerator.BackupClientName, [Rendering.RenderBackup.ServiceName, .. members.Select(m => m.Name)]));
+        ReadTls(document, values, errors, SecretValues.PostgresTlsKeys, [secrets.PostgresTlsCa, secrets.PostgresTlsCert, secrets.PostgresTlsKey], "PostgreSQL", "README: Security model",
+            () => TlsGenerator.Generate(TlsGenerator.PostgresServerName, Rendering.PostgresTls.ServerNames(document.Spec)));
         return errors.Count > 0 ? Result<SecretValues>.Fail(errors) : Result<SecretValues>.Ok(new SecretValues(values));
     }
 
-    /// <summary>The pgBackRest TLS files: each from its own source, or generated together when all three say generate.</summary>
-    private void ReadBackupTls(EnvironmentDocument document, Dictionary<string, string?> values, List<Diagnostic> errors)
+    /// <summary>A CA, certificate and key: each from its own source, or generated together (then kept) when all three say generate.</summary>
+    private void ReadTls(EnvironmentDocument document, Dictionary<string, string?> values, List<Diagnostic> errors, IReadOnlyList<string> keys,
+        SecretSourceSpec?[] sources, string what, string readme, Func<TlsFiles> generate)
     {
-        var secrets = document.Spec.Secrets;
-        var sources = new[] { secrets.BackupTlsCa, secrets.BackupTlsCert, secrets.BackupTlsKey };
         if (sources.All(s => s is null))
             return;
         if (sources.All(s => s is { Env: null, File: null }))
         {
-            var tls = GeneratedTls(document);
-            values[SecretValues.BackupTlsCaKey] = tls.Ca;
-            values[SecretValues.BackupTlsCertKey] = tls.Certificate;
-            values[SecretValues.BackupTlsKeyKey] = tls.Key;
+            var tls = GeneratedTls(document.Name, keys, generate);
+            values[keys[0]] = tls.Ca;
+            values[keys[1]] = tls.Certificate;
+            values[keys[2]] = tls.Key;
             return;
         }
-        foreach (var (key, source) in SecretValues.BackupTlsKeys.Zip(sources))
+        foreach (var (key, source) in keys.Zip(sources))
         {
             if (source is null || source is { Env: null, File: null })
-                errors.Add(document.Map.Error($"secrets.{key}", $"secrets.{key}: the pgBackRest CA, certificate and key come from env or file together, or are all generated",
-                    "give backup_tls_ca, backup_tls_cert and backup_tls_key each an env or file (README: Backups), or all three generate: true (local lab only)"));
+                errors.Add(document.Map.Error($"secrets.{key}", $"secrets.{key}: the {what} CA, certificate and key come from env or file together, or are all generated",
+                    $"give {string.Join(", ", keys.Take(2))} and {keys[2]} each an env or file ({readme}), or all three generate: true (local lab only)"));
             else
                 values[key] = Read(document, key, source, errors);
         }
@@ -92,19 +95,18 @@ public sealed class SecretResolver(ProjectLayout layout, Func<string, string?>? 
         return value;
     }
 
-    /// <summary>A CA and certificate made once for the stack's pgBackRest servers (the repository and every member), then kept.</summary>
-    private BackupTls GeneratedTls(EnvironmentDocument document)
+    /// <summary>A CA and certificate made once for the stack's servers, then kept.</summary>
+    private TlsFiles GeneratedTls(string environment, IReadOnlyList<string> keys, Func<TlsFiles> generate)
     {
-        var values = Kept(document.Name);
-        if (SecretValues.BackupTlsKeys.All(values.ContainsKey))
-            return new BackupTls(values[SecretValues.BackupTlsCaKey], values[SecretValues.BackupTlsCertKey], values[SecretValues.BackupTlsKeyKey]);
+        var values = Kept(environment);
+        if (keys.All(values.ContainsKey))
+            return new TlsFiles(values[keys[0]], values[keys[1]], values[keys[2]]);
 
-        var members = document.Spec.Members ?? [];
-        var tls = BackupTlsGenerator.Generate([Rendering.RenderBackup.ServiceName, .. members.Select(m => m.Name)]);
-        values[SecretValues.BackupTlsCaKey] = tls.Ca;
-        values[SecretValues.BackupTlsCertKey] = tls.Certificate;
-        values[SecretValues.BackupTlsKeyKey] = tls.Key;
-        Keep(document.Name, values);
+        var tls = generate();
+        values[keys[0]] = tls.Ca;
+        values[keys[1]] = tls.Certificate;
+        values[keys[2]] = tls.Key;
+        Keep(environment, values);
         return tls;
     }
 

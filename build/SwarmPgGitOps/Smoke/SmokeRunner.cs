@@ -38,7 +38,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         {
             expected = SmokeExpectations.From(document);
         }
-        var connector = new PostgresConnector("smoke", secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? PostgresConnector.DefaultRetry);
+        var connector = PostgresConnector.For("smoke", spec, secrets, retry);
         // A one-shot task on the repository's node: seconds, so it starts first and is awaited last.
         var backupProbe = Backup.BackupRepository.HasService(spec) ? BackupProbe.ReadAsync(document, _variable, cancellation) : null;
 
@@ -77,6 +77,9 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
                 ? await Canary(primaryConnection, replicas.Select(r => (r.Replica.Name, r.Connected.Connection)).ToList(), expected, checks, cancellation)
                 : [];
             checks.AddRange(await endpointChecks);
+            if (Rendering.PostgresTls.IsOn(spec))
+                checks.AddRange(TlsChecks.Evaluate(connections.Where(c => c.Connection is not null).Select(c => (c.Target.Name, c.Target.Endpoint)),
+                    connector.CertificateExpiry, spec.Smoke.MinCertificateDays, DateTimeOffset.UtcNow));
             if (backupProbe is not null)
                 checks.AddRange(await Backups(spec.Backup!, await backupProbe, primary, cancellation));
             return new SmokeReport(expected.Environment, expected.Stack, startedAt, clock.Elapsed, targets, checks, canary) { Patroni = patroni };
@@ -116,9 +119,14 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or System.Net.Sockets.SocketException)
         {
-            var hint = e is PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification }
-                ? $"the server refused the superuser password: the password the pipeline resolves (secrets.superuser_password) differs from the one {target.Service} was deployed with"
-                : $"nothing answered at {target.Endpoint} after retries: docker service ps {target.Service}, its logs, and the published port {target.Port} on its node";
+            var hint = e switch
+            {
+                PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } =>
+                    $"the server refused the superuser password: the password the pipeline resolves (secrets.superuser_password) differs from the one {target.Service} was deployed with",
+                ServerCertificateException =>
+                    $"the pipeline verifies the members against secrets.postgres_tls_ca: deploy the certificate that CA signed, naming {target.Host} (README: Security model)",
+                _ => $"nothing answered at {target.Endpoint} after retries: docker service ps {target.Service}, its logs, and the published port {target.Port} on its node",
+            };
             return new Connected(target, null, SmokeCheck.Fail("connect", target.Name, $"{target.Endpoint}: {Describe(e)}", "connected", hint));
         }
     }

@@ -8,7 +8,9 @@ public sealed record ClientConnection(string Purpose, string Libpq, string Npgsq
 /// The connection strings applications use (topology.md and connection-strings.md both show these): through HAProxy
 /// when the environment runs it, read-write and read-only; then straight to every PostgreSQL instance, so that the
 /// client finds the leader (read-write) or a replica (read-only) itself. Database, user and password are placeholders:
-/// no password is ever written. An instance without connect_host is shown by its node.
+/// no password is ever written. An instance without connect_host is shown by its node. When the members serve TLS the
+/// strings require it and verify the members' certificate against the environment's CA, kept by the application as
+/// the file &lt;ca.crt&gt; (secrets.postgres_tls_ca).
 /// </summary>
 public static class ClientConnections
 {
@@ -17,6 +19,10 @@ public static class ClientConnections
 
     public static IReadOnlyList<ClientConnection> For(ClusterTopology topology)
     {
+        var tls = topology.Tls;
+        ClientConnection Connection(string purpose, string libpqHosts, string npgsqlHosts, string sessionAttributes) => new(purpose,
+            $"{libpqHosts} {LibpqPlaceholders} target_session_attrs={sessionAttributes} connect_timeout=5{(tls ? " sslmode=verify-full sslrootcert=<ca.crt>" : "")}",
+            $"{npgsqlHosts};{NpgsqlPlaceholders};Target Session Attributes={sessionAttributes};Timeout=5{(tls ? ";SSL Mode=VerifyFull;Root Certificate=<ca.crt>" : "")}");
         var connections = new List<ClientConnection>();
         if (topology.Proxy is { } proxy)
         {
@@ -31,10 +37,6 @@ public static class ClientConnections
         connections.Add(Connection("read-only, straight to the members", libpq, npgsql, "prefer-standby"));
         return connections;
     }
-
-    private static ClientConnection Connection(string purpose, string libpqHosts, string npgsqlHosts, string sessionAttributes) => new(purpose,
-        $"{libpqHosts} {LibpqPlaceholders} target_session_attrs={sessionAttributes} connect_timeout=5",
-        $"{npgsqlHosts};{NpgsqlPlaceholders};Target Session Attributes={sessionAttributes};Timeout=5");
 
     private static string Host(TopologyInstance instance) =>
         instance.ConnectHost ?? (instance.Nodes.Count == 1 ? $"<address of {instance.Nodes[0]}>" : $"<address of {instance.Name}'s node>");

@@ -11,6 +11,7 @@ namespace SwarmPgGitOps.Topology;
 /// the connection strings applications use.
 /// </summary>
 /// <param name="ExternalBackup">The S3 bucket backups go to ("bucket at endpoint"), when the repository is not a service of the stack.</param>
+/// <param name="Tls">The members serve TLS (Rendering/PostgresTls): clients verify them against the environment's CA.</param>
 public sealed record ClusterTopology(
     string Environment,
     string SourceFile,
@@ -24,7 +25,8 @@ public sealed record ClusterTopology(
     string Leader,
     TopologyProxy? Proxy,
     IReadOnlyList<ClientConnection> Connections,
-    string? ExternalBackup = null)
+    string? ExternalBackup = null,
+    bool Tls = false)
 {
     public IEnumerable<TopologyInstance> Databases => Instances.Where(i => i.Kind is not (InstanceKind.Etcd or InstanceKind.BackupRepository));
 
@@ -58,7 +60,8 @@ public sealed record ClusterTopology(
                 NodesOf(spec, r.Placement), Describe(r.Placement), r.ConnectHost)));
         }
         var bucket = spec.Backup?.Repository.S3 is { } s3 ? $"{s3.Bucket} at {s3.Endpoint}" : null;
-        var topology = new ClusterTopology(document.Name, document.File, spec.Stack, layout, spec.Network.Name, spec.Network.Subnet, nodes, instances, externalEtcd, leader, proxy, [], bucket);
+        var topology = new ClusterTopology(document.Name, document.File, spec.Stack, layout, spec.Network.Name, spec.Network.Subnet, nodes, instances, externalEtcd, leader, proxy, [], bucket,
+            PostgresTls.IsOn(spec));
         return topology with { Connections = ClientConnections.For(topology) };
     }
 

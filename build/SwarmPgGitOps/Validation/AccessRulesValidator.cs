@@ -31,24 +31,30 @@ public static class AccessRulesValidator
         });
         var access = document.Spec.Access;
         var policy = PgHbaPolicy.Check(parsed.Rules,
-            new PgHbaPolicyOptions(renderedFile, access.Replication.User, access.AllowAnyAddress, document.IsProduction));
+            new PgHbaPolicyOptions(renderedFile, access.Replication.User, access.AllowAnyAddress, document.IsProduction,
+                RequireTls: document.IsProduction && EnvironmentLayouts.Of(document.Spec) == EnvironmentLayout.Patroni));
 
         var shapes = CheckShapes(document);
         var misshapen = shapes.Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
         var origins = OriginsByLine(text);
         var lines = text.Split('\n');
-        var found = parsed.Errors.Concat(parsed.Warnings).Concat(policy)
+        var copies = HaproxyCopies(lines);
+        var all = parsed.Errors.Concat(parsed.Warnings).Concat(policy).ToList();
+        var found = all
             // A rule without its address (or with one it cannot have) reads as a different rule; say that instead.
             .Where(d => !(origins.TryGetValue(d.Line, out var origin) && misshapen.Contains(origin)))
+            // A rule repeated for HAProxy's network has the problems of the rule it repeats: say them once, at that rule.
+            .Where(d => !(copies.Contains(d.Line) && all.Any(o => o.Line != d.Line && !copies.Contains(o.Line) && origins.GetValueOrDefault(o.Line) == origins[d.Line])))
             .Select(d => Relocate(d, origins, lines, document));
         return shapes.Select(s => s.Diagnostic).Concat(found).ToList();
     }
 
     /// <summary>An address on a local rule, or none on a network rule: the columns would shift and PostgreSQL would read another rule.</summary>
-    /// <summary>Whether the server turns ssl on: from the rendered postgresql.conf, or in the Patroni layout from its dynamic configuration's parameters.</summary>
+    /// <summary>Whether the server turns ssl on: from the rendered postgresql.conf, or in the Patroni layout with the members' TLS secrets (or its dynamic configuration's parameters).</summary>
     private static bool SslEnabled(RenderedEnvironment rendered, EnvironmentDocument document) =>
         EnvironmentLayouts.Of(document.Spec) == EnvironmentLayout.Patroni
-            ? PostgresSettings.PatroniDynamic(document.Spec).LastOrDefault(s => s.Name == "ssl") is { } ssl && Postgres.SettingComparison.ParseBool(ssl.Value) == true
+            ? PostgresTls.IsOn(document.Spec)
+              || PostgresSettings.PatroniDynamic(document.Spec).LastOrDefault(s => s.Name == "ssl") is { } ssl && Postgres.SettingComparison.ParseBool(ssl.Value) == true
             : RenderedPostgresConf.SslEnabled(rendered.File("postgresql.conf").Content);
 
     private static List<(string Path, Diagnostic Diagnostic)> CheckShapes(EnvironmentDocument document)
@@ -79,10 +85,16 @@ public static class AccessRulesValidator
         {
             var comment = lines[i - 1];
             if (comment.StartsWith(RenderHbaRule.OriginPrefix, StringComparison.Ordinal))
-                origins[i + 1] = comment[RenderHbaRule.OriginPrefix.Length..].Split(':')[0].Trim();
+                origins[i + 1] = comment[RenderHbaRule.OriginPrefix.Length..].Split(':')[0].Split(',')[0].Trim();
         }
         return origins;
     }
+
+    /// <summary>The rendered lines that repeat an access rule for connections through HAProxy (their origin comment says so).</summary>
+    private static HashSet<int> HaproxyCopies(string[] lines) =>
+        Enumerable.Range(1, lines.Length - 1)
+            .Where(i => lines[i - 1].StartsWith(RenderHbaRule.OriginPrefix, StringComparison.Ordinal) && lines[i - 1].Contains(", through HAProxy", StringComparison.Ordinal))
+            .Select(i => i + 1).ToHashSet();
 
     private static Diagnostic Relocate(Diagnostic diagnostic, Dictionary<int, string> origins, string[] lines, EnvironmentDocument document)
     {

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using SwarmPgGitOps.Diagnostics;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Secrets;
 
 namespace SwarmPgGitOps.Validation;
 
@@ -236,6 +237,21 @@ public static partial class EnvironmentValidator
             sources.Add(("rest_api_password", restApi));
         foreach (var (key, source) in BackupValidator.SecretSources(secrets))
             sources.Add((key, source));
+        var postgresTls = new[] { secrets.PostgresTlsCa, secrets.PostgresTlsCert, secrets.PostgresTlsKey };
+        foreach (var (key, source) in SecretValues.PostgresTlsKeys.Zip(postgresTls))
+        {
+            if (source is not null)
+                sources.Add((key, source));
+        }
+        if (postgresTls.Any(s => s is not null) && postgresTls.Any(s => s is null))
+            errors.Add(map.Error("secrets", "secrets: postgres_tls_ca, postgres_tls_cert and postgres_tls_key come together",
+                "give all three (README: Security model), or none"));
+        else if (layout == EnvironmentLayout.Patroni && document.IsProduction && postgresTls.All(s => s is null))
+            errors.Add(map.Error("secrets", "production's members must serve TLS: 'secrets' has no postgres_tls_ca, postgres_tls_cert and postgres_tls_key",
+                "make a CA and the members' certificate (README: Security model) and give them as CI secrets: postgres_tls_ca: { env: PROD_POSTGRES_TLS_CA }, and so on"));
+        else if (layout == EnvironmentLayout.Classic && postgresTls.Any(s => s is not null))
+            errors.Add(map.Error("secrets.postgres_tls_cert", "secrets.postgres_tls_*: TLS is built for the Patroni layout (members), not the classic one",
+                "move the environment to members: (README: Patroni layout), or remove the postgres_tls_* secrets"));
         foreach (var (key, source) in sources)
         {
             var path = $"secrets.{key}";

@@ -75,7 +75,7 @@ public static class RenderedStackValidator
                 }
             }
 
-            errors.AddRange(SecretMounts(file, serviceName, service, ServiceSecrets.BackupKeysOf(document.Spec)));
+            errors.AddRange(SecretMounts(file, serviceName, service, ServiceSecrets.OptionalKeysOf(document.Spec)));
 
             foreach (var constraint in Constraints(service))
             {
@@ -86,11 +86,11 @@ public static class RenderedStackValidator
         return errors;
     }
 
-    private static IEnumerable<Diagnostic> SecretMounts(string file, string serviceName, YamlMappingNode service, IReadOnlyList<string> backupKeys)
+    private static IEnumerable<Diagnostic> SecretMounts(string file, string serviceName, YamlMappingNode service, IReadOnlyList<string> optionalKeys)
     {
         if (Role(service) is not { } role)
             yield break;
-        var expected = ServiceSecrets.For(role, backupKeys).ToDictionary(m => m.Key);
+        var expected = ServiceSecrets.For(role, optionalKeys).ToDictionary(m => m.Key);
         var secretsKey = service.Children.Keys.OfType<YamlScalarNode>().FirstOrDefault(k => k.Value == "secrets");
         var mounted = secretsKey is not null && service.Children[secretsKey] is YamlSequenceNode items ? items.Children : [];
         foreach (var item in mounted)

@@ -12,8 +12,8 @@ namespace SwarmPgGitOps.Tests.BadInput;
 /// <summary>
 /// A throwaway PostgreSQL server of one major version (from the machine's packages or the project image's root
 /// filesystem, see <see cref="PostgresInstallation"/>), in a temporary folder: initdb, then started on 127.0.0.1 with a
-/// free port, its Unix socket in the same folder, and ssl on (with a self-signed certificate) or off. Clients connect
-/// over the socket only (trust); TCP clients are rejected. Runs as the postgres system user when the tests run as root.
+/// free port, its Unix socket in the same folder, and ssl on (with a self-signed certificate, or the one given) or off.
+/// Clients connect over the socket only (trust); TCP clients are rejected until <see cref="ReloadHbaAsync"/> says otherwise. Runs as the postgres system user when the tests run as root.
 /// Dispose stops it and removes the folder.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
@@ -24,9 +24,11 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _sockets;
     private readonly int _port;
     private bool _started;
+    private readonly SwarmPgGitOps.Secrets.TlsFiles? _tls;
 
-    private PostgresServer(PostgresInstallation installation, bool ssl, string root, int port)
+    private PostgresServer(PostgresInstallation installation, bool ssl, string root, int port, SwarmPgGitOps.Secrets.TlsFiles? tls = null)
     {
+        _tls = tls;
         _installation = installation;
         Ssl = ssl;
         _root = root;
@@ -57,11 +59,11 @@ public sealed class PostgresServer : IAsyncDisposable
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
-    public static async Task<PostgresServer> StartAsync(int major = 15, bool ssl = true)
+    public static async Task<PostgresServer> StartAsync(int major = 15, bool ssl = true, SwarmPgGitOps.Secrets.TlsFiles? tls = null)
     {
         var installation = PostgresInstallation.Of(major)
             ?? throw new InvalidOperationException($"PostgreSQL {major} is not on this machine: {PostgresInstallation.MissingHint(major)}");
-        var server = new PostgresServer(installation, ssl, installation.CreateScratchDirectory($"spg-pg{major}-"), FreePort());
+        var server = new PostgresServer(installation, ssl, installation.CreateScratchDirectory($"spg-pg{major}-"), FreePort(), tls);
         try
         {
             await server.InitAsync();
@@ -108,6 +110,19 @@ public sealed class PostgresServer : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>Writes the lines as pg_hba.conf and has the server load it: it then decides who may connect.</summary>
+    public async Task ReloadHbaAsync(IReadOnlyList<string> lines)
+    {
+        await File.WriteAllTextAsync(HbaFile, string.Join('\n', lines) + "\n");
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
+        {
+            Host = SocketDirectory, Port = _port, Username = "postgres", Database = "postgres", Pooling = false, Timeout = 30,
+        }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+        await command.ExecuteScalarAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -136,13 +151,23 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>A self-signed certificate and key for ssl = on; the key must be private to the server's user.</summary>
     private void WriteCertificate()
     {
+        if (_tls is { } tls)
+        {
+            WritePair(tls.Certificate, tls.Key);
+            return;
+        }
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        WritePair(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+    }
+
+    private void WritePair(string certificatePem, string keyPem)
+    {
         var root = _installation.HostPath(_root);
-        File.WriteAllText(Path.Combine(root, "server.crt"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(root, "server.crt"), certificatePem);
         var keyFile = Path.Combine(root, "server.key");
-        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(keyFile, keyPem);
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }

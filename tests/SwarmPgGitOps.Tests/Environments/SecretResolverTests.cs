@@ -30,6 +30,7 @@ public class SecretResolverTests
         {
             ["PROD_PG_SUPERUSER_PASSWORD"] = "s3cret-a", ["PROD_PG_REPLICATION_PASSWORD"] = "s3cret-b", ["PROD_PATRONI_REST_API_PASSWORD"] = "s3cret-c",
             ["PROD_BACKUP_TLS_CA"] = "ca-pem", ["PROD_BACKUP_TLS_CERT"] = "cert-pem", ["PROD_BACKUP_TLS_KEY"] = "key-pem",
+            ["PROD_POSTGRES_TLS_CA"] = "pg-ca-pem", ["PROD_POSTGRES_TLS_CERT"] = "pg-cert-pem", ["PROD_POSTGRES_TLS_KEY"] = "pg-key-pem",
         };
 
         var values = new SecretResolver(Repo.Layout, v => variables.GetValueOrDefault(v)).Resolve(document).Unwrap();
@@ -38,6 +39,29 @@ public class SecretResolverTests
         Assert.Equal("s3cret-b", values.ReplicationPassword);
         Assert.Equal("s3cret-c", values.RestApiPassword);
         Assert.Equal(["ca-pem", "cert-pem", "key-pem"], SecretValues.BackupTlsKeys.Select(values.For));
+        Assert.Equal(["pg-ca-pem", "pg-cert-pem", "pg-key-pem"], SecretValues.PostgresTlsKeys.Select(values.For));
+    }
+
+    [Fact]
+    public void Generated_postgres_certificates_name_every_member_address_and_endpoint_host_and_chain_to_their_own_ca()
+    {
+        using var project = new BadInput.ScratchProject();
+        var document = Repo.Load(Repo.EnvironmentText("lab"), "lab");
+        var resolver = new SecretResolver(project.Layout);
+
+        var first = resolver.Resolve(document).Unwrap();
+        var again = resolver.Resolve(document).Unwrap();
+
+        Assert.Equal(first.For(SecretValues.PostgresTlsCertKey), again.For(SecretValues.PostgresTlsCertKey));
+        Assert.NotEqual(first.For(SecretValues.BackupTlsCaKey), first.PostgresTlsCa);
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+            first.For(SecretValues.PostgresTlsCertKey), first.For(SecretValues.PostgresTlsKeyKey));
+        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(first.PostgresTlsCa);
+        var names = certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().Single();
+        Assert.Equal(["pg1", "pg2", "pg3", "localhost"], names.EnumerateDnsNames());
+        Assert.Equal(["192.168.77.11", "192.168.77.12", "192.168.77.13"], names.EnumerateIPAddresses().Select(a => a.ToString()));
+        foreach (var host in new[] { "pg2", "192.168.77.13" })
+            Assert.Null(SwarmPgGitOps.Postgres.ServerCertificate.Problem(ca, host, certificate, System.Net.Security.SslPolicyErrors.None));
     }
 
     [Fact]
@@ -74,7 +98,7 @@ public class SecretResolverTests
 
         var errors = new SecretResolver(Repo.Layout, _ => null).Resolve(document).Diagnostics;
 
-        Assert.Equal(6, errors.Count);
+        Assert.Equal(9, errors.Count);
         Assert.Equal("secrets.superuser_password: environment variable PROD_PG_SUPERUSER_PASSWORD is not set", errors[0].Message);
         Assert.Equal(Repo.Position(text, "PROD_PG_SUPERUSER_PASSWORD").Line, errors[0].Line);
         Assert.Equal("set PROD_PG_SUPERUSER_PASSWORD (in CI: a secret of the 'prod' environment)", errors[0].Hint);

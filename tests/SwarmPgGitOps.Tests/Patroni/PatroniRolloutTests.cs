@@ -224,6 +224,19 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
+    public async Task Members_that_run_without_tls_are_not_rolled_onto_it_and_the_error_says_how_to_get_there()
+    {
+        await Deploy(WithPassword(Desired(), "one"));
+        _deploying.Swarm.Journal.Clear();
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => Deploy(WithPassword(Desired(), "tls", "postgres_tls_cert")));
+
+        Assert.Contains("this deploy would turn TLS on for members that run without it, and a rolling update cannot", failure.Message);
+        Assert.Contains("Restore --env=<this> --into=", failure.Message);
+        Assert.Empty(_deploying.ServiceJournal());
+    }
+
+    [Fact]
     public async Task The_leader_is_not_updated_when_no_replica_can_take_over()
     {
         await Deployed();

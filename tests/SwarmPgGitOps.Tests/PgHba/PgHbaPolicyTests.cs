@@ -28,6 +28,21 @@ public class PgHbaPolicyTests
             """));
     }
 
+    [Theory]
+    [InlineData("host")]
+    [InlineData("hostnossl")]
+    public void Production_with_tls_refuses_a_network_rule_that_admits_clear_text(string type)
+    {
+        var production = Staging with { IsProduction = true, RequireTls = true };
+
+        var diagnostic = Assert.Single(Check($"{Replication}\n{type} app app 10.0.1.0/24 scram-sha-256\nhost all all 0.0.0.0/0 reject\n", production));
+
+        Assert.Equal($"rule \"{type} app app 10.0.1.0/24 scram-sha-256\" admits connections without TLS ({type}); production admits network clients over TLS only", diagnostic.Message);
+        Assert.Equal((2, 1), (diagnostic.Line, diagnostic.Column));
+        Assert.StartsWith("Use type hostssl", diagnostic.Hint);
+        Assert.Empty(Check($"{Replication}\nhostssl app app 10.0.1.0/24 scram-sha-256\n", production));
+    }
+
     [Fact]
     public void Trust_on_a_host_rule_is_refused_at_the_method()
     {

@@ -116,6 +116,7 @@ public class PatroniRenderTests
         {
             [SecretValues.SuperuserPasswordKey] = "su", [SecretValues.ReplicationPasswordKey] = "rep", [SecretValues.RestApiPasswordKey] = "rest",
             [SecretValues.BackupTlsCaKey] = "ca", [SecretValues.BackupTlsCertKey] = "cert", [SecretValues.BackupTlsKeyKey] = "key",
+            [SecretValues.PostgresTlsCaKey] = "pg-ca", [SecretValues.PostgresTlsCertKey] = "pg-cert", [SecretValues.PostgresTlsKeyKey] = "pg-key",
         }));
 
         Assert.Equal(["etcd1", "etcd2", "etcd3", "pg1", "pg2", "pg3", "haproxy", "pgbackrest"], desired.Services.Select(s => s.Key));
@@ -133,12 +134,12 @@ public class PatroniRenderTests
         Assert.Equal(["/etc/pgbackrest/pgbackrest.conf", "/etc/postgresql/pg_hba.conf", DesiredStack.PatroniBootstrapFile, "/etc/swarm-pg/patroni/member.yml", "/usr/local/lib/swarm-pg/member.sh"],
             container.Configs!.Select(c => c.File!.Name).Order(StringComparer.Ordinal));
         Assert.StartsWith("pg-lab_patroni_pg2_", container.Configs!.Single(c => c.File!.Name == "/etc/swarm-pg/patroni/member.yml").ConfigName, StringComparison.Ordinal);
-        Assert.Equal(["backup_tls_ca", "backup_tls_cert", "backup_tls_key", "replication_password", "rest_api_password", "superuser_password"],
+        Assert.Equal(["backup_tls_ca", "backup_tls_cert", "backup_tls_key", "postgres_tls_ca", "postgres_tls_cert", "postgres_tls_key", "replication_password", "rest_api_password", "superuser_password"],
             container.Secrets!.Select(s => s.File!.Name).Order(StringComparer.Ordinal));
         Assert.All(container.Secrets!, s => Assert.Equal(("999", "999", 256u), (s.File!.UID, s.File.GID, s.File.Mode)));
         Assert.Equal(["5433:5432/host"], pg2.Spec.EndpointSpec!.Ports!.Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.PublishMode}"));
         Assert.Equal(["node.labels.lab.node == node2"], pg2.Spec.TaskTemplate!.Placement!.Constraints);
-        Assert.Equal(6, desired.Secrets.Count);
+        Assert.Equal(9, desired.Secrets.Count);
     }
 
     [Fact]
@@ -224,12 +225,12 @@ public class PatroniRenderTests
     }
 
     [Fact]
-    public void Pg_hba_lets_members_replicate_and_rewind_over_the_overlay_network()
+    public void Pg_hba_lets_members_replicate_and_rewind_over_the_overlay_network_over_tls()
     {
         var hba = Render("lab").File("pg_hba.conf").Content;
 
-        Assert.Contains("host       replication     replicator      10.201.0.0/24           scram-sha-256", hba);
-        Assert.Contains("host       all             postgres        10.201.0.0/24           scram-sha-256", hba);
+        Assert.Contains("hostssl    replication     replicator      10.201.0.0/24           scram-sha-256", hba);
+        Assert.Contains("hostssl    all             postgres        10.201.0.0/24           scram-sha-256", hba);
         Assert.Contains("local      all             postgres                                peer", hba);
     }
 

@@ -28,7 +28,7 @@ public class ServiceSecretsTests
     public void Each_rendered_service_mounts_what_its_role_is_given_with_owner_and_mode(string environment)
     {
         var stack = RenderedStack(environment);
-        var backupKeys = ServiceSecrets.BackupKeysOf(Repo.Load(Repo.EnvironmentText(environment), environment).Spec);
+        var backupKeys = ServiceSecrets.OptionalKeysOf(Repo.Load(Repo.EnvironmentText(environment), environment).Spec);
 
         foreach (var (name, service) in stack.Services)
         {

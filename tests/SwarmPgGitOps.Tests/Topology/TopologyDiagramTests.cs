@@ -72,8 +72,8 @@ public sealed class TopologyDiagramTests
         Assert.Contains(("apps", ":5000 read-write, :5001 read-only", "haproxy"), Edges(diagram));
         Assert.Contains(("haproxy", "read-write", pg1), Edges(diagram));
         Assert.DoesNotContain(Edges(diagram), e => e.From == "apps" && e.To == pg1);
-        Assert.Equal(("read-write, through HAProxy", "host=192.168.77.11,192.168.77.12,192.168.77.13 port=5000 dbname=<database> user=<user> password=<password> target_session_attrs=read-write connect_timeout=5",
-            "Host=192.168.77.11,192.168.77.12,192.168.77.13;Port=5000;Database=<database>;Username=<user>;Password=<password>;Target Session Attributes=read-write;Timeout=5"),
+        Assert.Equal(("read-write, through HAProxy", "host=192.168.77.11,192.168.77.12,192.168.77.13 port=5000 dbname=<database> user=<user> password=<password> target_session_attrs=read-write connect_timeout=5 sslmode=verify-full sslrootcert=<ca.crt>",
+            "Host=192.168.77.11,192.168.77.12,192.168.77.13;Port=5000;Database=<database>;Username=<user>;Password=<password>;Target Session Attributes=read-write;Timeout=5;SSL Mode=VerifyFull;Root Certificate=<ca.crt>"),
             (topology.Connections[0].Purpose, topology.Connections[0].Libpq, topology.Connections[0].Npgsql));
         Assert.Contains("haproxy[[\"HAProxy on every node<br/>read-write :5000 to the leader<br/>read-only :5001 to the replicas\"]]", Observed.Markdown(diagram));
     }

@@ -262,6 +262,29 @@ public class PatroniValidatorTests
     }
 
     [Fact]
+    public void Production_members_serve_tls()
+    {
+        var text = Repo.With(PatroniFixture.EnvironmentText("prod"),
+            "  postgres_tls_ca: { env: PROD_POSTGRES_TLS_CA }\n  postgres_tls_cert: { env: PROD_POSTGRES_TLS_CERT }\n  postgres_tls_key: { env: PROD_POSTGRES_TLS_KEY }\n", "");
+
+        var error = SingleError(text, "prod");
+
+        Assert.Equal("production's members must serve TLS: 'secrets' has no postgres_tls_ca, postgres_tls_cert and postgres_tls_key", error.Message);
+    }
+
+    [Fact]
+    public void Production_admits_network_clients_over_tls_only_at_the_rule_in_the_environment_file()
+    {
+        var text = Repo.With(PatroniFixture.EnvironmentText("prod"), "- { type: hostssl, database: app,", "- { type: host, database: app,");
+        var document = Repo.Load(text, "prod");
+
+        var error = Assert.Single(AccessRulesValidator.Validate(new SwarmPgGitOps.Rendering.EnvironmentRenderer(Repo.Layout).Render(document).Unwrap(), document), d => d.IsError);
+
+        Assert.Equal("access.rules[0]: rule \"host app app 10.30.0.0/16 scram-sha-256\" admits connections without TLS (host); production admits network clients over TLS only", error.Message);
+        Assert.Equal(Repo.Position(text, "{ type: host, database: app,").Line, error.Line);
+    }
+
+    [Fact]
     public void An_etcd_member_is_pinned_to_one_node_of_its_own()
     {
         var wide = PatroniFixture.With("{ name: etcd3, placement: { lab.node: node3 } }", "{ name: etcd3, placement: { purpose: worker } }");

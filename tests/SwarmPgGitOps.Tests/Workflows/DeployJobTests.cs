@@ -32,6 +32,9 @@ public class DeployJobTests
         Assert.Equal($"{prefix}_BACKUP_TLS_CA", spec.Secrets.BackupTlsCa?.Env);
         Assert.Equal($"{prefix}_BACKUP_TLS_CERT", spec.Secrets.BackupTlsCert?.Env);
         Assert.Equal($"{prefix}_BACKUP_TLS_KEY", spec.Secrets.BackupTlsKey?.Env);
+        Assert.Equal($"{prefix}_POSTGRES_TLS_CA", spec.Secrets.PostgresTlsCa?.Env);
+        Assert.Equal($"{prefix}_POSTGRES_TLS_CERT", spec.Secrets.PostgresTlsCert?.Env);
+        Assert.Equal($"{prefix}_POSTGRES_TLS_KEY", spec.Secrets.PostgresTlsKey?.Env);
     }
 
     /// <summary>The variables an environment's secrets come from (its file names them, <see cref="Environment_file_names_the_variables_the_workflows_set"/>).</summary>
@@ -39,6 +42,7 @@ public class DeployJobTests
     [
         $"{prefix}_PG_SUPERUSER_PASSWORD", $"{prefix}_PG_REPLICATION_PASSWORD", $"{prefix}_PATRONI_REST_API_PASSWORD",
         $"{prefix}_BACKUP_TLS_CA", $"{prefix}_BACKUP_TLS_CERT", $"{prefix}_BACKUP_TLS_KEY",
+        $"{prefix}_POSTGRES_TLS_CA", $"{prefix}_POSTGRES_TLS_CERT", $"{prefix}_POSTGRES_TLS_KEY",
     ];
 
     [Theory]
