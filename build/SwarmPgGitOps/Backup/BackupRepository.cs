@@ -34,7 +34,7 @@ public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stac
 
     /// <summary>Creates the stanza when it is not there (stanza-create does nothing to one that matches) and reports what the repository holds.</summary>
     public Task<RepositoryRun> EnsureStanzaAsync(TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation) =>
-        RunAsync("stanza", [Command("stanza-create"), Info()], timeout, waiting, cancellation);
+        RunAsync("stanza", [WhileLocked(Command("stanza-create")), Info()], timeout, waiting, cancellation);
 
     /// <summary>A backup of <paramref name="type"/> (full, diff or incr) from the leader, then what the repository holds.</summary>
     public Task<RepositoryRun> BackupAsync(string type, TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation) =>
@@ -60,6 +60,14 @@ public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stac
 
     private string Command(string command, params string[] options) =>
         string.Join(' ', ["pgbackrest", $"--stanza={stanza}", .. options, command, ">&2"]);
+
+    /// <summary>
+    /// Runs the command again while it fails on a lock another pgBackRest process holds (its exit code is the error's,
+    /// [050] LockAcquireError): a new leader's archive_command pushes WAL, each push taking the archive lock on the
+    /// repository's volume, from before the stanza exists, so stanza-create can meet it there. Up to 30 tries, a second apart.
+    /// </summary>
+    private static string WhileLocked(string command) =>
+        $"(for try in $(seq 1 30); do {command} && exit 0; status=$?; [ $status -eq 50 ] && [ $try -lt 30 ] || exit $status; sleep 1; done)";
 
     private string Info() => $"pgbackrest --stanza={stanza} --output=json info";
 
