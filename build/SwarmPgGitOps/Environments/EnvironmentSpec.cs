@@ -269,6 +269,11 @@ public sealed class NetworkSpec
 {
     public string Name { get; init; } = "pgnet";
     public string Subnet { get; init; } = "10.201.0.0/24";
+    /// <summary>
+    /// Swarm encrypts the overlay's traffic between nodes (IPsec ESP, the `encrypted` driver option), applied when the
+    /// network is created. Needs ESP in the nodes' kernels: the lab's has none (README: Security model).
+    /// </summary>
+    public bool Encrypted { get; init; }
 }
 
 public sealed class SmokeSpec

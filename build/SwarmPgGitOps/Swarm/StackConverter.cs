@@ -38,6 +38,7 @@ public static class StackConverter
             Driver = n.Value.Driver,
             Scope = "swarm",
             Labels = StackLabels.For(stack),
+            Options = n.Value.DriverOpts.Count > 0 ? n.Value.DriverOpts : null,
             IPAM = n.Value.Ipam is { Config.Count: > 0 } ipam
                 ? new IPAM { Driver = "default", Config = ipam.Config.Select(c => new IPAMConfig { Subnet = c["subnet"] }).ToList() }
                 : null,

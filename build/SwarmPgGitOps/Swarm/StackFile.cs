@@ -104,6 +104,8 @@ public sealed class ComposeNetwork
 {
     public string Driver { get; set; } = "overlay";
     public ComposeIpam? Ipam { get; set; }
+    /// <summary>driver_opts: for an overlay, `encrypted` turns on Swarm's IPsec between nodes.</summary>
+    public Dictionary<string, string> DriverOpts { get; set; } = [];
 }
 
 public sealed class ComposeIpam

@@ -37,7 +37,7 @@ public static partial class EnvironmentValidator
         CheckSettings(document, layout ?? EnvironmentLayout.Classic, errors);
         CheckSecrets(document, layout, errors);
         errors.AddRange(BackupValidator.Validate(document, layout));
-        CheckNetwork(spec, map, errors);
+        CheckNetwork(document, spec, map, errors);
         CheckAccess(document, errors);
         CheckLimits(spec, map, errors);
         return errors;
@@ -278,12 +278,15 @@ public static partial class EnvironmentValidator
                 "remove it, or move the file to the Patroni layout (members, patroni, dcs)"));
     }
 
-    private static void CheckNetwork(EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
+    private static void CheckNetwork(EnvironmentDocument document, EnvironmentSpec spec, SourceMap map, List<Diagnostic> errors)
     {
         if (!ServiceName().IsMatch(spec.Network.Name))
             errors.Add(map.Error("network.name", $"network.name {Quote("network.name", spec.Network.Name)} is not valid", "use lowercase letters, digits and '-'"));
         if (!Cidr.IsNetwork(spec.Network.Subnet))
             errors.Add(map.Error("network.subnet", $"network.subnet {Quote("network.subnet", spec.Network.Subnet)} is not a network in CIDR form", "write it like 10.201.0.0/24, with the host bits zero"));
+        if (!spec.Network.Encrypted && document.IsProduction)
+            errors.Add(map.Warning(map.Contains("network.encrypted") ? "network.encrypted" : "network", $"production's network {spec.Network.Name} is not encrypted by Swarm between nodes (PostgreSQL's own connections are TLS all the same)",
+                "set network.encrypted: true where the nodes' kernels have IPsec ESP (README: Security model); it applies when the network is created"));
     }
 
     private static void CheckAccess(EnvironmentDocument document, List<Diagnostic> errors)
