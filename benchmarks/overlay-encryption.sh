@@ -19,8 +19,12 @@ fi
 
 cleanup() {
   docker service rm spg-probe-listen spg-probe-client >/dev/null 2>&1 || true
-  sleep 3
-  docker network rm spg-probe-net >/dev/null 2>&1 || true
+  # The network goes once the services' tasks have left it.
+  for _ in $(seq 1 30); do
+    docker network rm spg-probe-net >/dev/null 2>&1 || true
+    docker network inspect spg-probe-net >/dev/null 2>&1 || return 0
+    sleep 1
+  done
 }
 trap cleanup EXIT
 
@@ -29,9 +33,9 @@ probe() {
   shift
   cleanup
   docker network create -d overlay "$@" spg-probe-net >/dev/null
-  docker service create -d --name spg-probe-listen --network spg-probe-net --endpoint-mode dnsrr \
+  docker service create -d -q --name spg-probe-listen --network spg-probe-net --endpoint-mode dnsrr \
     --constraint node.labels.lab.node==node1 "$image" python3 -m http.server 8080 >/dev/null
-  docker service create -d --name spg-probe-client --network spg-probe-net --endpoint-mode dnsrr \
+  docker service create -d -q --name spg-probe-client --network spg-probe-net --endpoint-mode dnsrr \
     --constraint node.labels.lab.node==node2 "$image" sleep 600 >/dev/null
   local client=""
   for _ in $(seq 1 60); do
