@@ -45,7 +45,7 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
 
         await using var plain = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
         {
-            Host = leader.ConnectHost, Port = leader.Port, Username = "postgres", Password = stack.Passwords.SuperuserPassword, Database = "postgres",
+            Host = leader.ConnectHost, Port = leader.Port!.Value, Username = "postgres", Password = stack.Passwords.SuperuserPassword, Database = "postgres",
             Pooling = false, SslMode = SslMode.Disable,
         }.ConnectionString);
         var refused = await Assert.ThrowsAsync<PostgresException>(() => plain.OpenAsync());

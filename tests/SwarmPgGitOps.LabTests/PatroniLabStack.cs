@@ -89,11 +89,11 @@ public class PatroniLabStack : IAsyncLifetime
     /// <summary>Changes the scratch environment file; returns an action that puts the original back.</summary>
     public Action EditEnvironment(string find, string replace) => LabFixture.EditFile(Layout.EnvironmentFile("lab"), find, replace);
 
-    public NpgsqlConnection Connect(MemberSpec member) => LabConnections.Superuser(member.ConnectHost!, member.Port, Passwords.SuperuserPassword);
+    public NpgsqlConnection Connect(MemberSpec member) => LabConnections.Superuser(member.ConnectHost!, member.Port!.Value, Passwords.SuperuserPassword);
 
     /// <summary>Every member, for a client that finds the leader itself (<see cref="LabConnections.ReadWrite"/>).</summary>
     public string LeaderConnectionString(int timeoutSeconds = 3) =>
-        LabConnections.ReadWrite(Members.Select(m => (m.ConnectHost!, m.Port)), Passwords.SuperuserPassword, timeoutSeconds);
+        LabConnections.ReadWrite(Members.Select(m => (m.ConnectHost!, m.Port!.Value)), Passwords.SuperuserPassword, timeoutSeconds);
 
     public EndpointsSpec Endpoints => Environment.Spec.Endpoints!;
 

@@ -59,7 +59,7 @@ public sealed class TakeoverLabStack : IAsyncLifetime
 
     /// <summary>Where each PostgreSQL server of the current file answers: the classic primary and replicas, or the members.</summary>
     public IReadOnlyList<(string Name, string Host, int Port)> Servers() => EnvironmentLayouts.Of(Environment.Spec) == EnvironmentLayout.Patroni
-        ? Environment.Spec.PatroniCluster().Members.Select(m => (m.Name, m.ConnectHost!, m.Port)).ToList()
+        ? Environment.Spec.PatroniCluster().Members.Select(m => (m.Name, m.ConnectHost!, m.Port!.Value)).ToList()
         : Environment.Spec.Classic().Replicas.Select(r => (r.Name, r.ConnectHost!, r.Port))
             .Prepend((Environment.Spec.Classic().Primary.Name, Environment.Spec.Classic().Primary.ConnectHost!, Environment.Spec.Classic().Primary.Port)).ToList();
 

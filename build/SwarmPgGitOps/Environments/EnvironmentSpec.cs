@@ -55,6 +55,12 @@ public sealed class SwarmSpec
     /// <summary>Name of the environment variable that holds the endpoint (CI secrets).</summary>
     public string? EndpointEnv { get; init; }
     public TlsSpec? Tls { get; init; }
+    /// <summary>
+    /// How the pipeline's own connections reach PostgreSQL (Postgres/PostgresRoute): through_endpoint (relayed by a
+    /// container of the stack, asked through this endpoint; nothing but the endpoint need be reachable) or
+    /// published_ports (straight to each member's published port); null: the layout's default.
+    /// </summary>
+    public string? PostgresRoute { get; init; }
 }
 
 public sealed class TlsSpec
@@ -136,7 +142,8 @@ public sealed class MemberSpec
 {
     public required string Name { get; init; }
     public required Dictionary<string, string> Placement { get; init; }
-    public required int Port { get; init; }
+    /// <summary>The port the member's PostgreSQL is published on, on its node (host mode); null: not published, reachable on the stack network only.</summary>
+    public int? Port { get; init; }
     public string? ConnectHost { get; init; }
     /// <summary>An existing volume to adopt (a classic primary's data); &lt;name&gt;_data when absent.</summary>
     public string? Volume { get; init; }

@@ -41,8 +41,7 @@ public sealed class LeaderRolePasswords(IContainerExec exec, StackContainerLocat
                 var target = (await new TargetResolver(Environment.GetEnvironmentVariable).ResolveAsync(document, cancellation)).Single(t => t.Name == leader);
                 if (target.Host is null)
                     throw new PatroniRolloutException($"cannot reach the leader {leader} to put its passwords back: {target.Problem}");
-                return await PostgresConnector.For("deploy", document.Spec, secrets)
-                    .OpenAsync(target, cancellation);
+                return await PostgresConnector.For("deploy", document, secrets).OpenOnlyAsync(target, cancellation);
             });
 
     public async Task<IReadOnlyList<RoleVerifier>> SetAsync(string leader, CancellationToken cancellation)

@@ -30,7 +30,7 @@ public sealed class RestoreDrillStep(ProjectLayout layout, IAnsiConsole console,
             var leaderName = (await PatroniCtl.For(spec, api).ListAsync(cancellation)).Leader?.Name
                 ?? throw new BackupFailedException($"no member of {environment} leads, so no restore point can be written (hint: run Smoke)");
             var leaderTarget = (await new TargetResolver(_variable).ResolveAsync(document, cancellation)).Single(t => t.Name == leaderName);
-            var connector = PostgresConnector.For("restore-drill", spec, target.Secrets);
+            await using var connector = PostgresConnector.For("restore-drill", document, target.Secrets, _variable);
             await using var leader = await connector.OpenAsync(leaderTarget, cancellation);
 
             var report = await new RestoreDrill(api, Waiting.Waiter.System, Progress).RunAsync(spec, leader, TimeSpan.FromSeconds(spec.Deploy.ConvergeTimeoutSeconds * 4), cancellation);

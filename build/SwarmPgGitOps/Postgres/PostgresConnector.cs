@@ -14,8 +14,10 @@ namespace SwarmPgGitOps.Postgres;
 /// When the environment's PostgreSQL serves TLS (Rendering/PostgresTls) every connection is TLS and the server's
 /// certificate is verified against the environment's CA and the host connected to (verify-full), and the certificates
 /// seen are kept for Smoke's expiry check; a certificate that does not verify fails at once with one line saying why.
+/// Where the environment's route is through the Docker endpoint (<see cref="PostgresRoute"/>), every connection goes
+/// through an <see cref="EndpointTunnel"/>, opened at the first connection and closed with the connector.
 /// </summary>
-public sealed class PostgresConnector
+public sealed class PostgresConnector : IAsyncDisposable
 {
     private readonly string _applicationName;
     private readonly string _password;
@@ -23,13 +25,17 @@ public sealed class PostgresConnector
     private readonly RetrySchedule _retry;
     private readonly X509Certificate2? _ca;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _certificateExpiry = new(StringComparer.Ordinal);
+    private readonly Lazy<EndpointTunnel>? _tunnel;
 
     /// <summary>How long to keep trying a connection by default: 5 retries, waits doubling from 250 ms up to 2 s.</summary>
     public static RetrySchedule DefaultRetry { get; } = new(5, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
 
     /// <param name="caPem">The CA the servers' certificates must chain to; null: TLS when the server offers it, unverified (the classic layout).</param>
-    public PostgresConnector(string purpose, string superuserPassword, int connectTimeoutSeconds, RetrySchedule retry, string? caPem = null)
+    /// <param name="tunnel">Opens the tunnel every connection goes through; null: straight to the target.</param>
+    public PostgresConnector(string purpose, string superuserPassword, int connectTimeoutSeconds, RetrySchedule retry, string? caPem = null,
+        Func<EndpointTunnel>? tunnel = null)
     {
+        _tunnel = tunnel is null ? null : new Lazy<EndpointTunnel>(tunnel);
         _applicationName = $"swarm-pg-gitops {purpose}";
         _password = superuserPassword;
         _connectTimeoutSeconds = connectTimeoutSeconds;
@@ -37,17 +43,22 @@ public sealed class PostgresConnector
         _ca = caPem is null ? null : X509Certificate2.CreateFromPem(caPem);
     }
 
-    /// <summary>The pipeline's connector for an environment: its superuser, its timeouts, and its CA when its members serve TLS.</summary>
-    public static PostgresConnector For(string purpose, EnvironmentSpec spec, SecretValues secrets, RetrySchedule? retry = null) =>
-        new(purpose, secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? DefaultRetry,
-            Rendering.PostgresTls.IsOn(spec) ? secrets.PostgresTlsCa : null);
+    /// <summary>The pipeline's connector for an environment: its superuser, its timeouts, its CA when its members serve TLS, and its route.</summary>
+    public static PostgresConnector For(string purpose, EnvironmentDocument document, SecretValues secrets, Func<string, string?>? variable = null,
+        RetrySchedule? retry = null)
+    {
+        var spec = document.Spec;
+        return new(purpose, secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? DefaultRetry,
+            Rendering.PostgresTls.IsOn(spec) ? secrets.PostgresTlsCa : null,
+            PostgresRoute.IsThroughEndpoint(spec) ? () => EndpointTunnel.Open(document, variable ?? Environment.GetEnvironmentVariable) : null);
+    }
 
     /// <summary>When the verified certificate each endpoint ("host:port") presented expires.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> CertificateExpiry => _certificateExpiry;
 
     public async Task<NpgsqlConnection> OpenAsync(PostgresTarget target, CancellationToken cancellation)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder
+        var builder = new NpgsqlConnectionStringBuilder
         {
             Host = target.Host,
             Port = target.Port,
@@ -61,15 +72,22 @@ public sealed class PostgresConnector
             // With a CA, TLS is required and verified in full by ServerCertificate (Npgsql leaves verification to a callback
             // that replaces its own, and accepts one only with Require).
             SslMode = _ca is null ? SslMode.Prefer : SslMode.Require,
-        }.ConnectionString;
+        };
         return await Waiter.System.RetryAsync(async token =>
         {
-            var connection = new NpgsqlConnection(connectionString);
+            string? relayProblem = null;
+            if (_tunnel is not null)
+            {
+                var local = await _tunnel.Value.OpenAsync(target.Host!, target.Port, said => relayProblem = said, token);
+                builder.Host = local.Address.ToString();
+                builder.Port = local.Port;
+            }
+            var connection = new NpgsqlConnection(builder.ConnectionString);
             string? rejected = null;
             if (_ca is { } ca)
-                connection.SslClientAuthenticationOptionsCallback = options => options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                connection.SslClientAuthenticationOptionsCallback = options => options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                 {
-                    rejected = ServerCertificate.Problem(ca, target.Host!, certificate, errors);
+                    rejected = ServerCertificate.Problem(ca, target.Host!, certificate);
                     if (rejected is null && certificate is not null)
                         _certificateExpiry[target.Endpoint] = new X509Certificate2(certificate).NotAfter.ToUniversalTime();
                     return rejected is null;
@@ -84,11 +102,42 @@ public sealed class PostgresConnector
                 await connection.DisposeAsync();
                 throw new ServerCertificateException($"{target.Endpoint}: {rejected}");
             }
+            catch (NpgsqlException e) when (relayProblem is not null && e is not PostgresException)
+            {
+                await connection.DisposeAsync();
+                throw new PostgresRouteException($"{target.Endpoint}, relayed by {_tunnel!.Value.Gateway}: {relayProblem}", transient: true);
+            }
             catch
             {
                 await connection.DisposeAsync();
                 throw;
             }
         }, _retry, cancellation);
+    }
+
+    /// <summary>One connection that owns this connector: the connector (and its tunnel) closes when the connection does.</summary>
+    public async Task<NpgsqlConnection> OpenOnlyAsync(PostgresTarget target, CancellationToken cancellation)
+    {
+        try
+        {
+            var connection = await OpenAsync(target, cancellation);
+            connection.StateChange += (_, change) =>
+            {
+                if (change.CurrentState == System.Data.ConnectionState.Closed)
+                    _ = DisposeAsync().AsTask();
+            };
+            return connection;
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_tunnel is { IsValueCreated: true })
+            await _tunnel.Value.DisposeAsync();
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Npgsql;
 
@@ -11,7 +10,7 @@ namespace SwarmPgGitOps.Postgres;
 public static class ServerCertificate
 {
     /// <summary>What is wrong with the certificate <paramref name="host"/> presented; null when it verifies.</summary>
-    public static string? Problem(X509Certificate2 ca, string host, X509Certificate? presented, SslPolicyErrors errors)
+    public static string? Problem(X509Certificate2 ca, string host, X509Certificate? presented)
     {
         if (presented is null)
             return "the server presented no TLS certificate";
@@ -27,7 +26,8 @@ public static class ServerCertificate
                 return $"its TLS certificate ({certificate.Subject}) is valid from {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd} to {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}, not now";
             return $"its TLS certificate ({certificate.Subject}, issued by {certificate.Issuer}) is not signed by the environment's CA ({ca.Subject}, secrets.postgres_tls_ca)";
         }
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        // Checked against the host the pipeline meant, not the one TLS ran to: through the endpoint that is a loopback relay.
+        if (!certificate.MatchesHostname(host))
             return $"its TLS certificate ({certificate.Subject}) does not name {host}; it names {string.Join(", ", Names(certificate))}";
         return null;
     }

@@ -51,7 +51,6 @@ public sealed class SynchronousStandbySwitch(EnvironmentDocument document, Secre
         var primary = (await new TargetResolver(variable ?? Environment.GetEnvironmentVariable).ResolveAsync(document, cancellation))[0];
         if (primary.Host is null)
             throw new PrimaryUnreachableException($"cannot reach the primary for its synchronous replication: {primary.Problem}");
-        return await PostgresConnector.For("deploy", document.Spec, secrets)
-            .OpenAsync(primary, cancellation);
+        return await PostgresConnector.For("deploy", document, secrets, variable).OpenOnlyAsync(primary, cancellation);
     }
 }

@@ -5,8 +5,9 @@ using SwarmPgGitOps.Environments;
 namespace SwarmPgGitOps.Postgres;
 
 /// <summary>
-/// Where each service of the environment listens: connect_host and port when the environment names them, otherwise the
-/// node address of the service's running task and its published port, read from the swarm.
+/// Where each service of the environment listens. Through the endpoint (<see cref="PostgresRoute"/>): its name and
+/// PostgreSQL's port on the stack network, dialed by the relay. Straight: connect_host and port when the environment
+/// names them, otherwise the node address of the service's running task and its published port, read from the swarm.
 /// </summary>
 public sealed class TargetResolver(Func<string, string?> variable)
 {
@@ -14,11 +15,13 @@ public sealed class TargetResolver(Func<string, string?> variable)
 
     public async Task<IReadOnlyList<PostgresTarget>> ResolveAsync(EnvironmentDocument document, CancellationToken cancellation)
     {
+        if (PostgresRoute.IsThroughEndpoint(document.Spec))
+            return Wanted(document.Spec).Select(w => new PostgresTarget(w.Name, $"{document.Spec.Stack}_{w.Name}", w.Name, (int)PostgresPort, "stack network")).ToList();
         var wanted = Wanted(document.Spec);
 
         DockerClient? docker = null;
         string? dockerProblem = null;
-        if (wanted.Any(w => w.Host is null))
+        if (wanted.Any(w => w.Host is null && w.Port is not null))
         {
             var connected = Swarm.DockerEndpoint.Connect(document, variable);
             docker = connected.Value;
@@ -31,12 +34,15 @@ public sealed class TargetResolver(Func<string, string?> variable)
             foreach (var (name, port, host) in wanted)
             {
                 var service = $"{document.Spec.Stack}_{name}";
-                if (host is not null)
-                    targets.Add(new PostgresTarget(name, service, host, port, "environment"));
+                if (port is null)
+                    targets.Add(new PostgresTarget(name, service, null, 0, "environment",
+                        $"{name} publishes no port (set its port, or swarm.postgres_route: {PostgresRoute.ThroughEndpoint})"));
+                else if (host is not null)
+                    targets.Add(new PostgresTarget(name, service, host, port.Value, "environment"));
                 else if (docker is null)
-                    targets.Add(new PostgresTarget(name, service, null, port, "swarm", dockerProblem));
+                    targets.Add(new PostgresTarget(name, service, null, port.Value, "swarm", dockerProblem));
                 else
-                    targets.Add(await FromSwarm(docker, name, service, port, cancellation));
+                    targets.Add(await FromSwarm(docker, name, service, port.Value, cancellation));
             }
             return targets;
         }
@@ -47,12 +53,12 @@ public sealed class TargetResolver(Func<string, string?> variable)
     }
 
     /// <summary>The classic layout's primary then replicas; the Patroni layout's members, in the file's order.</summary>
-    private static List<(string Name, int Port, string? Host)> Wanted(EnvironmentSpec spec)
+    private static List<(string Name, int? Port, string? Host)> Wanted(EnvironmentSpec spec)
     {
         if (EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni)
             return spec.PatroniCluster().Members.Select(m => (m.Name, m.Port, m.ConnectHost)).ToList();
         var (primary, replicas) = spec.Classic();
-        return [(primary.Name, primary.Port, primary.ConnectHost), .. replicas.Select(r => (r.Name, r.Port, r.ConnectHost))];
+        return [(primary.Name, (int?)primary.Port, primary.ConnectHost), .. replicas.Select(r => (r.Name, (int?)r.Port, r.ConnectHost))];
     }
 
     private static async Task<PostgresTarget> FromSwarm(DockerClient docker, string name, string service, int port, CancellationToken cancellation)

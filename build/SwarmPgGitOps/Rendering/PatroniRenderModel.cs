@@ -118,7 +118,7 @@ public sealed record RenderEtcdMember(string Name, IReadOnlyList<string> Placeme
 }
 
 /// <summary>A PostgreSQL member run by Patroni: its own service, volume and patroni.yml (config key patroni_&lt;name&gt;).</summary>
-public sealed record RenderMember(string Name, int Port, IReadOnlyList<string> PlacementConstraints, string VolumeName, IReadOnlyList<string>? OptionalKeys = null)
+public sealed record RenderMember(string Name, int? Port, IReadOnlyList<string> PlacementConstraints, string VolumeName, IReadOnlyList<string>? OptionalKeys = null)
 {
     public string Role => "member";
     public string ConfigKey => $"patroni_{Name}";

@@ -20,8 +20,8 @@ public sealed class StraySlotPruner(Func<string, string?>? variable = null)
         if (primary.Host is null)
             throw new PrimaryUnreachableException($"cannot reach the primary to prune slots: {primary.Problem}");
 
-        await using var connection = await PostgresConnector.For("prune", spec, secrets)
-            .OpenAsync(primary, cancellation);
+        await using var connector = PostgresConnector.For("prune", document, secrets, variable);
+        await using var connection = await connector.OpenAsync(primary, cancellation);
         // A replica removed a moment ago may still hold its slot until its connection ends.
         var owned = spec.Classic().Replicas.Select(r => r.Slot).ToArray();
         await Waiter.System.PollAsync((_, token) => new ValueTask<long>(ReplicationSlots.CountActiveUnownedAsync(connection, owned, token)), active => active == 0,

@@ -38,7 +38,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         {
             expected = SmokeExpectations.From(document);
         }
-        var connector = PostgresConnector.For("smoke", spec, secrets, retry);
+        await using var connector = PostgresConnector.For("smoke", document, secrets, _variable, retry);
         // A one-shot task on the repository's node: seconds, so it starts first and is awaited last.
         var backupProbe = Backup.BackupRepository.HasService(spec) ? BackupProbe.ReadAsync(document, _variable, cancellation) : null;
 
@@ -125,6 +125,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
                     $"the server refused the superuser password: the password the pipeline resolves (secrets.superuser_password) differs from the one {target.Service} was deployed with",
                 ServerCertificateException =>
                     $"the pipeline verifies the members against secrets.postgres_tls_ca: deploy the certificate that CA signed, naming {target.Host} (README: Security model)",
+                PostgresRouteException => $"the pipeline reaches {target.Service} through a container of the stack on the endpoint's node: docker service ps {target.Service} and its logs",
                 _ => $"nothing answered at {target.Endpoint} after retries: docker service ps {target.Service}, its logs, and the published port {target.Port} on its node",
             };
             return new Connected(target, null, SmokeCheck.Fail("connect", target.Name, $"{target.Endpoint}: {Describe(e)}", "connected", hint));

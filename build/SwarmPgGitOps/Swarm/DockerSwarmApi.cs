@@ -73,14 +73,8 @@ public sealed class DockerSwarmApi(IDockerClient docker) : ISwarmApi, IContainer
 
     public async Task<ExecResult> ExecAsync(string containerId, IReadOnlyList<string> command, string? stdin, CancellationToken cancellation)
     {
-        var created = await docker.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
-        {
-            Cmd = command.ToList(),
-            AttachStdin = stdin is not null,
-            AttachStdout = true,
-            AttachStderr = true,
-        }, cancellation);
-        using var stream = await docker.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), cancellation);
+        var (id, stream) = await StartExecAsync(containerId, command, stdin is not null, cancellation);
+        using var _ = stream;
         if (stdin is not null)
         {
             var bytes = System.Text.Encoding.UTF8.GetBytes(stdin);
@@ -89,12 +83,28 @@ public sealed class DockerSwarmApi(IDockerClient docker) : ISwarmApi, IContainer
         }
         var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellation);
         // The output ends a moment before the engine records the exit code.
-        var ended = await docker.Exec.InspectContainerExecAsync(created.ID, cancellation);
+        var ended = await docker.Exec.InspectContainerExecAsync(id, cancellation);
         for (var look = 0; ended.Running && look < 100; look++)
         {
             await Task.Delay(20, cancellation);
-            ended = await docker.Exec.InspectContainerExecAsync(created.ID, cancellation);
+            ended = await docker.Exec.InspectContainerExecAsync(id, cancellation);
         }
         return new ExecResult(ended.ExitCode ?? -1, stdout, stderr);
+    }
+
+    /// <summary>Starts a command in a container and hands back its attached streams, open both ways: stdin in, stdout and stderr out.</summary>
+    /// <param name="environment">NAME=value pairs added to the command's environment.</param>
+    public async Task<(string ExecId, MultiplexedStream Stream)> StartExecAsync(string containerId, IReadOnlyList<string> command, bool stdin, CancellationToken cancellation,
+        IReadOnlyList<string>? environment = null)
+    {
+        var created = await docker.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
+        {
+            Cmd = command.ToList(),
+            Env = environment?.ToList(),
+            AttachStdin = stdin,
+            AttachStdout = true,
+            AttachStderr = true,
+        }, cancellation);
+        return (created.ID, await docker.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), cancellation));
     }
 }

@@ -6,7 +6,7 @@ public sealed record ClientConnection(string Purpose, string Libpq, string Npgsq
 
 /// <summary>
 /// The connection strings applications use (topology.md and connection-strings.md both show these): through HAProxy
-/// when the environment runs it, read-write and read-only; then straight to every PostgreSQL instance, so that the
+/// when the environment runs it, read-write and read-only; then straight to every PostgreSQL instance that publishes a port, so that the
 /// client finds the leader (read-write) or a replica (read-only) itself. Database, user and password are placeholders:
 /// no password is ever written. An instance without connect_host is shown by its node. When the members serve TLS the
 /// strings require it and verify the members' certificate against the environment's CA, kept by the application as
@@ -30,7 +30,10 @@ public static class ClientConnections
             connections.Add(Connection("read-write, through HAProxy", $"host={hosts} port={proxy.ReadWritePort}", $"Host={hosts};Port={proxy.ReadWritePort}", "read-write"));
             connections.Add(Connection("read-only, through HAProxy", $"host={hosts} port={proxy.ReadOnlyPort}", $"Host={hosts};Port={proxy.ReadOnlyPort}", "prefer-standby"));
         }
-        var databases = topology.Databases.ToList();
+        // A member that publishes no port is reached through HAProxy only.
+        var databases = topology.Databases.Where(d => d.Port is not null).ToList();
+        if (databases.Count == 0)
+            return connections;
         var libpq = $"host={string.Join(",", databases.Select(Host))} port={string.Join(",", databases.Select(d => d.Port))}";
         var npgsql = $"Host={string.Join(",", databases.Select(d => $"{Host(d)}:{d.Port}"))}";
         connections.Add(Connection("read-write, straight to the members", libpq, npgsql, "read-write"));

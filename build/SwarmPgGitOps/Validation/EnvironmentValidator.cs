@@ -132,6 +132,36 @@ public static partial class EnvironmentValidator
             errors.Add(map.Error("swarm.tls.cert_path_env", $"swarm.tls.cert_path_env {Quote("swarm.tls.cert_path_env", certEnv)} is not an environment variable name", "use uppercase letters, digits and '_'"));
         if (swarm.Tls is { Verify: false } && document.IsProduction)
             errors.Add(map.Error("swarm.tls.verify", "swarm.tls.verify is false in a production environment", "verify the manager's certificate in production"));
+        CheckPostgresRoute(document, errors);
+    }
+
+    /// <summary>swarm.postgres_route: a known route, one the layout can take, and in production the one that needs nothing but the endpoint.</summary>
+    private static void CheckPostgresRoute(EnvironmentDocument document, List<Diagnostic> errors)
+    {
+        const string at = "swarm.postgres_route";
+        var spec = document.Spec;
+        var map = document.Map;
+        if (spec.Swarm.PostgresRoute is { } access && !Postgres.PostgresRoute.Values.Contains(access))
+        {
+            errors.Add(map.Error(at, $"{at} {Quote(at, access)} is not a route", $"write {string.Join(" or ", Postgres.PostgresRoute.Values)}"));
+            return;
+        }
+        var layout = EnvironmentLayouts.Of(spec);
+        var through = Postgres.PostgresRoute.IsThroughEndpoint(spec);
+        if (through && layout == EnvironmentLayout.Classic)
+            errors.Add(map.Error(at, $"{at} {Postgres.PostgresRoute.ThroughEndpoint} needs the Patroni layout: the relay runs in its image",
+                $"write {Postgres.PostgresRoute.PublishedPorts}, or move the file to the Patroni layout (members, patroni, dcs)"));
+        if (!through && layout == EnvironmentLayout.Patroni && document.IsProduction)
+            errors.Add(map.Error(at, $"production's {at} is {Postgres.PostgresRoute.PublishedPorts}: its pg_hba would have to admit the CI runner",
+                $"remove the key: the pipeline then reaches the members through the Docker endpoint alone (README: Security model)"));
+        if (!through && layout == EnvironmentLayout.Patroni)
+        {
+            var members = spec.PatroniCluster().Members;
+            for (var i = 0; i < members.Count; i++)
+                if (members[i].Port is null)
+                    errors.Add(map.Error($"members[{i}]", $"members[{i}] '{members[i].Name}' publishes no port, and the pipeline reaches members at their published ports ({at} {Postgres.PostgresRoute.PublishedPorts})",
+                        $"give it a port, or set {at}: {Postgres.PostgresRoute.ThroughEndpoint}"));
+        }
     }
 
     private static void CheckImage(PostgresSpec postgres, SourceMap map, List<Diagnostic> errors)

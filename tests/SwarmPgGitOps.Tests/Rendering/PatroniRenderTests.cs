@@ -187,6 +187,31 @@ public class PatroniRenderTests
     }
 
     [Fact]
+    public void A_member_without_a_port_publishes_none_and_is_left_out_of_the_straight_connection_strings()
+    {
+        var layout = PatroniFixture.Scratch();
+        LabFile(layout, ("    port: 5433\n    connect_host: 192.168.77.12\n", ""), ("postgres_route: published_ports", "postgres_route: through_endpoint"));
+
+        var rendered = new EnvironmentRenderer(layout).Render(EnvironmentLoader.Load(layout, "lab").Unwrap()).Unwrap();
+        var services = StackConverter.FromRendered(rendered, layout.ArtifactsFor("lab")).Services;
+
+        Assert.Empty(services.Single(s => s.Key == "pg2").Spec.EndpointSpec!.Ports ?? []);
+        Assert.Equal(["5432:5432/host"], services.Single(s => s.Key == "pg1").Spec.EndpointSpec!.Ports!.Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.PublishMode}"));
+        Assert.Contains("Host=192.168.77.11:5432,192.168.77.13:5434;", rendered.File(EnvironmentRenderer.ConnectionStrings).Content, StringComparison.Ordinal);
+    }
+
+    private static void LabFile(ProjectLayout layout, params (string Find, string Replace)[] edits)
+    {
+        var text = File.ReadAllText(layout.EnvironmentFile("lab"));
+        foreach (var (find, replace) in edits)
+        {
+            Assert.Contains(find, text, StringComparison.Ordinal);
+            text = text.Replace(find, replace, StringComparison.Ordinal);
+        }
+        File.WriteAllText(layout.EnvironmentFile("lab"), text);
+    }
+
+    [Fact]
     public void Without_endpoints_there_is_no_HAProxy_and_the_connection_strings_name_the_members()
     {
         var layout = PatroniFixture.Scratch();

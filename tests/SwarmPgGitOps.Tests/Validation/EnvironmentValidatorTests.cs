@@ -46,6 +46,17 @@ public class EnvironmentValidatorTests
         Assert.Empty(Validate(text, "prod"));
     }
 
+    [Fact]
+    public void The_classic_layout_is_reached_at_its_published_ports_only()
+    {
+        var text = ClassicFixture.LabWith("endpoint: unix:///run/swarm-pg-lab/node1/docker.sock\n", "endpoint: unix:///run/swarm-pg-lab/node1/docker.sock\n  postgres_route: through_endpoint\n");
+
+        var error = SingleError(text);
+
+        Assert.Equal("swarm.postgres_route through_endpoint needs the Patroni layout: the relay runs in its image", error.Message);
+        Assert.Equal(SwarmPgGitOps.Postgres.PostgresRoute.PublishedPorts, SwarmPgGitOps.Postgres.PostgresRoute.Of(ClassicFixture.Load("lab").Spec));
+    }
+
     public static TheoryData<string> Shipped() => new(Repo.ShippedEnvironments);
 
     [Fact]

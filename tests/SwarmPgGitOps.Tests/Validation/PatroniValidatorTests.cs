@@ -285,6 +285,32 @@ public class PatroniValidatorTests
     }
 
     [Fact]
+    public void The_pipeline_reaches_production_s_members_through_the_docker_endpoint_only()
+    {
+        var text = Repo.With(PatroniFixture.EnvironmentText("prod"), "    cert_path_env: PROD_DOCKER_CERT_PATH\n", "    cert_path_env: PROD_DOCKER_CERT_PATH\n  postgres_route: published_ports\n");
+
+        var error = SingleError(text, "prod");
+
+        Assert.Equal("production's swarm.postgres_route is published_ports: its pg_hba would have to admit the CI runner", error.Message);
+        Assert.Equal(SwarmPgGitOps.Postgres.PostgresRoute.ThroughEndpoint, SwarmPgGitOps.Postgres.PostgresRoute.Of(PatroniFixture.Load("prod").Spec));
+    }
+
+    [Fact]
+    public void A_member_without_a_port_needs_the_route_through_the_endpoint()
+    {
+        var unpublished = PatroniFixture.With("    port: 5433\n", "");
+        var unknown = PatroniFixture.With("postgres_route: published_ports", "postgres_route: tunnel");
+
+        var error = SingleError(unpublished);
+        var route = SingleError(unknown);
+
+        Assert.Equal("members[1] 'pg2' publishes no port, and the pipeline reaches members at their published ports (swarm.postgres_route published_ports)", error.Message);
+        Assert.Equal("swarm.postgres_route 'tunnel' is not a route", route.Message);
+        AssertAtValue(unknown, "postgres_route: tunnel", route);
+        Assert.DoesNotContain(Validate(Repo.With(unpublished, "postgres_route: published_ports", "postgres_route: through_endpoint")), d => d.IsError);
+    }
+
+    [Fact]
     public void An_etcd_member_is_pinned_to_one_node_of_its_own()
     {
         var wide = PatroniFixture.With("{ name: etcd3, placement: { lab.node: node3 } }", "{ name: etcd3, placement: { purpose: worker } }");
