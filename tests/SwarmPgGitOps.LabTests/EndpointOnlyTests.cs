@@ -9,7 +9,7 @@ namespace SwarmPgGitOps.LabTests;
 /// <summary>
 /// CI that reaches only the manager's Docker endpoint (issue: security of the data path): on the locked-down stack,
 /// where nothing listens on a node address and pg_hba admits the stack network only, Deploy, Smoke and Drift pass,
-/// every one of their PostgreSQL connections relayed through a container of the stack.
+/// every one of their PostgreSQL connections relayed through a container of the stack, the checks' as their own role.
 /// </summary>
 [Collection("patroni")]
 public class EndpointOnlyTests(EndpointOnlyLabStack stack, ITestOutputHelper output) : IClassFixture<EndpointOnlyLabStack>
@@ -37,12 +37,14 @@ public class EndpointOnlyTests(EndpointOnlyLabStack stack, ITestOutputHelper out
         var drift = Assert.Single(await new DriftStep(stack.Layout, LabStack.PlainConsole(stack.Output)).RunAsync("lab"));
         Assert.True(drift.InSync, string.Join("\n", drift.Items));
 
-        await using var connector = PostgresConnector.For("test", stack.Environment, stack.Passwords);
+        await using var connector = PostgresConnector.ForChecks("test", stack.Environment, stack.Passwords);
         var leader = smoke.Patroni!.Leader!.Name;
         await using var connection = await connector.OpenAsync(smoke.Targets.Single(t => t.Name == leader), CancellationToken.None);
         var client = await PatroniLabStack.Scalar<string>(connection, "SELECT host(inet_client_addr())");
+        var user = await PatroniLabStack.Scalar<string>(connection, "SELECT current_user::text");
+        Assert.Equal(MonitorRole.Name, user);
         var tls = await PatroniLabStack.Scalar<bool>(connection, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
-        output.WriteLine($"the pipeline's connection to {leader} came from {client}, TLS {tls}");
+        output.WriteLine($"the checks' connection to {leader} came from {client} as {user}, TLS {tls}");
         Assert.True(IPNetwork.Parse(spec.Network.Subnet).Contains(IPAddress.Parse(client)), $"{client} is not in {spec.Network.Subnet}");
         Assert.True(tls);
 

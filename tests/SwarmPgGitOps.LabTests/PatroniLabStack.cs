@@ -106,7 +106,7 @@ public class PatroniLabStack : IAsyncLifetime
     {
         await using var connection = LabConnections.Superuser(host, port, Passwords.SuperuserPassword);
         await connection.OpenAsync();
-        var served = (await SwarmPgGitOps.Postgres.CatalogQueries.Serving.ReadAsync(connection, CancellationToken.None)).Single();
+        var served = (await SwarmPgGitOps.Postgres.CatalogQueries.Serving(asMonitor: false).ReadAsync(connection, CancellationToken.None)).Single();
         return (served.Member, served.InRecovery);
     }
 

@@ -93,7 +93,7 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, RetryS
         var layout = EnvironmentLayouts.Of(spec) ?? EnvironmentLayout.Classic;
         var names = expected.Select(s => s.Name).ToList();
         var targets = await new TargetResolver(_variable).ResolveAsync(document, cancellation);
-        await using var connector = PostgresConnector.For("drift", document, secrets, _variable, retry);
+        await using var connector = PostgresConnector.ForChecks("drift", document, secrets, _variable, retry);
         var states = await Task.WhenAll(targets.Select(t => Read(connector, t, names, cancellation)));
 
         // Patroni may name a leader git does not know; the first instance then stands in, and its checks say what is wrong.

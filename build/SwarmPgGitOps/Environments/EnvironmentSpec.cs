@@ -246,6 +246,8 @@ public sealed class SecretsSpec
     public required SecretSourceSpec ReplicationPassword { get; init; }
     /// <summary>Patroni's REST API password (user `patroni`); required in the Patroni layout.</summary>
     public SecretSourceSpec? RestApiPassword { get; init; }
+    /// <summary>The password of the role Smoke and Drift log in as (Postgres/MonitorRole; Patroni layout); required in production.</summary>
+    public SecretSourceSpec? MonitorPassword { get; init; }
     /// <summary>The pgBackRest TLS servers' CA, certificate and key (PEM; build/certs/backup-tls.sh makes them); required with a repository service.</summary>
     public SecretSourceSpec? BackupTlsCa { get; init; }
     public SecretSourceSpec? BackupTlsCert { get; init; }

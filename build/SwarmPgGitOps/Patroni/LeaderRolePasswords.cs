@@ -35,7 +35,8 @@ public sealed class LeaderRolePasswords(IContainerExec exec, StackContainerLocat
             {
                 [Superuser] = secrets.SuperuserPassword,
                 [document.Spec.Access.Replication.User] = secrets.ReplicationPassword,
-            },
+            }.Concat(MonitorRole.IsOn(document.Spec) && secrets.MonitorPassword is { } monitor
+                ? [KeyValuePair.Create(MonitorRole.Name, monitor)] : []).ToDictionary(),
             async (leader, cancellation) =>
             {
                 var target = (await new TargetResolver(Environment.GetEnvironmentVariable).ResolveAsync(document, cancellation)).Single(t => t.Name == leader);
@@ -48,7 +49,7 @@ public sealed class LeaderRolePasswords(IContainerExec exec, StackContainerLocat
     {
         var verifiers = passwords.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new RoleVerifier(p.Key, ScramVerifier.Compute(p.Value))).ToList();
         var container = await locator.FindAsync(cancellation);
-        var result = await exec.ExecAsync(container.ContainerId, ["bash", PatroniCtl.Entrypoint, "sql", leader], RolePasswords.ReadThenSetScript(verifiers), cancellation);
+        var result = await exec.ExecAsync(container.ContainerId, ["bash", PatroniCtl.Entrypoint, "sql", leader], Script(verifiers), cancellation);
         if (result.ExitCode != 0)
             throw new PatroniRolloutException(
                 $"could not set the rotated passwords on the leader {leader} through {container.Service} (exit {result.ExitCode}): {ExecResult.LastLine(result.Stderr)} "
@@ -56,6 +57,10 @@ public sealed class LeaderRolePasswords(IContainerExec exec, StackContainerLocat
                 + "set it on the leader by hand, ALTER ROLE postgres PASSWORD, then deploy again)");
         return RolePasswords.ParseRows(result.Stdout);
     }
+
+    /// <summary>The checks' role is made first where it is to get a password: a running cluster given one for the first time has none.</summary>
+    private static string Script(IReadOnlyList<RoleVerifier> verifiers) =>
+        (verifiers.Any(v => v.Role == MonitorRole.Name) ? MonitorRole.SetupSql + "\n" : "") + RolePasswords.ReadThenSetScript(verifiers);
 
     public async Task RestoreAsync(string leader, IReadOnlyList<RoleVerifier> previous, CancellationToken cancellation)
     {

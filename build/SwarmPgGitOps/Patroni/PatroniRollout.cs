@@ -202,9 +202,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             progress($"first full backup {newest.Label}: {newest.DatabaseBytes / 1048576.0:0.0} MiB in {newest.Duration.TotalSeconds:0} s");
     }
 
-    /// <summary>A member gets another superuser or replication password secret: the password was rotated (a secret's name follows its content).</summary>
+    /// <summary>A member gets another superuser, replication or checks' role password secret: the password was rotated, or given (a secret's name follows its content).</summary>
     private bool RotatesPasswords(DeployPlan plan) =>
-        passwords is not null && (ChangesMemberSecret(plan, SecretValues.SuperuserPasswordKey) || ChangesMemberSecret(plan, SecretValues.ReplicationPasswordKey));
+        passwords is not null && new[] { SecretValues.SuperuserPasswordKey, SecretValues.ReplicationPasswordKey, SecretValues.MonitorPasswordKey }.Any(key => ChangesMemberSecret(plan, key));
 
     private static bool RotatesRestApiPassword(DeployPlan plan) => ChangesMemberSecret(plan, SecretValues.RestApiPasswordKey);
 

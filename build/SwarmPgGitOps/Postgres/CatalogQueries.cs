@@ -12,10 +12,10 @@ public static class CatalogQueries
 
     /// <summary>
     /// Which member a connection landed on (through HAProxy), by its container's hostname (the stack sets it to the
-    /// member's name), and whether it is in recovery. Superuser only: it reads a server file.
+    /// member's name), and whether it is in recovery: the superuser reads the file, the checks' role asks its function.
     /// </summary>
-    public static Query<ServingMember> Serving { get; } = new(
-        "SELECT btrim(pg_read_file('/etc/hostname'), E' \\n'), pg_is_in_recovery()",
+    public static Query<ServingMember> Serving(bool asMonitor) => new(
+        asMonitor ? "SELECT swarm_pg.member_name(), pg_is_in_recovery()" : "SELECT btrim(pg_read_file('/etc/hostname'), E' \\n'), pg_is_in_recovery()",
         r => new ServingMember(r.GetString(0), r.GetBoolean(1)));
 
     /// <summary>Replay lag in bytes is measured against the primary's current WAL position, so it is null on a standby.</summary>
@@ -49,8 +49,8 @@ public static class CatalogQueries
         "SELECT line_number, type, database, user_name, address, netmask, auth_method, options, error FROM pg_hba_file_rules ORDER BY line_number",
         r => new HbaFileRule(r.IsDBNull(0) ? null : r.GetInt32(0), r.Text(1), r.TextArray(2), r.TextArray(3), r.Text(4), r.Text(5), r.Text(6), r.Text(8), r.TextArray(7)));
 
-    /// <summary>No row when the role does not exist. The hash itself never leaves the server.</summary>
-    public static Query<PasswordScheme> PasswordScheme(string role) => new("""
+    /// <summary>No row when the role does not exist. The hash itself never leaves the server (nor, for the checks' role, pg_authid: its function).</summary>
+    public static Query<PasswordScheme> PasswordScheme(string role, bool asMonitor) => new(asMonitor ? "SELECT swarm_pg.password_scheme(@role)" : """
         SELECT CASE WHEN rolpassword IS NULL THEN 'none' WHEN rolpassword LIKE 'SCRAM-SHA-256$%' THEN 'scram' WHEN rolpassword LIKE 'md5%' THEN 'md5' ELSE 'other' END
           FROM pg_authid WHERE rolname = @role
         """,

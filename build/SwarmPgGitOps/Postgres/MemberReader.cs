@@ -16,7 +16,7 @@ public static class MemberReader
         var slots = batch.Add(CatalogQueries.Slots);
         var settingRows = batch.Add(CatalogQueries.Settings(settings.Append("max_slot_wal_keep_size").Distinct().ToArray()));
         var hba = batch.Add(CatalogQueries.HbaRules);
-        var scheme = batch.Add(CatalogQueries.PasswordScheme(replicationUser));
+        var scheme = batch.Add(CatalogQueries.PasswordScheme(replicationUser, MonitorRole.LoggedIn(connection)));
         var identity = batch.Add(CatalogQueries.Identity);
         await batch.RunAsync(connection, cancellation);
         return new PrimaryObservation(inRecovery.Single(), replication, slots, settingRows.Select(s => s.Row).ToList(), hba,

@@ -8,7 +8,7 @@ using SwarmPgGitOps.Waiting;
 namespace SwarmPgGitOps.Postgres;
 
 /// <summary>
-/// Opens one connection per target as the superuser, retrying with bounded exponential backoff while the cluster
+/// Opens one connection per target as the superuser (Deploy) or the checks' role (Smoke, Drift), retrying with bounded exponential backoff while the cluster
 /// converges (refused, timed out, starting up), then giving up. Passwords go to Npgsql only, never to output.
 /// The purpose ("smoke", "drift") names the caller in pg_stat_activity: application_name "swarm-pg-gitops smoke".
 /// When the environment's PostgreSQL serves TLS (Rendering/PostgresTls) every connection is TLS and the server's
@@ -20,6 +20,7 @@ namespace SwarmPgGitOps.Postgres;
 public sealed class PostgresConnector : IAsyncDisposable
 {
     private readonly string _applicationName;
+    private readonly string _user;
     private readonly string _password;
     private readonly int _connectTimeoutSeconds;
     private readonly RetrySchedule _retry;
@@ -32,25 +33,39 @@ public sealed class PostgresConnector : IAsyncDisposable
 
     /// <param name="caPem">The CA the servers' certificates must chain to; null: TLS when the server offers it, unverified (the classic layout).</param>
     /// <param name="tunnel">Opens the tunnel every connection goes through; null: straight to the target.</param>
-    public PostgresConnector(string purpose, string superuserPassword, int connectTimeoutSeconds, RetrySchedule retry, string? caPem = null,
-        Func<EndpointTunnel>? tunnel = null)
+    /// <param name="user">The role to log in as, with <paramref name="password"/>: the superuser unless said otherwise.</param>
+    public PostgresConnector(string purpose, string password, int connectTimeoutSeconds, RetrySchedule retry, string? caPem = null,
+        Func<EndpointTunnel>? tunnel = null, string user = "postgres")
     {
+        _user = user;
         _tunnel = tunnel is null ? null : new Lazy<EndpointTunnel>(tunnel);
         _applicationName = $"swarm-pg-gitops {purpose}";
-        _password = superuserPassword;
+        _password = password;
         _connectTimeoutSeconds = connectTimeoutSeconds;
         _retry = retry;
         _ca = caPem is null ? null : X509Certificate2.CreateFromPem(caPem);
     }
 
-    /// <summary>The pipeline's connector for an environment: its superuser, its timeouts, its CA when its members serve TLS, and its route.</summary>
+    /// <summary>Deploy's connector for an environment: its superuser, its timeouts, its CA when its members serve TLS, and its route.</summary>
     public static PostgresConnector For(string purpose, EnvironmentDocument document, SecretValues secrets, Func<string, string?>? variable = null,
-        RetrySchedule? retry = null)
+        RetrySchedule? retry = null) =>
+        Create(purpose, document, "postgres", secrets.SuperuserPassword, secrets, variable, retry);
+
+    /// <summary>The checks' connector (Smoke, Drift): as <see cref="For"/>, logged in as the checks' role where the environment has one (<see cref="MonitorRole"/>).</summary>
+    public static PostgresConnector ForChecks(string purpose, EnvironmentDocument document, SecretValues secrets, Func<string, string?>? variable = null,
+        RetrySchedule? retry = null) =>
+        MonitorRole.IsOn(document.Spec) && secrets.MonitorPassword is { } password
+            ? Create(purpose, document, MonitorRole.Name, password, secrets, variable, retry)
+            : For(purpose, document, secrets, variable, retry);
+
+    private static PostgresConnector Create(string purpose, EnvironmentDocument document, string user, string password, SecretValues secrets,
+        Func<string, string?>? variable, RetrySchedule? retry)
     {
         var spec = document.Spec;
-        return new(purpose, secrets.SuperuserPassword, spec.Smoke.ConnectTimeoutSeconds, retry ?? DefaultRetry,
+        return new(purpose, password, spec.Smoke.ConnectTimeoutSeconds, retry ?? DefaultRetry,
             Rendering.PostgresTls.IsOn(spec) ? secrets.PostgresTlsCa : null,
-            PostgresRoute.IsThroughEndpoint(spec) ? () => EndpointTunnel.Open(document, variable ?? Environment.GetEnvironmentVariable) : null);
+            PostgresRoute.IsThroughEndpoint(spec) ? () => EndpointTunnel.Open(document, variable ?? Environment.GetEnvironmentVariable) : null,
+            user);
     }
 
     /// <summary>When the verified certificate each endpoint ("host:port") presented expires.</summary>
@@ -62,7 +77,7 @@ public sealed class PostgresConnector : IAsyncDisposable
         {
             Host = target.Host,
             Port = target.Port,
-            Username = "postgres",
+            Username = _user,
             Password = _password,
             Database = "postgres",
             Timeout = _connectTimeoutSeconds,

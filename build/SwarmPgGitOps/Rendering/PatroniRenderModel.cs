@@ -36,6 +36,8 @@ public sealed record PatroniRenderModel(
     public int EtcdPeerPort => EtcdPorts.Peer;
 
     public string CanaryTableSql => Postgres.CanaryProbe.CreateTable;
+    public string MonitorSetupSql => Postgres.MonitorRole.SetupSql;
+    public string MonitorRole => Postgres.MonitorRole.Name;
 
     /// <summary>Set once the files that become Swarm configs are rendered: their names carry a hash of their content.</summary>
     public IReadOnlyList<RenderConfig> Configs { get; init; } = [];

@@ -108,6 +108,9 @@ public sealed record RenderModel(
         {
             rules.Add(new("local", "replication", spec.Access.Replication.User, "", "scram-sha-256", "", "built in: Patroni's own replication check on this member, through the socket"));
             rules.Add(new(PostgresTls.HostRuleType(spec), "all", superuser, spec.Network.Subnet, "scram-sha-256", "", "built in: pg_rewind and Patroni's checks between members, over the stack's overlay network"));
+            if (Postgres.MonitorRole.IsOn(spec))
+                rules.Add(new(PostgresTls.HostRuleType(spec), "postgres", Postgres.MonitorRole.Name, spec.Network.Subnet, "scram-sha-256", "",
+                    "built in: the pipeline's checks (Smoke, Drift), relayed on the stack's overlay network"));
         }
         var access = spec.Access.Rules.Select((r, i) => new RenderHbaRule(
             r.Type, r.Database, r.User, r.Address ?? "", r.Method,

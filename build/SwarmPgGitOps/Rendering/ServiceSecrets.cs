@@ -24,7 +24,7 @@ public static class ServiceSecrets
 
     /// <summary>The secrets a stack has only when its environment configures them: backups, PostgreSQL TLS.</summary>
     public static readonly IReadOnlySet<string> OptionalKeys = new HashSet<string>(
-        [.. SecretValues.BackupTlsKeys, SecretValues.BackupS3KeyKey, SecretValues.BackupS3KeySecretKey, .. SecretValues.PostgresTlsKeys]);
+        [.. SecretValues.BackupTlsKeys, SecretValues.BackupS3KeyKey, SecretValues.BackupS3KeySecretKey, .. SecretValues.PostgresTlsKeys, SecretValues.MonitorPasswordKey]);
 
     /// <summary>What a service of <paramref name="role"/> mounts, given the optional secrets the stack has (<see cref="OptionalKeysOf"/>).</summary>
     public static IReadOnlyList<SecretMount> For(string role, IReadOnlyCollection<string>? optionalKeys = null)
@@ -54,7 +54,7 @@ public static class ServiceSecrets
             { S3: not null } => [SecretValues.BackupS3KeyKey, SecretValues.BackupS3KeySecretKey],
             _ => SecretValues.BackupTlsKeys,
         };
-        return [.. backup, .. PostgresTls.IsOn(spec) ? SecretValues.PostgresTlsKeys : []];
+        return [.. backup, .. PostgresTls.IsOn(spec) ? SecretValues.PostgresTlsKeys : [], .. Postgres.MonitorRole.IsOn(spec) ? [SecretValues.MonitorPasswordKey] : Array.Empty<string>()];
     }
 
     private static SecretMount RootOnly(string key) => new(key, Uid: "0", Gid: "0", Mode: "0400");

@@ -25,6 +25,7 @@ public sealed class SecretResolver(ProjectLayout layout, Func<string, string?>? 
             [SecretValues.SuperuserPasswordKey] = superuser,
             [SecretValues.ReplicationPasswordKey] = replication,
             [SecretValues.RestApiPasswordKey] = secrets.RestApiPassword is { } source ? Read(document, "rest_api_password", source, errors) : null,
+            [SecretValues.MonitorPasswordKey] = secrets.MonitorPassword is { } monitor ? Read(document, SecretValues.MonitorPasswordKey, monitor, errors) : null,
             [SecretValues.BackupS3KeyKey] = secrets.BackupS3Key is { } s3Key ? Read(document, SecretValues.BackupS3KeyKey, s3Key, errors) : null,
             [SecretValues.BackupS3KeySecretKey] = secrets.BackupS3KeySecret is { } s3Secret ? Read(document, SecretValues.BackupS3KeySecretKey, s3Secret, errors) : null,
         };

@@ -6,6 +6,7 @@ public sealed class SecretValues
     public const string SuperuserPasswordKey = "superuser_password";
     public const string ReplicationPasswordKey = "replication_password";
     public const string RestApiPasswordKey = "rest_api_password";
+    public const string MonitorPasswordKey = "monitor_password";
     public const string BackupTlsCaKey = "backup_tls_ca";
     public const string BackupTlsCertKey = "backup_tls_cert";
     public const string BackupTlsKeyKey = "backup_tls_key";
@@ -18,7 +19,7 @@ public sealed class SecretValues
     /// <summary>The secrets an environment can supply, as stack.yml names them, in the order stack.yml defines them.</summary>
     public static readonly IReadOnlyList<string> Keys =
     [
-        SuperuserPasswordKey, ReplicationPasswordKey, RestApiPasswordKey,
+        SuperuserPasswordKey, ReplicationPasswordKey, RestApiPasswordKey, MonitorPasswordKey,
         BackupTlsCaKey, BackupTlsCertKey, BackupTlsKeyKey, BackupS3KeyKey, BackupS3KeySecretKey,
         PostgresTlsCaKey, PostgresTlsCertKey, PostgresTlsKeyKey,
     ];
@@ -52,6 +53,8 @@ public sealed class SecretValues
     public string ReplicationPassword => _values[ReplicationPasswordKey];
     /// <summary>Patroni's REST API password; null in the classic layout.</summary>
     public string? RestApiPassword => For(RestApiPasswordKey);
+    /// <summary>The password of the role the checks log in as (Postgres/MonitorRole); null: they log in as the superuser.</summary>
+    public string? MonitorPassword => For(MonitorPasswordKey);
 
     /// <summary>The CA (PEM) the members' certificate is verified against; null when the environment's PostgreSQL has no TLS.</summary>
     public string? PostgresTlsCa => For(PostgresTlsCaKey);

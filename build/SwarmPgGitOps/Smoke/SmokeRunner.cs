@@ -38,7 +38,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         {
             expected = SmokeExpectations.From(document);
         }
-        await using var connector = PostgresConnector.For("smoke", document, secrets, _variable, retry);
+        await using var connector = PostgresConnector.ForChecks("smoke", document, secrets, _variable, retry);
         // A one-shot task on the repository's node: seconds, so it starts first and is awaited last.
         var backupProbe = Backup.BackupRepository.HasService(spec) ? BackupProbe.ReadAsync(document, _variable, cancellation) : null;
 
@@ -122,7 +122,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
             var hint = e switch
             {
                 PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } =>
-                    $"the server refused the superuser password: the password the pipeline resolves (secrets.superuser_password) differs from the one {target.Service} was deployed with",
+                    $"the server refused the checks' password: the one the pipeline resolves (secrets.monitor_password, else secrets.superuser_password) differs from the one {target.Service} was deployed with",
                 ServerCertificateException =>
                     $"the pipeline verifies the members against secrets.postgres_tls_ca: deploy the certificate that CA signed, naming {target.Host} (README: Security model)",
                 PostgresRouteException => $"the pipeline reaches {target.Service} through a container of the stack on the endpoint's node: docker service ps {target.Service} and its logs",
@@ -140,7 +140,7 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         try
         {
             await using var connection = await connector.OpenAsync(target, cancellation);
-            var served = (await CatalogQueries.Serving.ReadAsync(connection, cancellation)).Single();
+            var served = (await CatalogQueries.Serving(MonitorRole.LoggedIn(connection)).ReadAsync(connection, cancellation)).Single();
             return EndpointChecks.Evaluate(kind, target.Endpoint, service, served, leader);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or System.Net.Sockets.SocketException)

@@ -265,6 +265,8 @@ public static partial class EnvironmentValidator
         var sources = new List<(string Key, SecretSourceSpec Source)> { ("superuser_password", secrets.SuperuserPassword), ("replication_password", secrets.ReplicationPassword) };
         if (secrets.RestApiPassword is { } restApi)
             sources.Add(("rest_api_password", restApi));
+        if (secrets.MonitorPassword is { } monitor)
+            sources.Add((SecretValues.MonitorPasswordKey, monitor));
         foreach (var (key, source) in BackupValidator.SecretSources(secrets))
             sources.Add((key, source));
         var postgresTls = new[] { secrets.PostgresTlsCa, secrets.PostgresTlsCert, secrets.PostgresTlsKey };
@@ -299,6 +301,16 @@ public static partial class EnvironmentValidator
         if (secrets.RestApiPassword?.Env is { } r && sources.Take(2).FirstOrDefault(s => s.Source.Env == r) is { Key: { } shared })
             errors.Add(map.Error("secrets.rest_api_password.env", $"secrets.rest_api_password.env names the same variable as secrets.{shared}.env",
                 "the REST API must not share a database password: give each password its own variable"));
+
+        if (secrets.MonitorPassword?.Env is { } m && sources.Take(2).FirstOrDefault(s => s.Source.Env == m) is { Key: { } sharedWith })
+            errors.Add(map.Error("secrets.monitor_password.env", $"secrets.monitor_password.env names the same variable as secrets.{sharedWith}.env",
+                $"the checks' role ({Postgres.MonitorRole.Name}) must not share a password that can do more: give it its own variable"));
+        if (layout == EnvironmentLayout.Patroni && document.IsProduction && secrets.MonitorPassword is null)
+            errors.Add(map.Error("secrets", "production's checks must not log in as the superuser: 'secrets' has no monitor_password",
+                $"add monitor_password: {{ env: PROD_PG_MONITOR_PASSWORD }}: Smoke and Drift then log in as {Postgres.MonitorRole.Name} (README: Security model)"));
+        else if (layout == EnvironmentLayout.Classic && secrets.MonitorPassword is not null)
+            errors.Add(map.Error("secrets.monitor_password", "secrets.monitor_password: the checks' role is built for the Patroni layout (members), not the classic one",
+                "move the environment to members: (README: Patroni layout), or remove monitor_password"));
 
         if (layout == EnvironmentLayout.Patroni && secrets.RestApiPassword is null)
             errors.Add(map.Error("secrets", "'secrets' is missing required key 'rest_api_password'",

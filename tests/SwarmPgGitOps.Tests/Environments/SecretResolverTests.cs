@@ -28,7 +28,7 @@ public class SecretResolverTests
         var document = Repo.Load(Repo.EnvironmentText("prod"), "prod");
         var variables = new Dictionary<string, string>
         {
-            ["PROD_PG_SUPERUSER_PASSWORD"] = "s3cret-a", ["PROD_PG_REPLICATION_PASSWORD"] = "s3cret-b", ["PROD_PATRONI_REST_API_PASSWORD"] = "s3cret-c",
+            ["PROD_PG_SUPERUSER_PASSWORD"] = "s3cret-a", ["PROD_PG_REPLICATION_PASSWORD"] = "s3cret-b", ["PROD_PATRONI_REST_API_PASSWORD"] = "s3cret-c", ["PROD_PG_MONITOR_PASSWORD"] = "s3cret-d",
             ["PROD_BACKUP_TLS_CA"] = "ca-pem", ["PROD_BACKUP_TLS_CERT"] = "cert-pem", ["PROD_BACKUP_TLS_KEY"] = "key-pem",
             ["PROD_POSTGRES_TLS_CA"] = "pg-ca-pem", ["PROD_POSTGRES_TLS_CERT"] = "pg-cert-pem", ["PROD_POSTGRES_TLS_KEY"] = "pg-key-pem",
         };
@@ -38,6 +38,7 @@ public class SecretResolverTests
         Assert.Equal("s3cret-a", values.SuperuserPassword);
         Assert.Equal("s3cret-b", values.ReplicationPassword);
         Assert.Equal("s3cret-c", values.RestApiPassword);
+        Assert.Equal("s3cret-d", values.MonitorPassword);
         Assert.Equal(["ca-pem", "cert-pem", "key-pem"], SecretValues.BackupTlsKeys.Select(values.For));
         Assert.Equal(["pg-ca-pem", "pg-cert-pem", "pg-key-pem"], SecretValues.PostgresTlsKeys.Select(values.For));
     }
@@ -98,7 +99,7 @@ public class SecretResolverTests
 
         var errors = new SecretResolver(Repo.Layout, _ => null).Resolve(document).Diagnostics;
 
-        Assert.Equal(9, errors.Count);
+        Assert.Equal(10, errors.Count);
         Assert.Equal("secrets.superuser_password: environment variable PROD_PG_SUPERUSER_PASSWORD is not set", errors[0].Message);
         Assert.Equal(Repo.Position(text, "PROD_PG_SUPERUSER_PASSWORD").Line, errors[0].Line);
         Assert.Equal("set PROD_PG_SUPERUSER_PASSWORD (in CI: a secret of the 'prod' environment)", errors[0].Hint);

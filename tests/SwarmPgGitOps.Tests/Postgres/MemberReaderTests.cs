@@ -131,6 +131,31 @@ public sealed class MemberReaderTests(MemberReaderTests.Server server) : IClassF
         Assert.Equal("second", await ScalarAsync<string>(connection, "SELECT string_agg(token, ',') FROM public.swarm_pg_canary"));
     }
 
+    [Fact]
+    public async Task The_checks_role_reads_what_smoke_reads_and_writes_the_canary_but_nothing_only_the_superuser_may()
+    {
+        await using (var superuser = await ConnectAsync())
+        {
+            await ExecuteAsync(superuser, MonitorRole.SetupSql);
+            await ExecuteAsync(superuser, MonitorRole.SetupSql);
+        }
+        await using var monitor = await new PostgresConnector("test", "unused: the socket trusts", 10, PostgresConnector.DefaultRetry, user: MonitorRole.Name)
+            .OpenAsync(new PostgresTarget("primary", "test_primary", server.Instance.SocketDirectory, server.Instance.Port, "test"), CancellationToken.None);
+
+        var observed = await MemberReader.ReadPrimaryAsync(monitor, ["wal_level", "data_directory"], "postgres", CancellationToken.None);
+        var serving = (await CatalogQueries.Serving(asMonitor: true).ReadAsync(monitor, CancellationToken.None)).Single();
+        await CanaryProbe.WriteAsync(monitor, "monitor", CancellationToken.None);
+
+        Assert.True(MonitorRole.LoggedIn(monitor));
+        Assert.Equal(PasswordScheme.None, observed.ReplicationPassword);
+        Assert.Contains(observed.HbaRules, r => r.Type == "local" && r.AuthMethod == "trust");
+        Assert.Contains(observed.Settings, s => s.Name == "data_directory" && s.Setting.Length > 0);
+        Assert.NotEqual("", serving.Member);
+        Assert.Equal("monitor", await ScalarAsync<string>(monitor, "SELECT string_agg(token, ',') FROM public.swarm_pg_canary"));
+        foreach (var denied in new[] { "SELECT count(*) FROM pg_authid", "SELECT pg_read_file('/etc/hostname')", "CREATE TABLE public.other (id int)", "SELECT pg_switch_wal()" })
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, (await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(monitor, denied))).SqlState);
+    }
+
     /// <summary>A reload reaches each backend when it next reads a command, so a fresh connection may need another look.</summary>
     private async Task<DatabaseState> ReadUntil(Func<DatabaseState, bool> done)
     {

@@ -114,7 +114,7 @@ public class PatroniRenderTests
 
         var desired = StackConverter.FromRendered(rendered, Layout.ArtifactsFor("lab")).WithSecretValues(new SecretValues(new Dictionary<string, string?>
         {
-            [SecretValues.SuperuserPasswordKey] = "su", [SecretValues.ReplicationPasswordKey] = "rep", [SecretValues.RestApiPasswordKey] = "rest",
+            [SecretValues.SuperuserPasswordKey] = "su", [SecretValues.ReplicationPasswordKey] = "rep", [SecretValues.RestApiPasswordKey] = "rest", [SecretValues.MonitorPasswordKey] = "monitor",
             [SecretValues.BackupTlsCaKey] = "ca", [SecretValues.BackupTlsCertKey] = "cert", [SecretValues.BackupTlsKeyKey] = "key",
             [SecretValues.PostgresTlsCaKey] = "pg-ca", [SecretValues.PostgresTlsCertKey] = "pg-cert", [SecretValues.PostgresTlsKeyKey] = "pg-key",
         }));
@@ -134,12 +134,12 @@ public class PatroniRenderTests
         Assert.Equal(["/etc/pgbackrest/pgbackrest.conf", "/etc/postgresql/pg_hba.conf", DesiredStack.PatroniBootstrapFile, "/etc/swarm-pg/patroni/member.yml", "/usr/local/lib/swarm-pg/member.sh"],
             container.Configs!.Select(c => c.File!.Name).Order(StringComparer.Ordinal));
         Assert.StartsWith("pg-lab_patroni_pg2_", container.Configs!.Single(c => c.File!.Name == "/etc/swarm-pg/patroni/member.yml").ConfigName, StringComparison.Ordinal);
-        Assert.Equal(["backup_tls_ca", "backup_tls_cert", "backup_tls_key", "postgres_tls_ca", "postgres_tls_cert", "postgres_tls_key", "replication_password", "rest_api_password", "superuser_password"],
+        Assert.Equal(["backup_tls_ca", "backup_tls_cert", "backup_tls_key", "monitor_password", "postgres_tls_ca", "postgres_tls_cert", "postgres_tls_key", "replication_password", "rest_api_password", "superuser_password"],
             container.Secrets!.Select(s => s.File!.Name).Order(StringComparer.Ordinal));
         Assert.All(container.Secrets!, s => Assert.Equal(("999", "999", 256u), (s.File!.UID, s.File.GID, s.File.Mode)));
         Assert.Equal(["5433:5432/host"], pg2.Spec.EndpointSpec!.Ports!.Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.PublishMode}"));
         Assert.Equal(["node.labels.lab.node == node2"], pg2.Spec.TaskTemplate!.Placement!.Constraints);
-        Assert.Equal(9, desired.Secrets.Count);
+        Assert.Equal(10, desired.Secrets.Count);
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public class PatroniRenderTests
     {
         var script = Render("lab").File("member.sh").Content;
 
-        Assert.Equal(ServiceSecrets.For("member").Select(m => m.Key), SecretValues.Keys.Where(key => script.Contains($"/run/secrets/{key}", StringComparison.Ordinal) || script.Contains($"$SECRETS/{key}", StringComparison.Ordinal)));
+        Assert.Equal(ServiceSecrets.For("member", [SecretValues.MonitorPasswordKey]).Select(m => m.Key), SecretValues.Keys.Where(key => script.Contains($"/run/secrets/{key}", StringComparison.Ordinal) || script.Contains($"$SECRETS/{key}", StringComparison.Ordinal)));
         Assert.DoesNotContain(script.Split('\n'), line => line.Contains("echo", StringComparison.Ordinal) && line.Contains("PASSWORD", StringComparison.Ordinal));
         Assert.Contains("exec setpriv --reuid=postgres", script);
     }

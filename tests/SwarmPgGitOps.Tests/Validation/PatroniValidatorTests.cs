@@ -296,6 +296,16 @@ public class PatroniValidatorTests
     }
 
     [Fact]
+    public void Production_checks_log_in_as_their_own_role_with_a_password_of_its_own()
+    {
+        var missing = Repo.With(PatroniFixture.EnvironmentText("prod"), "  monitor_password: { env: PROD_PG_MONITOR_PASSWORD }\n", "");
+        var shared = Repo.With(PatroniFixture.EnvironmentText("prod"), "monitor_password: { env: PROD_PG_MONITOR_PASSWORD }", "monitor_password: { env: PROD_PG_SUPERUSER_PASSWORD }");
+
+        Assert.Equal("production's checks must not log in as the superuser: 'secrets' has no monitor_password", SingleError(missing, "prod").Message);
+        Assert.Equal("secrets.monitor_password.env names the same variable as secrets.superuser_password.env", SingleError(shared, "prod").Message);
+    }
+
+    [Fact]
     public void A_member_without_a_port_needs_the_route_through_the_endpoint()
     {
         var unpublished = PatroniFixture.With("    port: 5433\n", "");

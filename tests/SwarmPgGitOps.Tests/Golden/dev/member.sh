@@ -32,7 +32,33 @@ case ${1:-} in
     exec patronictl -c "$CONFIG" "$@"
     ;;
   post-bootstrap)
-    exec psql -X -q -v ON_ERROR_STOP=1 -d "$2" -c 'CREATE TABLE IF NOT EXISTS public.swarm_pg_canary (token text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now());'
+    # The canary table and the checks' role (Postgres/MonitorRole.cs), with its password when the stack has one; the
+    # password goes through a psql variable, never onto a command line, and the statement is not logged.
+    monitor_password=
+    if [ -r "$SECRETS/monitor_password" ]; then monitor_password=$(cat "$SECRETS/monitor_password"); fi
+    exec psql -X -q -1 -v ON_ERROR_STOP=1 -v monitor_password="$monitor_password" -d "$2" -f - <<'SQL'
+SET LOCAL log_statement = 'none';
+SET LOCAL log_min_error_statement = 'panic';
+CREATE TABLE IF NOT EXISTS public.swarm_pg_canary (token text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now());
+DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'swarm_pg_monitor') THEN CREATE ROLE swarm_pg_monitor LOGIN; END IF; END $$;
+GRANT pg_monitor TO swarm_pg_monitor;
+GRANT SELECT, INSERT, DELETE ON public.swarm_pg_canary TO swarm_pg_monitor;
+GRANT SELECT ON pg_catalog.pg_hba_file_rules TO swarm_pg_monitor;
+GRANT EXECUTE ON FUNCTION pg_catalog.pg_hba_file_rules() TO swarm_pg_monitor;
+CREATE SCHEMA IF NOT EXISTS swarm_pg;
+CREATE OR REPLACE FUNCTION swarm_pg.member_name() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog
+  AS $f$ SELECT btrim(pg_read_file('/etc/hostname'), E' \n') $f$;
+CREATE OR REPLACE FUNCTION swarm_pg.password_scheme(role name) RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog
+  AS $f$ SELECT CASE WHEN rolpassword IS NULL THEN 'none' WHEN rolpassword LIKE 'SCRAM-SHA-256$%' THEN 'scram' WHEN rolpassword LIKE 'md5%' THEN 'md5' ELSE 'other' END
+           FROM pg_authid WHERE rolname = role $f$;
+REVOKE ALL ON FUNCTION swarm_pg.member_name(), swarm_pg.password_scheme(name) FROM PUBLIC;
+GRANT USAGE ON SCHEMA swarm_pg TO swarm_pg_monitor;
+GRANT EXECUTE ON FUNCTION swarm_pg.member_name(), swarm_pg.password_scheme(name) TO swarm_pg_monitor;
+SELECT :'monitor_password' <> '' AS has_password \gset
+\if :has_password
+ALTER ROLE swarm_pg_monitor PASSWORD :'monitor_password';
+\endif
+SQL
     ;;
   sql)
     PGPASSWORD=$PATRONI_SUPERUSER_PASSWORD exec psql -X -q -A -t -1 -v ON_ERROR_STOP=1 -h "$2" -U postgres -d postgres -f -
