@@ -92,10 +92,12 @@ public sealed class BackupLabStack() : PatroniLabStack("pg-hb", 5542, 214, backu
         var secrets = Directory.CreateDirectory(Path.Combine(Layout.Root, ".secrets", "restored")).FullName;
         File.WriteAllText(Path.Combine(secrets, "superuser"), Passwords.SuperuserPassword);
         File.WriteAllText(Path.Combine(secrets, "replication"), Passwords.ReplicationPassword);
+        File.WriteAllText(Path.Combine(secrets, "monitor"), Passwords.MonitorPassword);
         text = text.Replace($"stack: {StackName}", $"stack: {RestoredStack}", StringComparison.Ordinal)
             .Replace("subnet: 10.214.0.0/24", "subnet: 10.215.0.0/24", StringComparison.Ordinal)
             .Replace("superuser_password: { generate: true }", $"superuser_password: {{ file: {secrets}/superuser }}", StringComparison.Ordinal)
-            .Replace("replication_password: { generate: true }", $"replication_password: {{ file: {secrets}/replication }}", StringComparison.Ordinal);
+            .Replace("replication_password: { generate: true }", $"replication_password: {{ file: {secrets}/replication }}", StringComparison.Ordinal)
+            .Replace("monitor_password: { generate: true }", $"monitor_password: {{ file: {secrets}/monitor }}", StringComparison.Ordinal);
         text = text.Replace("port: 5542", $"port: {RestoredFirstPort}", StringComparison.Ordinal)
             .Replace("synchronous: on", "synchronous: off", StringComparison.Ordinal)
             .Replace("  synchronous_node_count: 1\n", "", StringComparison.Ordinal);

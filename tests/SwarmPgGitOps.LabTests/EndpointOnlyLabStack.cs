@@ -3,7 +3,7 @@ using SwarmPgGitOps.Environments;
 namespace SwarmPgGitOps.LabTests;
 
 /// <summary>
-/// The lab environment locked down as production is (pg-eo, subnet 10.215.0.0/24): the pipeline reaches the swarm through
+/// The lab environment locked down as production is (pg-eo, subnet 10.216.0.0/24): the pipeline reaches the swarm through
 /// the manager's TLS endpoint and PostgreSQL through that endpoint alone (swarm.postgres_route's default); no member
 /// publishes a port and there is no HAProxy, so nothing of the stack listens on a node address; pg_hba has no rule of
 /// the file's own, only the stack network's.
@@ -12,7 +12,7 @@ public sealed class EndpointOnlyLabStack : PatroniLabStack
 {
     public const int FirstPort = 5552;
 
-    public EndpointOnlyLabStack() : base("pg-eo", FirstPort, 215, LockedDown())
+    public EndpointOnlyLabStack() : base("pg-eo", FirstPort, 216, LockedDown())
     {
     }
 

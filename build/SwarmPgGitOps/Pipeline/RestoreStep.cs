@@ -57,7 +57,12 @@ public sealed class RestoreStep(ProjectLayout layout, IAnsiConsole console, Func
         DiagnosticPrinter.Print(console, resolved.Diagnostics);
         if (resolved.Value is not { } secrets)
             throw new PipelineFailedException($"the passwords of {into} are not available; nothing was restored");
-        var differ = new[] { ("superuser_password", secrets.SuperuserPassword != source.SuperuserPassword), ("replication_password", secrets.ReplicationPassword != source.ReplicationPassword) }
+        var differ = new[]
+            {
+                ("superuser_password", secrets.SuperuserPassword != source.SuperuserPassword),
+                ("replication_password", secrets.ReplicationPassword != source.ReplicationPassword),
+                ("monitor_password", secrets.MonitorPassword is not null && secrets.MonitorPassword != source.MonitorPassword),
+            }
             .Where(d => d.Item2).Select(d => d.Item1).ToList();
         if (differ.Count > 0)
             throw new BackupFailedException($"{into} supplies another {string.Join(" and ", differ)} than the source: the restored cluster keeps the source's roles and their passwords "
