@@ -94,7 +94,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                         doing = $"creating {service.Name}";
                         await beforeEachChange(cancellation);
                         progress(doing);
-                        await swarm.CreateServiceAsync(spec, cancellation);
+                        await swarm.CreateServiceAsync(spec, CancellationToken.None);
                         tasksBefore[service.Name] = new HashSet<string>();
                         created.Add(service.Name);
                     }
@@ -110,7 +110,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                         }
                         catch (Exception) when (!updated.Contains(existing))
                         {
-                            // A call cancelled or failed mid-way may still have reached Swarm: then it is rolled back too.
+                            // A call that failed mid-way (a timeout) may still have reached Swarm: then it is rolled back too.
                             if (await Carries(existing.ID, spec, live.NetworkName))
                                 updated.Add(existing);
                             throw;
@@ -363,7 +363,9 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         await waiter.RetryAsync(async token =>
         {
             var version = (await swarm.InspectServiceAsync(id, token)).Version.Index!.Value;
-            await swarm.UpdateServiceAsync(id, spec, version, token);
+            // Not cancelled half-way: a request already sent may still be applied after the client gave up on it, and then
+            // the change would be neither known nor rolled back.
+            await swarm.UpdateServiceAsync(id, spec, version, CancellationToken.None);
             return version;
         }, OutOfSequence, cancellation);
         return tasksBefore;

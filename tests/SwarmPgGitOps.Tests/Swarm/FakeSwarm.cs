@@ -50,6 +50,14 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     public bool IsManager { get; set; } = true;
     public Exception? Unreachable { get; set; }
 
+    /// <summary>
+    /// Called while a change is on its way to the manager. A request whose caller gives up then (cancels) is still applied
+    /// by the manager, like a real one whose HTTP request was already sent, but only after the next read of a service.
+    /// </summary>
+    public Action<string>? WhileSending { get; set; }
+
+    private Action? _landsAfterNextRead;
+
     public List<NodeListResponse> Nodes { get; } =
     [
         Node("n1", "node1", "manager", new() { ["purpose"] = "master", ["lab.node"] = "node1" }),
@@ -219,7 +227,11 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
                 Touch(service);
                 Journal.Add($"swarm rolled back {service.Spec.Name}");
             }
-            return Task.FromResult(service.Read());
+            var read = service.Read();
+            var landing = _landsAfterNextRead;
+            _landsAfterNextRead = null;
+            landing?.Invoke();
+            return Task.FromResult(read);
         }
     }
 
@@ -253,16 +265,30 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
             }
             if (version != service.Version)
                 return Task.FromException(new DockerApiException(HttpStatusCode.InternalServerError, "rpc error: code = Unknown desc = update out of sequence"));
+            WhileSending?.Invoke($"update {spec.Name}");
+            if (cancellation.IsCancellationRequested)
+            {
+                _landsAfterNextRead = () => ApplyUpdate(service, spec);
+                return Task.FromCanceled(cancellation);
+            }
+            ApplyUpdate(service, spec);
+        }
+        return Task.CompletedTask;
+    }
+
+    private void ApplyUpdate(FakeService service, ServiceSpec spec)
+    {
+        lock (_gate)
+        {
             service.PreviousSpec = service.Spec;
             service.Spec = spec;
             service.UpdateStatus = new UpdateStatus { State = "updating", StartedAt = ManagerNow, Message = "update in progress" };
             Touch(service);
             Journal.Add($"update {spec.Name}");
-            foreach (var old in _tasks.Where(t => t.ServiceId == id && t.Task.DesiredState == TaskState.Running))
+            foreach (var old in _tasks.Where(t => t.ServiceId == service.Id && t.Task.DesiredState == TaskState.Running))
                 Change(old, TaskState.Shutdown, TaskState.Shutdown);
             StartTasks(service);
         }
-        return Task.CompletedTask;
     }
 
     public Task RemoveServiceAsync(string id, CancellationToken cancellation)

@@ -65,4 +65,23 @@ public sealed class RollbackTests
         Assert.True(IsNext(deploying.Swarm.SpecOf(Primary)));
         Assert.False(IsNext(deploying.Swarm.SpecOf(Replica1)));
     }
+
+    [Fact]
+    public async Task A_deploy_cancelled_while_an_update_is_on_its_way_to_the_manager_rolls_that_update_back_too()
+    {
+        var deploying = await new Deploying().Deployed();
+        var before = ImageOf(deploying.Swarm.SpecOf(Replica1));
+        using var cancel = new CancellationTokenSource();
+        deploying.Swarm.WhileSending = change =>
+        {
+            if (change == "update " + Replica1)
+                cancel.Cancel();
+        };
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() =>
+            deploying.Deploy(Desired(Image(Next, "primary", "replica1", "replica2")), cancellation: cancel.Token));
+
+        Assert.StartsWith($"deploy failed: waiting for {Replica1}: cancelled\n  rolled back: {Primary}, {Replica1}", failure.Message);
+        Assert.All(new[] { Primary, Replica1, Replica2 }, s => Assert.Equal(before, ImageOf(deploying.Swarm.SpecOf(s))));
+    }
 }
