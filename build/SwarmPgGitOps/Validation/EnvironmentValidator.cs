@@ -326,9 +326,10 @@ public static partial class EnvironmentValidator
             errors.Add(map.Error("network.name", $"network.name {Quote("network.name", spec.Network.Name)} is not valid", "use lowercase letters, digits and '-'"));
         if (!Cidr.IsNetwork(spec.Network.Subnet))
             errors.Add(map.Error("network.subnet", $"network.subnet {Quote("network.subnet", spec.Network.Subnet)} is not a network in CIDR form", "write it like 10.201.0.0/24, with the host bits zero"));
-        if (!spec.Network.Encrypted && document.IsProduction)
-            errors.Add(map.Warning(map.Contains("network.encrypted") ? "network.encrypted" : "network", $"production's network {spec.Network.Name} is not encrypted by Swarm between nodes (PostgreSQL's own connections are TLS all the same)",
-                "set network.encrypted: true where the nodes' kernels have IPsec ESP (README: Security model); it applies when the network is created"));
+        if (!spec.Network.Encrypted)
+            errors.Add(map.Warning(map.Contains("network.encrypted") ? "network.encrypted" : "network",
+                $"{(document.IsProduction ? "production's network" : "network")} {spec.Network.Name} is not encrypted by Swarm between nodes: etcd's and Patroni's REST API traffic on it is clear text (PostgreSQL's own connections are TLS all the same)",
+                "set network.encrypted: true where the nodes' kernels have IPsec ESP (benchmarks/overlay-encryption.sh shows whether they do; README: Security model); it applies when the network is created"));
     }
 
     private static void CheckAccess(EnvironmentDocument document, List<Diagnostic> errors)

@@ -7,7 +7,7 @@ namespace SwarmPgGitOps.Tests.Validation;
 public class EnvironmentValidatorTests
 {
     private static IReadOnlyList<Diagnostic> Validate(string text, string name = "test") =>
-        EnvironmentValidator.Validate(Repo.Load(text, name));
+        UnencryptedNetwork.Without(EnvironmentValidator.Validate(Repo.Load(text, name)));
 
     private static Diagnostic SingleError(string text, string name = "test") =>
         Assert.Single(Validate(text, name), d => d.IsError);
@@ -18,9 +18,24 @@ public class EnvironmentValidatorTests
     {
         var text = Repo.EnvironmentText(name);
 
-        var diagnostics = Validate(text, name);
+        var diagnostics = EnvironmentValidator.Validate(Repo.Load(text, name));
 
-        Assert.Empty(diagnostics.Select(d => d.ToString()));
+        Assert.Empty(diagnostics.Where(d => name != "lab" || !UnencryptedNetwork.Is(d)).Select(d => d.ToString()));
+    }
+
+    [Theory]
+    [InlineData("lab", "network")]
+    [InlineData("prod", "production's network")]
+    public void A_network_Swarm_does_not_encrypt_is_a_warning_at_its_key_in_every_environment(string name, string what)
+    {
+        var text = Repo.EnvironmentText(name).Replace("encrypted: true", "encrypted: false", StringComparison.Ordinal);
+        var line = text[..text.IndexOf("encrypted: false", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+
+        var warning = Assert.Single(EnvironmentValidator.Validate(Repo.Load(text, name)), d => d.Message.Contains("encrypted", StringComparison.Ordinal));
+
+        Assert.Equal($"environments/{name}.yml:{line}:14: warning: {what} pgnet is not encrypted by Swarm between nodes: etcd's and Patroni's REST API traffic on it "
+            + "is clear text (PostgreSQL's own connections are TLS all the same) (hint: set network.encrypted: true where the nodes' kernels have IPsec ESP "
+            + "(benchmarks/overlay-encryption.sh shows whether they do; README: Security model); it applies when the network is created)", warning.ToString());
     }
 
     [Fact]
