@@ -66,8 +66,15 @@ public class PatroniLabStack : IAsyncLifetime
     {
         Layout = Lab.ScratchProject(_ownStack);
         Reload();
+        BeforeFirstDeploy();
+        Reload();
         await Lab.RemoveStackAsync(StackName);
         FirstDeploy = await Deploy();
+    }
+
+    /// <summary>What a stack changes in its scratch project (its environment file, its kept secrets) before it is first deployed.</summary>
+    protected virtual void BeforeFirstDeploy()
+    {
     }
 
     public virtual async Task DisposeAsync()

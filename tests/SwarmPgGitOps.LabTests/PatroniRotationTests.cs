@@ -3,6 +3,8 @@ using System.Text.Json;
 using Npgsql;
 using SwarmPgGitOps.Patroni;
 using SwarmPgGitOps.Pipeline;
+using SwarmPgGitOps.Rendering;
+using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Swarm;
 using SwarmPgGitOps.Waiting;
 using Xunit.Abstractions;
@@ -115,6 +117,53 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         await Waits.Until(async () => (await stack.Smoke()).Checks.All(c => c.Passed), TimeSpan.FromSeconds(120), "Smoke passing after the rollback");
         Assert.False((await stack.Deploy()).Plan.HasChanges, "the failed deploy left a change behind");
         output.WriteLine($"failed member update rolled back, previous passwords put back: {failed.TotalSeconds:0.0} s until the deploy failed");
+    }
+
+    [Fact]
+    public async Task A_renewed_certificate_rolls_out_member_by_member_with_no_acknowledged_write_lost_after_a_new_CA_at_once_is_refused_before_any_change()
+    {
+        var members = stack.Members.Select(m => m.Name).ToArray();
+        var names = PostgresTls.ServerNames(stack.Environment.Spec);
+        var tasksBefore = await RunningTaskIds(members);
+        await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
+
+        var foreign = TlsGenerator.Generate(TlsGenerator.PostgresServerName, names);
+        stack.WriteTls(foreign.Ca, foreign.Certificate, foreign.Key);
+        var refused = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+
+        output.WriteLine(refused.Message);
+        Assert.Contains("the new certificate (CN=swarm-pg-postgres, issued by CN=swarm-pg-postgres CA) is not signed by a CA the members trust now "
+            + "(CN=swarm-pg-gitops test CA)", refused.Message);
+        Assert.Contains("no service was changed", refused.Message);
+        Assert.Equal(tasksBefore, await RunningTaskIds(members));
+
+        const int renewedDays = 400;
+        var (certificate, key) = stack.Authority.Issue(names, renewedDays);
+        stack.WriteTls(stack.Authority.CaPem, certificate, key);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var printedBefore = stack.Output.ToString().Length;
+        var outcome = await stack.Deploy();
+        var deployed = clock.Elapsed;
+        await writer.StopAsync();
+
+        output.WriteLine(stack.Output.ToString()[printedBefore..]);
+        Assert.Equal([$"{stack.StackName}_pg2", $"{stack.StackName}_pg3", $"{stack.StackName}_pg1"], outcome.Updated.Where(u => members.Select(stack.Service).Contains(u)));
+        Assert.Equal(["pg1"], await stack.Leaders());
+        // Smoke verifies every member's certificate and reports when each expires: the renewed one's date, on every member.
+        var report = await stack.Smoke();
+        Assert.All(report.Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
+        var expiries = report.Checks.Where(c => c.Name == SwarmPgGitOps.Smoke.TlsChecks.Name).ToList();
+        Assert.Equal(members.Length, expiries.Count);
+        Assert.All(expiries, c => Assert.StartsWith($"expires {DateTime.UtcNow.AddDays(renewedDays):yyyy-MM-dd}", c.Value));
+        await using (var leader = await ContinuousWriter.OpenAsync([stack.LeaderConnectionString()]))
+        {
+            Assert.Equal(0, await writer.MissingOn(leader));
+            var walsenders = await PatroniLabStack.Scalar<string>(leader,
+                "SELECT string_agg(r.application_name || ':' || s.ssl, ',' ORDER BY r.application_name) FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid)");
+            Assert.Equal(["pg2:true", "pg3:true"], walsenders.Split(','));
+        }
+        output.WriteLine($"renewed certificate over 3 members: deploy {deployed.TotalSeconds:0.0} s, {writer.Acknowledged.Count} writes acknowledged, 0 lost, "
+            + $"longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s");
     }
 
     private async Task<List<string>> RunningTaskIds(params string[] members)

@@ -35,7 +35,7 @@ public sealed class LeaderRolePasswords(IContainerExec exec, StackContainerLocat
             {
                 [Superuser] = secrets.SuperuserPassword,
                 [document.Spec.Access.Replication.User] = secrets.ReplicationPassword,
-            }.Concat(MonitorRole.IsOn(document.Spec) && secrets.MonitorPassword is { } monitor
+            }.Concat(MonitorRole.PasswordFor(document.Spec, secrets) is { } monitor
                 ? [KeyValuePair.Create(MonitorRole.Name, monitor)] : []).ToDictionary(),
             async (leader, cancellation) =>
             {

@@ -39,7 +39,7 @@ public sealed record PatroniRolloutSettings(string Scope, string? PreferredLeade
 /// <param name="backup">The stack's pgBackRest repository (backup configured): a deploy that changed the stack makes sure its stanza exists and holds a backup.</param>
 public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter waiter, Action<string> progress, PatroniRolloutSettings settings,
     Func<CancellationToken, Task> beforeEachChange, ClassicTakeover? classicTakeover = null, IRolePasswords? passwords = null,
-    EtcdLeaderPlacement? etcdLeader = null, Backup.BackupRepository? backup = null) : IRollout
+    EtcdLeaderPlacement? etcdLeader = null, Backup.BackupRepository? backup = null, CertificateRotation? certificates = null) : IRollout
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LeaderToRestore = TimeSpan.FromSeconds(60);
@@ -50,12 +50,14 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     private bool _stackChanged;
 
     /// <summary>The rollout of a Patroni-layout environment, talking to Patroni and etcd through containers on the endpoint's node.</summary>
+    /// <param name="secrets">The environment's secrets, for a rotation of the members' certificate; null: not checked.</param>
     public static PatroniRollout For(EnvironmentSpec spec, DockerSwarmApi docker, Waiter waiter, Action<string> progress, Func<CancellationToken, Task> beforeEachChange,
-        IRolePasswords? passwords = null)
+        IRolePasswords? passwords = null, SecretValues? secrets = null)
         => new(PatroniCtl.For(spec, docker), EtcdCtl.For(spec, docker), waiter, progress, PatroniRolloutSettings.For(spec), beforeEachChange,
             new ClassicTakeover(docker), passwords,
             spec.PatroniCluster().Dcs.Members.Count > 0 ? new EtcdLeaderPlacement(docker, spec.Stack, EtcdCtl.For(spec, docker), progress) : null,
-            Backup.BackupRepository.HasService(spec) ? Backup.BackupRepository.For(spec, docker, waiter) : null);
+            Backup.BackupRepository.HasService(spec) ? Backup.BackupRepository.For(spec, docker, waiter) : null,
+            secrets is null ? null : CertificateRotation.For(spec, docker, secrets));
 
     public Task<Replacement> ReplacementAsync(DesiredStack desired, LiveStack live, DeployOptions options, CancellationToken cancellation) =>
         classicTakeover?.DecideAsync(desired, live, options, cancellation) ?? Task.FromResult(Replacement.None);
@@ -93,6 +95,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
                 "insist on a verified TLS connection to a leader that does not serve TLS yet, and stop streaming; no service was changed " +
                 "(hint: bring the data into a new stack that has TLS from its start with Restore --env=<this> --into=<a new environment with the postgres_tls_* secrets>, " +
                 "then move the applications; or deploy this environment without the postgres_tls_* secrets for now; README: Security model)");
+        if (certificates is not null && changed.Values.Any(s => plan.For("service", s.Name).Fields.Any(CertificateRotation.Rotates)))
+            await certificates.CheckAsync(cancellation);
         if (changed.Count > 0)
         {
             var leader = (await patroni.ListAsync(cancellation)).Leader?.Name;

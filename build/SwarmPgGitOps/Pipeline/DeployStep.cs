@@ -60,7 +60,7 @@ public sealed class DeployStep(ProjectLayout layout, IAnsiConsole console)
         var patroni = EnvironmentLayouts.Of(target.Environment.Spec) == EnvironmentLayout.Patroni;
         // Patroni manages synchronous replication itself; the classic layout's primary is told by Deploy.
         IRollout? rollout = patroni ? PatroniRollout.For(target.Environment.Spec, docker, Waiting.Waiter.System, Progress, stackLock.EnsureHeldAsync,
-            LeaderRolePasswords.For(target.Environment, target.Secrets, docker)) : null;
+            LeaderRolePasswords.For(target.Environment, target.Secrets, docker), target.Secrets) : null;
         ISynchronousReplication? synchronous = patroni ? null : new Postgres.SynchronousStandbySwitch(target.Environment, target.Secrets);
         var outcome = await stackLock.HoldWhileAsync(() => new SwarmDeployer(docker, Waiting.Waiter.System, Progress, rollout, synchronous)
             .DeployAsync(target.Desired, TimeSpan.FromSeconds(deploy.ConvergeTimeoutSeconds), options, cancellation, stackLock.EnsureHeldAsync));

@@ -18,6 +18,9 @@ public static class MonitorRole
     public static bool IsOn(EnvironmentSpec spec) =>
         EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni && spec.Secrets.MonitorPassword is not null;
 
+    /// <summary>The role's password when the environment has the role, else null.</summary>
+    public static string? PasswordFor(EnvironmentSpec spec, Secrets.SecretValues secrets) => IsOn(spec) ? secrets.MonitorPassword : null;
+
     /// <summary>
     /// Idempotent, as the superuser, in a transaction (psql -1): run by Patroni's post_bootstrap on every new cluster and,
     /// before its password is set, by a deploy that gives a running cluster the role's password. The canary table exists.

@@ -24,7 +24,7 @@ public sealed class PostgresConnector : IAsyncDisposable
     private readonly string _password;
     private readonly int _connectTimeoutSeconds;
     private readonly RetrySchedule _retry;
-    private readonly X509Certificate2? _ca;
+    private readonly X509Certificate2Collection? _ca;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _certificateExpiry = new(StringComparer.Ordinal);
     private readonly Lazy<EndpointTunnel>? _tunnel;
 
@@ -43,7 +43,7 @@ public sealed class PostgresConnector : IAsyncDisposable
         _password = password;
         _connectTimeoutSeconds = connectTimeoutSeconds;
         _retry = retry;
-        _ca = caPem is null ? null : X509Certificate2.CreateFromPem(caPem);
+        _ca = caPem is null ? null : CertificateAuthorities.FromPem(caPem);
     }
 
     /// <summary>Deploy's connector for an environment: its superuser, its timeouts, its CA when its members serve TLS, and its route.</summary>
@@ -54,7 +54,7 @@ public sealed class PostgresConnector : IAsyncDisposable
     /// <summary>The checks' connector (Smoke, Drift): as <see cref="For"/>, logged in as the checks' role where the environment has one (<see cref="MonitorRole"/>).</summary>
     public static PostgresConnector ForChecks(string purpose, EnvironmentDocument document, SecretValues secrets, Func<string, string?>? variable = null,
         RetrySchedule? retry = null) =>
-        MonitorRole.IsOn(document.Spec) && secrets.MonitorPassword is { } password
+        MonitorRole.PasswordFor(document.Spec, secrets) is { } password
             ? Create(purpose, document, MonitorRole.Name, password, secrets, variable, retry)
             : For(purpose, document, secrets, variable, retry);
 

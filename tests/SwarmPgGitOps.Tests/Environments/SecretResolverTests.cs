@@ -57,7 +57,7 @@ public class SecretResolverTests
         Assert.NotEqual(first.For(SecretValues.BackupTlsCaKey), first.PostgresTlsCa);
         using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
             first.For(SecretValues.PostgresTlsCertKey), first.For(SecretValues.PostgresTlsKeyKey));
-        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(first.PostgresTlsCa);
+        var ca = SwarmPgGitOps.Postgres.CertificateAuthorities.FromPem(first.PostgresTlsCa!);
         var names = certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().Single();
         Assert.Equal(["pg1", "pg2", "pg3", "localhost"], names.EnumerateDnsNames());
         Assert.Equal(["192.168.77.11", "192.168.77.12", "192.168.77.13"], names.EnumerateIPAddresses().Select(a => a.ToString()));

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SwarmPgGitOps.LabTests;
+
+/// <summary>
+/// A CA whose key the test keeps (the lab's generated CA throws its key away), so that it can issue a stack's members a
+/// new certificate the way an operator renews one: same CA, new certificate and key.
+/// </summary>
+public sealed class TestAuthority : IDisposable
+{
+    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly X509Certificate2 _certificate;
+
+    public TestAuthority(string name)
+    {
+        var request = new CertificateRequest($"CN={name}", _key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+    }
+
+    public string CaPem => _certificate.ExportCertificatePem() + "\n";
+
+    /// <summary>A server certificate naming <paramref name="hosts"/>, valid for <paramref name="days"/> days, and its key, as PEM.</summary>
+    public (string Certificate, string Key) Issue(IEnumerable<string> hosts, int days)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=swarm-pg-postgres", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        foreach (var host in hosts.Distinct(StringComparer.Ordinal))
+        {
+            if (IPAddress.TryParse(host, out var address))
+                names.AddIpAddress(address);
+            else
+                names.AddDnsName(host);
+        }
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var issued = request.Create(_certificate, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(days), RandomNumberGenerator.GetBytes(16));
+        return (issued.ExportCertificatePem() + "\n", key.ExportPkcs8PrivateKeyPem() + "\n");
+    }
+
+    public void Dispose()
+    {
+        _certificate.Dispose();
+        _key.Dispose();
+    }
+}
