@@ -14,7 +14,7 @@ namespace SwarmPgGitOps.LabTests;
 /// cuts no node off, so it runs beside the other classes (not in the Fault category, whose classes run alone); its
 /// faults are in the README's fault table all the same.
 /// </summary>
-[Collection("patroni")]
+[Collection("lab")]
 public class BackupFaultTests(BackupLabStack stack, ITestOutputHelper output) : IClassFixture<BackupLabStack>
 {
     private const string Orders = "public.backup_orders";

@@ -32,31 +32,6 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
     }
 
     [Fact]
-    public async Task A_pg_hba_change_rolls_out_and_takes_effect()
-    {
-        await using (var primary = stack.ConnectPrimary())
-            await stack.Scalar<int>(primary, "DROP ROLE IF EXISTS reporting; CREATE ROLE reporting LOGIN PASSWORD 'reporting-pw'; SELECT 1");
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => ConnectAs("reporting", "reporting-pw"));
-        Assert.Equal("28000", refused.SqlState);
-
-        var restore = stack.EditEnvironment("  rules:\n", "  rules:\n    - { type: host, database: postgres, user: reporting, address: 172.17.0.1/32, method: scram-sha-256 }\n");
-        try
-        {
-            var outcome = await stack.Deploy();
-
-            Assert.Equal(["pg-lab_primary", "pg-lab_replica1", "pg-lab_replica2"], outcome.Updated);
-            Assert.All(outcome.Plan.Changes.Where(c => c.Change == ChangeKind.Update), c => Assert.Equal("configs", Assert.Single(c.Fields).Field));
-            Assert.Equal("reporting", await ConnectAs("reporting", "reporting-pw"));
-            Assert.Equal(stack.Environment.Spec.Classic().Replicas.Count, await stack.StreamingReplicas());
-        }
-        finally
-        {
-            restore();
-            await stack.Deploy();
-        }
-    }
-
-    [Fact]
     public async Task A_broken_image_tag_fails_the_deploy_and_rolls_the_primary_back()
     {
         var goodImage = stack.Environment.Spec.Postgres.Image;

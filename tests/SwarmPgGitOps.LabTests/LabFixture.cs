@@ -110,10 +110,14 @@ public sealed class LabFixture : IDisposable
     public void Dispose() => Docker.Dispose();
 }
 
-/// <summary>The classic layout's classes, one after another (several share the stack pg-lab).</summary>
+/// <summary>
+/// One of the two lanes the lab tests run in, side by side (xunit.runner.json: two threads): the classic layout's
+/// classes, one after another (several share the stack pg-lab), the fault suites (run on their own, after the rest),
+/// and Patroni classes with stacks of their own that even the two lanes out.
+/// </summary>
 [CollectionDefinition("lab")]
 public sealed class LabCollection : ICollectionFixture<LabFixture>;
 
-/// <summary>The Patroni layout's classes, one after another, side by side with the "lab" collection (other stacks, ports, subnets).</summary>
+/// <summary>The other lane: Patroni layout classes, one after another, each on a stack, ports and subnet of its own.</summary>
 [CollectionDefinition("patroni")]
 public sealed class PatroniCollection : ICollectionFixture<LabFixture>;

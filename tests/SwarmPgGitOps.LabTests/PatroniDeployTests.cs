@@ -31,7 +31,7 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
     }
 
     [Fact]
-    public async Task Every_connection_is_tls_replication_included_and_a_plain_text_one_is_refused()
+    public async Task Every_connection_is_tls_replication_included_a_plain_text_one_is_refused_and_another_CA_fails_verification_in_one_line()
     {
         var leaderName = Assert.Single(await stack.Leaders());
         var leader = stack.Members.Single(m => m.Name == leaderName);
@@ -50,6 +50,14 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
         }.ConnectionString);
         var refused = await Assert.ThrowsAsync<PostgresException>(() => plain.OpenAsync());
         Assert.Contains("no encryption", refused.MessageText);
+
+        var otherCa = SwarmPgGitOps.Secrets.TlsGenerator.Generate("another", [leader.Name]).Ca;
+        var verifying = new SwarmPgGitOps.Postgres.PostgresConnector("test", stack.Passwords.SuperuserPassword, 5,
+            new SwarmPgGitOps.Waiting.RetrySchedule(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), otherCa);
+        var unverified = await Assert.ThrowsAsync<SwarmPgGitOps.Postgres.ServerCertificateException>(() =>
+            verifying.OpenAsync(new SwarmPgGitOps.Postgres.PostgresTarget(leader.Name, stack.Service(leader.Name), leader.ConnectHost, leader.Port!.Value, "test"), CancellationToken.None));
+        Assert.Equal($"{leader.ConnectHost}:{leader.Port}: its TLS certificate (CN=swarm-pg-postgres, issued by CN=swarm-pg-postgres CA) is not signed by the "
+            + "environment's CA (CN=another CA, secrets.postgres_tls_ca)", unverified.Message);
     }
 
     [Fact]
@@ -81,12 +89,21 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
     }
 
     [Fact]
-    public async Task A_member_update_rolls_replicas_first_switches_over_before_the_leader_loses_no_acknowledged_write_and_ends_on_the_preferred_leader()
+    public async Task An_access_rule_rolls_out_replicas_first_switches_over_before_the_leader_loses_no_acknowledged_write_takes_effect_and_ends_on_the_preferred_leader()
     {
+        var reporting = new NpgsqlConnectionStringBuilder(stack.LeaderConnectionString()) { Username = "reporting", Password = "reporting-pw" }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(stack.LeaderConnectionString()))
+        {
+            await connection.OpenAsync();
+            await PatroniLabStack.Scalar<int>(connection, "DROP ROLE IF EXISTS reporting; CREATE ROLE reporting LOGIN PASSWORD 'reporting-pw'; SELECT 1");
+        }
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ContinuousWriter.OpenAsync([reporting]));
+        Assert.Equal("28000", refused.SqlState);
         await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
 
-        // The change stays: the stack and this class's scratch environment file agree again once the deploy is done.
-        stack.EditEnvironment("health_start_period_seconds: 120", "health_start_period_seconds: 121");
+        // pg_hba.conf is a config of every member: each one is updated. The change stays: the stack and this class's
+        // scratch environment file agree again once the deploy is done.
+        stack.EditEnvironment("  rules:\n", "  rules:\n    - { type: hostssl, database: postgres, user: reporting, address: 172.17.0.1/32, method: scram-sha-256 }\n");
         try
         {
             var outcome = await stack.Deploy();
@@ -100,6 +117,8 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
         }
 
         Assert.Equal(["pg1"], await stack.Leaders());
+        await using (var asReporting = await ContinuousWriter.OpenAsync([reporting]))
+            Assert.Equal("reporting", await PatroniLabStack.Scalar<string>(asReporting, "SELECT current_user::text"));
         await using var leader = new NpgsqlConnection(stack.LeaderConnectionString());
         Assert.Equal(0, await writer.MissingOn(leader));
         Console.WriteLine($"rolling update of 3 members: {writer.Acknowledged.Count} writes acknowledged, 0 lost, longest gap between acknowledged writes {writer.LongestGap().TotalSeconds:0.0} s");
