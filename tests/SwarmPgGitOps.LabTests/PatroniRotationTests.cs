@@ -128,8 +128,17 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         await using var writer = await ContinuousWriter.StartAsync(stack.LeaderConnectionString());
 
         var foreign = TlsGenerator.Generate(TlsGenerator.PostgresServerName, names);
+        var kept = File.ReadAllText(stack.SecretsFile);
         stack.WriteTls(foreign.Ca, foreign.Certificate, foreign.Key);
-        var refused = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+        PipelineFailedException refused;
+        try
+        {
+            refused = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+        }
+        finally
+        {
+            File.WriteAllText(stack.SecretsFile, kept);
+        }
 
         output.WriteLine(refused.Message);
         Assert.Contains("the new certificate (CN=swarm-pg-postgres, issued by CN=swarm-pg-postgres CA) is not signed by a CA the members trust now "
@@ -154,7 +163,8 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         Assert.All(report.Checks, c => Assert.True(c.Passed, c.Describe() + " " + c.Hint));
         var expiries = report.Checks.Where(c => c.Name == SwarmPgGitOps.Smoke.TlsChecks.Name).ToList();
         Assert.Equal(members.Length, expiries.Count);
-        Assert.All(expiries, c => Assert.StartsWith($"expires {DateTime.UtcNow.AddDays(renewedDays):yyyy-MM-dd}", c.Value));
+        var renewedExpiry = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(certificate).NotAfter.ToUniversalTime();
+        Assert.All(expiries, c => Assert.StartsWith($"expires {renewedExpiry:yyyy-MM-dd}", c.Value));
         await using (var leader = await ContinuousWriter.OpenAsync([stack.LeaderConnectionString()]))
         {
             Assert.Equal(0, await writer.MissingOn(leader));

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Postgres;
@@ -35,25 +36,50 @@ public sealed class CertificateRotation(IContainerExec exec, StackContainerLocat
         var container = await locator.FindAsync(cancellation);
         var liveCa = await ReadAsync(container, PostgresTls.CaFile, cancellation);
         var liveCertificate = await ReadAsync(container, PostgresTls.CertFile, cancellation);
-        if (Problem(liveCa, liveCertificate, newCaPem, newCertificatePem) is { } problem)
+        string? problem;
+        try
+        {
+            problem = Problem(liveCa, liveCertificate, newCaPem, newCertificatePem);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw new PatroniRolloutException($"cannot read the TLS certificate or CA the members run with ({PostgresTls.CaFile}, {PostgresTls.CertFile} in "
+                + $"{container.Service}) to check this deploy's rotation of them: {e.Message}; no service was changed");
+        }
+        if (problem is not null)
             throw new PatroniRolloutException($"this deploy changes the members' TLS certificate or CA in a way a rolling update cannot: {problem}; no service was changed ({Hint})");
     }
 
     /// <summary>What would break half-way through the rotation; null when every pair of members keeps verifying each other.</summary>
+    /// <exception cref="CryptographicException">A PEM text is not a certificate.</exception>
     public static string? Problem(string liveCaPem, string liveCertificatePem, string newCaPem, string newCertificatePem)
     {
         var liveAuthorities = CertificateAuthorities.FromPem(liveCaPem);
         var newAuthorities = CertificateAuthorities.FromPem(newCaPem);
-        using var newCertificate = X509Certificate2.CreateFromPem(newCertificatePem);
-        using var liveCertificate = X509Certificate2.CreateFromPem(liveCertificatePem);
-        if (!CertificateAuthorities.Signed(newCertificate, liveAuthorities))
-            return $"the new certificate ({newCertificate.Subject}, issued by {newCertificate.Issuer}) is not signed by a CA the members trust now "
-                + $"({CertificateAuthorities.Subjects(liveAuthorities)}): the members not updated yet would refuse the first one updated";
-        if (!CertificateAuthorities.Signed(liveCertificate, newAuthorities))
-            return $"the certificate the members serve now ({liveCertificate.Subject}, issued by {liveCertificate.Issuer}) is not signed by a CA of the new "
-                + $"secrets.postgres_tls_ca ({CertificateAuthorities.Subjects(newAuthorities)}): the first member updated would refuse the others";
-        return null;
+        try
+        {
+            using var newCertificate = X509Certificate2.CreateFromPem(newCertificatePem);
+            using var liveCertificate = X509Certificate2.CreateFromPem(liveCertificatePem);
+            if (!CertificateAuthorities.Signed(newCertificate, newAuthorities))
+                return $"the new certificate ({newCertificate.Subject}, issued by {newCertificate.Issuer}, valid {Dates(newCertificate)}) does not verify against "
+                    + $"the new secrets.postgres_tls_ca ({CertificateAuthorities.Subjects(newAuthorities)}) today: the members updated would refuse each other";
+            if (!CertificateAuthorities.Signed(newCertificate, liveAuthorities))
+                return $"the new certificate ({newCertificate.Subject}, issued by {newCertificate.Issuer}) is not signed by a CA the members trust now "
+                    + $"({CertificateAuthorities.Subjects(liveAuthorities)}): the members not updated yet would refuse the first one updated";
+            if (!CertificateAuthorities.Signed(liveCertificate, newAuthorities, anyDates: true))
+                return $"the certificate the members serve now ({liveCertificate.Subject}, issued by {liveCertificate.Issuer}) is not signed by a CA of the new "
+                    + $"secrets.postgres_tls_ca ({CertificateAuthorities.Subjects(newAuthorities)}): the first member updated would refuse the others";
+            return null;
+        }
+        finally
+        {
+            foreach (var authority in liveAuthorities.Concat(newAuthorities))
+                authority.Dispose();
+        }
     }
+
+    private static string Dates(X509Certificate2 certificate) =>
+        $"{certificate.NotBefore.ToUniversalTime():yyyy-MM-dd} to {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}";
 
     private async Task<string> ReadAsync(StackContainer container, string file, CancellationToken cancellation)
     {

@@ -17,11 +17,13 @@ public static class CertificateAuthorities
         return authorities;
     }
 
-    /// <summary>Whether <paramref name="certificate"/> chains to one of <paramref name="authorities"/>, whatever its dates and names.</summary>
-    public static bool Signed(X509Certificate2 certificate, X509Certificate2Collection authorities)
+    /// <summary>Whether <paramref name="certificate"/> chains to one of <paramref name="authorities"/>, whatever the names it carries.</summary>
+    /// <param name="anyDates">Its dates do not matter either (a certificate being replaced may have expired).</param>
+    public static bool Signed(X509Certificate2 certificate, X509Certificate2Collection authorities, bool anyDates = false)
     {
         using var chain = Chain(authorities);
-        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        if (anyDates)
+            chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
         return chain.Build(certificate);
     }
 

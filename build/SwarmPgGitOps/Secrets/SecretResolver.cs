@@ -59,6 +59,32 @@ public sealed class SecretResolver(ProjectLayout layout, Func<string, string?>? 
             else
                 values[key] = Read(document, key, source, errors);
         }
+        if (keys.All(k => values.GetValueOrDefault(k) is not null))
+            CheckPem(document, keys, values[keys[0]]!, values[keys[1]]!, values[keys[2]]!, readme, errors);
+    }
+
+    /// <summary>The CA (one or several certificates) and the certificate with its key must be PEM that TLS can use.</summary>
+    private static void CheckPem(EnvironmentDocument document, IReadOnlyList<string> keys, string ca, string certificate, string key, string readme, List<Diagnostic> errors)
+    {
+        try
+        {
+            foreach (var authority in Postgres.CertificateAuthorities.FromPem(ca))
+                authority.Dispose();
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            errors.Add(document.Map.Error($"secrets.{keys[0]}", $"secrets.{keys[0]} is not a PEM certificate (or several): {e.Message}",
+                $"give the CA's certificate as PEM, -----BEGIN CERTIFICATE----- included ({readme})"));
+        }
+        try
+        {
+            using var pair = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(certificate, key);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            errors.Add(document.Map.Error($"secrets.{keys[1]}", $"secrets.{keys[1]} and secrets.{keys[2]} are not a PEM certificate and its private key: {e.Message}",
+                $"give the certificate and the key it was made for, both as PEM ({readme})"));
+        }
     }
 
     private string? Read(EnvironmentDocument document, string key, SecretSourceSpec source, List<Diagnostic> errors)

@@ -65,6 +65,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
             await CreateNetworks(desired, plan, cancellation);
             var configIds = await CreateConfigs(desired, live, cancellation);
             var secretIds = await CreateSecrets(desired, live, cancellation);
+            doing = "planning the order of the service updates";
             var waves = await engine.WavesAsync(desired, plan, cancellation);
             IReadOnlyList<string> ReplicaUpdates(int index) => index < waves.Count
                 ? waves[index].Where(s => !primaries.Contains(s.Name) && plan.For("service", s.Name).Change == ChangeKind.Update).Select(s => s.Name).ToList()
@@ -94,7 +95,17 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                         doing = $"creating {service.Name}";
                         await beforeEachChange(cancellation);
                         progress(doing);
-                        await swarm.CreateServiceAsync(spec, CancellationToken.None);
+                        try
+                        {
+                            await swarm.CreateServiceAsync(spec, CancellationToken.None);
+                        }
+                        catch (Exception e) when (e is not DockerApiException { StatusCode: HttpStatusCode.Conflict })
+                        {
+                            // Failed mid-way (a timeout) yet reached Swarm: removed again by the rollback.
+                            if (await Exists(service.Name))
+                                created.Add(service.Name);
+                            throw;
+                        }
                         tasksBefore[service.Name] = new HashSet<string>();
                         created.Add(service.Name);
                     }
@@ -337,6 +348,20 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         var tasksBefore = await UpdateService(before.ID, before.Spec, CancellationToken.None);
         if (await convergence.WaitAsync(before.Spec.Name, tasksBefore, timeout, nodeNames, untilUnplaceable: true) is { } failure)
             progress($"rollback of {before.Spec.Name} did not converge either: {failure.Reason}");
+    }
+
+    /// <summary>Whether a service of that name exists (asked without the deploy's cancellation).</summary>
+    private async Task<bool> Exists(string name)
+    {
+        try
+        {
+            await swarm.InspectServiceAsync(name, CancellationToken.None);
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Whether the service now carries the spec sent (asked without the deploy's cancellation).</summary>

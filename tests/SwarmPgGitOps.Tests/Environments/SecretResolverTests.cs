@@ -26,12 +26,7 @@ public class SecretResolverTests
     public void Passwords_come_from_the_named_variables()
     {
         var document = Repo.Load(Repo.EnvironmentText("prod"), "prod");
-        var variables = new Dictionary<string, string>
-        {
-            ["PROD_PG_SUPERUSER_PASSWORD"] = "s3cret-a", ["PROD_PG_REPLICATION_PASSWORD"] = "s3cret-b", ["PROD_PATRONI_REST_API_PASSWORD"] = "s3cret-c", ["PROD_PG_MONITOR_PASSWORD"] = "s3cret-d",
-            ["PROD_BACKUP_TLS_CA"] = "ca-pem", ["PROD_BACKUP_TLS_CERT"] = "cert-pem", ["PROD_BACKUP_TLS_KEY"] = "key-pem",
-            ["PROD_POSTGRES_TLS_CA"] = "pg-ca-pem", ["PROD_POSTGRES_TLS_CERT"] = "pg-cert-pem", ["PROD_POSTGRES_TLS_KEY"] = "pg-key-pem",
-        };
+        var variables = ProdVariables();
 
         var values = new SecretResolver(Repo.Layout, v => variables.GetValueOrDefault(v)).Resolve(document).Unwrap();
 
@@ -39,8 +34,35 @@ public class SecretResolverTests
         Assert.Equal("s3cret-b", values.ReplicationPassword);
         Assert.Equal("s3cret-c", values.RestApiPassword);
         Assert.Equal("s3cret-d", values.MonitorPassword);
-        Assert.Equal(["ca-pem", "cert-pem", "key-pem"], SecretValues.BackupTlsKeys.Select(values.For));
-        Assert.Equal(["pg-ca-pem", "pg-cert-pem", "pg-key-pem"], SecretValues.PostgresTlsKeys.Select(values.For));
+        Assert.Equal(new[] { "PROD_BACKUP_TLS_CA", "PROD_BACKUP_TLS_CERT", "PROD_BACKUP_TLS_KEY" }.Select(v => variables[v]), SecretValues.BackupTlsKeys.Select(values.For));
+        Assert.Equal(new[] { "PROD_POSTGRES_TLS_CA", "PROD_POSTGRES_TLS_CERT", "PROD_POSTGRES_TLS_KEY" }.Select(v => variables[v]), SecretValues.PostgresTlsKeys.Select(values.For));
+    }
+
+    [Fact]
+    public void A_certificate_that_is_not_PEM_or_a_key_that_is_not_its_own_is_an_error_at_its_key()
+    {
+        var document = Repo.Load(Repo.EnvironmentText("prod"), "prod");
+        var variables = ProdVariables();
+        variables["PROD_POSTGRES_TLS_CA"] = "not a certificate";
+        variables["PROD_BACKUP_TLS_KEY"] = TlsGenerator.Generate("other", ["pg1"]).Key;
+
+        var errors = new SecretResolver(Repo.Layout, v => variables.GetValueOrDefault(v)).Resolve(document).Diagnostics.Select(d => d.ToString()).ToList();
+
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("environments/prod.yml:", StringComparison.Ordinal) && e.Contains(": secrets.postgres_tls_ca is not a PEM certificate (or several): ", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains(": secrets.backup_tls_cert and secrets.backup_tls_key are not a PEM certificate and its private key: ", StringComparison.Ordinal));
+    }
+
+    private static Dictionary<string, string> ProdVariables()
+    {
+        var backup = TlsGenerator.Generate(TlsGenerator.BackupClientName, ["backup", "pg1"]);
+        var postgres = TlsGenerator.Generate(TlsGenerator.PostgresServerName, ["pg1"]);
+        return new()
+        {
+            ["PROD_PG_SUPERUSER_PASSWORD"] = "s3cret-a", ["PROD_PG_REPLICATION_PASSWORD"] = "s3cret-b", ["PROD_PATRONI_REST_API_PASSWORD"] = "s3cret-c", ["PROD_PG_MONITOR_PASSWORD"] = "s3cret-d",
+            ["PROD_BACKUP_TLS_CA"] = backup.Ca, ["PROD_BACKUP_TLS_CERT"] = backup.Certificate, ["PROD_BACKUP_TLS_KEY"] = backup.Key,
+            ["PROD_POSTGRES_TLS_CA"] = postgres.Ca, ["PROD_POSTGRES_TLS_CERT"] = postgres.Certificate, ["PROD_POSTGRES_TLS_KEY"] = postgres.Key,
+        };
     }
 
     [Fact]

@@ -79,10 +79,29 @@ public sealed class CertificateRotationTests : IDisposable
     [Fact]
     public void Dropping_the_CA_that_signed_the_certificate_the_members_serve_is_refused()
     {
-        var problem = CertificateRotation.Problem(_old.Pem + _new.Pem, _old.Issue("members"), _new.Pem, _old.Issue("members"));
+        var problem = CertificateRotation.Problem(_old.Pem + _new.Pem, _old.Issue("members"), _new.Pem, _new.Issue("members"));
 
         Assert.Equal("the certificate the members serve now (CN=members, issued by CN=old CA) is not signed by a CA of the new secrets.postgres_tls_ca (CN=new CA): "
             + "the first member updated would refuse the others", problem);
+    }
+
+    [Fact]
+    public void A_new_certificate_the_new_CA_alone_does_not_sign_is_refused_since_updated_members_would_refuse_each_other()
+    {
+        var both = _old.Pem + _new.Pem;
+
+        var problem = CertificateRotation.Problem(both, _new.Issue("members"), _new.Pem, _old.Issue("members renewed"));
+
+        Assert.StartsWith("the new certificate (CN=members renewed, issued by CN=old CA, valid ", problem);
+        Assert.EndsWith(") does not verify against the new secrets.postgres_tls_ca (CN=new CA) today: the members updated would refuse each other", problem);
+    }
+
+    [Fact]
+    public void An_expired_new_certificate_is_refused()
+    {
+        var problem = CertificateRotation.Problem(_old.Pem, _old.Issue("members"), _old.Pem, _old.Issue("members renewed", DateTimeOffset.UtcNow.AddDays(-1)));
+
+        Assert.Contains("does not verify against the new secrets.postgres_tls_ca (CN=old CA) today", problem);
     }
 
     [Fact]

@@ -56,6 +56,9 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     /// </summary>
     public Action<string>? WhileSending { get; set; }
 
+    /// <summary>A change the manager applied whose answer never reached the caller (a client timeout): the exception it gets instead.</summary>
+    public Func<string, Exception?>? LostAnswer { get; set; }
+
     private Action? _landsAfterNextRead;
 
     public List<NodeListResponse> Nodes { get; } =
@@ -247,7 +250,7 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
             Journal.Add($"create {spec.Name}");
             StartTasks(service);
         }
-        return Task.CompletedTask;
+        return LostAnswer?.Invoke($"create {spec.Name}") is { } lost ? Task.FromException(lost) : Task.CompletedTask;
     }
 
     public Task UpdateServiceAsync(string id, ServiceSpec spec, ulong version, CancellationToken cancellation)

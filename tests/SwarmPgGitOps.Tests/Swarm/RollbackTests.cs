@@ -84,4 +84,18 @@ public sealed class RollbackTests
         Assert.StartsWith($"deploy failed: waiting for {Replica1}: cancelled\n  rolled back: {Primary}, {Replica1}", failure.Message);
         Assert.All(new[] { Primary, Replica1, Replica2 }, s => Assert.Equal(before, ImageOf(deploying.Swarm.SpecOf(s))));
     }
+
+    [Fact]
+    public async Task A_create_whose_answer_was_lost_though_the_manager_made_the_service_is_removed_again_by_the_rollback()
+    {
+        var deploying = await new Deploying().Deployed();
+        deploying.Swarm.RemoveService(Replica2);
+        deploying.Swarm.LostAnswer = change => change == "create " + Replica2 ? new TimeoutException("The operation has timed out.") : null;
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => deploying.Deploy(Desired(Image(Next, "primary"))));
+
+        Assert.Equal($"deploy failed: creating {Replica2}: The operation has timed out.\n  rolled back: {Primary}\n  removed again (created by this run; volumes kept): {Replica2}",
+            failure.Message);
+        Assert.Throws<InvalidOperationException>(() => deploying.Swarm.SpecOf(Replica2));
+    }
 }
