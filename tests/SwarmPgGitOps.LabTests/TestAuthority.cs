@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -28,15 +27,7 @@ public sealed class TestAuthority : IDisposable
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=swarm-pg-postgres", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        foreach (var host in hosts.Distinct(StringComparer.Ordinal))
-        {
-            if (IPAddress.TryParse(host, out var address))
-                names.AddIpAddress(address);
-            else
-                names.AddDnsName(host);
-        }
-        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(SwarmPgGitOps.Secrets.TlsGenerator.SubjectAlternativeNames(hosts));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
         using var issued = request.Create(_certificate, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(days), RandomNumberGenerator.GetBytes(16));

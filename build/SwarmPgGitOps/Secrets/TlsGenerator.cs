@@ -24,6 +24,20 @@ public static class TlsGenerator
     /// <summary>The common name of the PostgreSQL members' certificate.</summary>
     public const string PostgresServerName = "swarm-pg-postgres";
 
+    /// <summary>The names a certificate carries for verify-full: each host as an IP address or a DNS name.</summary>
+    public static X509Extension SubjectAlternativeNames(IEnumerable<string> hosts)
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        foreach (var host in hosts.Distinct(StringComparer.Ordinal))
+        {
+            if (IPAddress.TryParse(host, out var address))
+                names.AddIpAddress(address);
+            else
+                names.AddDnsName(host);
+        }
+        return names.Build();
+    }
+
     public static TlsFiles Generate(string commonName, IEnumerable<string> hosts, TimeProvider? time = null)
     {
         var now = (time ?? TimeProvider.System).GetUtcNow();
@@ -36,15 +50,7 @@ public static class TlsGenerator
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        foreach (var host in hosts.Distinct(StringComparer.Ordinal))
-        {
-            if (IPAddress.TryParse(host, out var address))
-                names.AddIpAddress(address);
-            else
-                names.AddDnsName(host);
-        }
-        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(SubjectAlternativeNames(hosts));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
