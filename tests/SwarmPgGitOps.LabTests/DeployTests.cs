@@ -169,11 +169,17 @@ public class DeployTests(StackDeployedByPipeline stack) : IClassFixture<StackDep
         return await stack.Scalar<string>(connection, "SELECT current_user::text");
     }
 
+    /// <summary>
+    /// What a deploy that sends an update would change: a service's spec and previous spec (an update, even of the same
+    /// spec, moves the spec it replaced there) and which tasks run. Not the version index: Swarm bumps it by itself whenever
+    /// it records something in the service (its updater's state, for one); CI once saw it move during a no-op deploy.
+    /// </summary>
     private async Task<string> Snapshot()
     {
         var services = await stack.Lab.Docker.Swarm.ListServicesAsync();
         var tasks = await stack.Lab.Docker.Tasks.ListAsync(new Docker.DotNet.Models.TasksListParameters());
-        return string.Join("\n", services.Where(s => s.Spec.Name.StartsWith("pg-lab_", StringComparison.Ordinal)).OrderBy(s => s.Spec.Name).Select(s => $"{s.Spec.Name} v{s.Version.Index}"))
+        return string.Join("\n", services.Where(s => s.Spec.Name.StartsWith("pg-lab_", StringComparison.Ordinal)).OrderBy(s => s.Spec.Name)
+                   .Select(s => $"{s.Spec.Name} spec {System.Text.Json.JsonSerializer.Serialize(s.Spec)} previous {System.Text.Json.JsonSerializer.Serialize(s.PreviousSpec)}"))
             + "\n" + string.Join("\n", tasks.Where(t => t.DesiredState == Docker.DotNet.Models.TaskState.Running).Select(t => t.ID).Order());
     }
 }
