@@ -43,6 +43,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LeaderToRestore = TimeSpan.FromSeconds(60);
+    private static readonly RetrySchedule CandidateNotConfirmed = new(4, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8));
     private readonly HashSet<string> _updated = [];
     private string? _founder;
     private bool _founderClaimed;
@@ -320,7 +321,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         if (handover == Handover.Switchover)
         {
             progress($"switching over from {leader} to {candidate}{why}");
-            await patroni.SwitchoverAsync(leader, candidate, cancellation);
+            await AskSwitchoverAsync(leader, candidate, cancellation);
         }
         else
         {
@@ -329,6 +330,18 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         }
         await WaitForLeaderAsync(candidate, timeout, cancellation);
     }
+
+    /// <summary>
+    /// patronictl switchover, asked again a few times while Patroni's leader answers that it found no good candidate: it
+    /// could not confirm the candidate's health or position just then (seen on the lab right after the replicas had been
+    /// updated). Any other refusal stands.
+    /// </summary>
+    private async Task AskSwitchoverAsync(string leader, string candidate, CancellationToken cancellation) =>
+        await waiter.RetryAsync(async token =>
+        {
+            await patroni.SwitchoverAsync(leader, candidate, token);
+            return candidate;
+        }, CandidateNotConfirmed, cancellation);
 
     private async Task SwitchoverAsync(PatroniCluster cluster, string leader, string why, CancellationToken cancellation)
     {
@@ -340,7 +353,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         progress($"switching over from {leader} to {candidate} {why}");
         try
         {
-            await patroni.SwitchoverAsync(leader, candidate, cancellation);
+            await AskSwitchoverAsync(leader, candidate, cancellation);
         }
         catch (PatroniUnavailableException refused) when (refused.Message.Contains("details: 401", StringComparison.Ordinal))
         {

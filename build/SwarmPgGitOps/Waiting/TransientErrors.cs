@@ -6,8 +6,8 @@ namespace SwarmPgGitOps.Waiting;
 
 /// <summary>
 /// The one list of errors worth another attempt: the network or a server that is not there yet, a manager that is
-/// briefly without a leader, a service changed by Swarm since it was read. Wrong passwords, refused requests and
-/// the caller's own cancellation are not.
+/// briefly without a leader, a service changed by Swarm since it was read, a Patroni leader that could not confirm a
+/// switchover candidate just then. Wrong passwords, refused requests and the caller's own cancellation are not.
 /// </summary>
 public static class TransientErrors
 {
@@ -18,6 +18,7 @@ public static class TransientErrors
         DockerApiException docker => (int)docker.StatusCode >= 502 || IsOutOfSequence(docker) || IsRaftTimeout(docker),
         OperationCanceledException canceled => canceled.InnerException is TimeoutException,
         SocketException or TimeoutException or IOException or HttpRequestException => true,
+        Patroni.PatroniUnavailableException patroni => patroni.CandidateNotConfirmed,
         _ => false,
     };
 

@@ -18,6 +18,9 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
 
     /// <summary>What patronictl prints (exiting 0, as it does) when Patroni refuses a switchover; null: switchovers succeed.</summary>
     public string? RefuseSwitchover { get; set; }
+
+    /// <summary>How many switchovers <see cref="RefuseSwitchover"/> refuses before they succeed; null: all of them.</summary>
+    public int? SwitchoverRefusals { get; set; }
     public List<string> EtcdMembers { get; } = ["etcd1", "etcd2", "etcd3"];
 
     public FakePatroni With(string name, PatroniRole role, string? state = null)
@@ -68,8 +71,12 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
                     ["Pending restart"] = m.Value.PendingRestart ? "*" : "",
                 })));
             case ["switchover", "--leader", var leader, "--candidate", var candidate, "--force"]:
-                if (RefuseSwitchover is { } refusal)
+                if (RefuseSwitchover is { } refusal && SwitchoverRefusals is null or > 0)
+                {
+                    SwitchoverRefusals--;
+                    journal.Add("switchover refused");
                     return Ok($"Current cluster topology\n{refusal}\n");
+                }
                 journal.Add($"switchover {leader} -> {candidate}");
                 HandOver(leader, candidate);
                 return Ok($"Successfully switched over to \"{candidate}\"\n");

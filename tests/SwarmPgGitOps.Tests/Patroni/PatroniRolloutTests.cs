@@ -210,6 +210,19 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
+    public async Task A_switchover_refused_while_the_leader_cannot_confirm_the_candidate_is_asked_again()
+    {
+        await Deployed();
+        _patroni.RefuseSwitchover = "Switchover failed, details: 412, switchover is not possible: no good candidates have been found";
+        _patroni.SwitchoverRefusals = 2;
+
+        await Deploy(Desired("pg1"));
+
+        Assert.Equal(["switchover refused", "switchover refused", "switchover pg1 -> pg2", "update pg-lab_pg1", "running pg-lab_pg1", "switchover pg2 -> pg1"],
+            _deploying.Swarm.Journal);
+    }
+
+    [Fact]
     public async Task A_switchover_the_leader_refuses_for_its_REST_API_password_says_how_to_rotate_that_password()
     {
         await Deployed();
