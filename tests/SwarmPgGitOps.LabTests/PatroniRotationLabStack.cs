@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Secrets;
+using SwarmPgGitOps.TestSupport;
 
 namespace SwarmPgGitOps.LabTests;
 
@@ -17,7 +18,7 @@ public sealed class PatroniRotationLabStack() : PatroniLabStack("pg-hr", 5532, 2
 
     protected override void BeforeFirstDeploy()
     {
-        var (certificate, key) = Authority.Issue(PostgresTls.ServerNames(Environment.Spec), FirstCertificateDays);
+        var (certificate, key) = Authority.Issue(PostgresTls.ServerNames(Environment.Spec), DateTimeOffset.UtcNow.AddDays(FirstCertificateDays));
         WriteTls(Authority.CaPem, certificate, key);
     }
 

@@ -147,7 +147,7 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         Assert.Equal(tasksBefore, await RunningTaskIds(members));
 
         const int renewedDays = 400;
-        var (certificate, key) = stack.Authority.Issue(names, renewedDays);
+        var (certificate, key) = stack.Authority.Issue(names, DateTimeOffset.UtcNow.AddDays(renewedDays));
         stack.WriteTls(stack.Authority.CaPem, certificate, key);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var printedBefore = stack.Output.ToString().Length;

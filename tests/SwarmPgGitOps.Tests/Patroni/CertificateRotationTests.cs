@@ -1,64 +1,31 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SwarmPgGitOps.Patroni;
 using SwarmPgGitOps.Postgres;
+using SwarmPgGitOps.TestSupport;
 
 namespace SwarmPgGitOps.Tests.Patroni;
 
 public sealed class CertificateRotationTests : IDisposable
 {
-    private sealed class Authority : IDisposable
-    {
-        private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        private readonly X509Certificate2 _certificate;
-
-        public Authority(string name)
-        {
-            var request = new CertificateRequest($"CN={name}", _key, HashAlgorithmName.SHA256);
-            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-            _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-3), DateTimeOffset.UtcNow.AddYears(1));
-        }
-
-        public string Pem => _certificate.ExportCertificatePem() + "\n";
-
-        public string Issue(string name, DateTimeOffset? notAfter = null)
-        {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-            var names = new SubjectAlternativeNameBuilder();
-            names.AddDnsName("pg1");
-            request.CertificateExtensions.Add(names.Build());
-            using var issued = request.Create(_certificate, DateTimeOffset.UtcNow.AddDays(-2), notAfter ?? DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(8));
-            return issued.ExportCertificatePem() + "\n";
-        }
-
-        public void Dispose()
-        {
-            _certificate.Dispose();
-            _key.Dispose();
-        }
-    }
-
-    private readonly Authority _old = new("old CA");
-    private readonly Authority _new = new("new CA");
+    private readonly TestAuthority _old = new("old CA");
+    private readonly TestAuthority _new = new("new CA");
 
     [Fact]
     public void A_new_certificate_from_the_CA_the_members_trust_rolls_out()
     {
-        Assert.Null(CertificateRotation.Problem(_old.Pem, _old.Issue("members"), _old.Pem, _old.Issue("members renewed")));
+        Assert.Null(CertificateRotation.Problem(_old.CaPem, Issued(_old, "members"), _old.CaPem, Issued(_old, "members renewed")));
     }
 
     [Fact]
     public void A_certificate_about_to_expire_or_expired_is_still_replaced_by_one_from_the_same_CA()
     {
-        Assert.Null(CertificateRotation.Problem(_old.Pem, _old.Issue("members", DateTimeOffset.UtcNow.AddDays(-1)), _old.Pem, _old.Issue("members renewed")));
+        Assert.Null(CertificateRotation.Problem(_old.CaPem, Issued(_old, "members", DateTimeOffset.UtcNow.AddDays(-1)), _old.CaPem, Issued(_old, "members renewed")));
     }
 
     [Fact]
     public void A_new_CA_and_certificate_at_once_are_refused_since_the_members_not_updated_would_refuse_the_first_one_updated()
     {
-        var problem = CertificateRotation.Problem(_old.Pem, _old.Issue("members"), _new.Pem, _new.Issue("members"));
+        var problem = CertificateRotation.Problem(_old.CaPem, Issued(_old, "members"), _new.CaPem, Issued(_new, "members"));
 
         Assert.Equal("the new certificate (CN=members, issued by CN=new CA) is not signed by a CA the members trust now (CN=old CA): "
             + "the members not updated yet would refuse the first one updated", problem);
@@ -67,19 +34,19 @@ public sealed class CertificateRotationTests : IDisposable
     [Fact]
     public void A_new_CA_comes_in_over_three_deploys_each_of_which_rolls_out()
     {
-        var oldCertificate = _old.Issue("members");
-        var newCertificate = _new.Issue("members");
-        var both = _old.Pem + _new.Pem;
+        var oldCertificate = Issued(_old, "members");
+        var newCertificate = Issued(_new, "members");
+        var both = _old.CaPem + _new.CaPem;
 
-        Assert.Null(CertificateRotation.Problem(_old.Pem, oldCertificate, both, oldCertificate));
+        Assert.Null(CertificateRotation.Problem(_old.CaPem, oldCertificate, both, oldCertificate));
         Assert.Null(CertificateRotation.Problem(both, oldCertificate, both, newCertificate));
-        Assert.Null(CertificateRotation.Problem(both, newCertificate, _new.Pem, newCertificate));
+        Assert.Null(CertificateRotation.Problem(both, newCertificate, _new.CaPem, newCertificate));
     }
 
     [Fact]
     public void Dropping_the_CA_that_signed_the_certificate_the_members_serve_is_refused()
     {
-        var problem = CertificateRotation.Problem(_old.Pem + _new.Pem, _old.Issue("members"), _new.Pem, _new.Issue("members"));
+        var problem = CertificateRotation.Problem(_old.CaPem + _new.CaPem, Issued(_old, "members"), _new.CaPem, Issued(_new, "members"));
 
         Assert.Equal("the certificate the members serve now (CN=members, issued by CN=old CA) is not signed by a CA of the new secrets.postgres_tls_ca (CN=new CA): "
             + "the first member updated would refuse the others", problem);
@@ -88,9 +55,9 @@ public sealed class CertificateRotationTests : IDisposable
     [Fact]
     public void A_new_certificate_the_new_CA_alone_does_not_sign_is_refused_since_updated_members_would_refuse_each_other()
     {
-        var both = _old.Pem + _new.Pem;
+        var both = _old.CaPem + _new.CaPem;
 
-        var problem = CertificateRotation.Problem(both, _new.Issue("members"), _new.Pem, _old.Issue("members renewed"));
+        var problem = CertificateRotation.Problem(both, Issued(_new, "members"), _new.CaPem, Issued(_old, "members renewed"));
 
         Assert.StartsWith("the new certificate (CN=members renewed, issued by CN=old CA, valid ", problem);
         Assert.EndsWith(") does not verify against the new secrets.postgres_tls_ca (CN=new CA) today: the members updated would refuse each other", problem);
@@ -99,7 +66,7 @@ public sealed class CertificateRotationTests : IDisposable
     [Fact]
     public void An_expired_new_certificate_is_refused()
     {
-        var problem = CertificateRotation.Problem(_old.Pem, _old.Issue("members"), _old.Pem, _old.Issue("members renewed", DateTimeOffset.UtcNow.AddDays(-1)));
+        var problem = CertificateRotation.Problem(_old.CaPem, Issued(_old, "members"), _old.CaPem, Issued(_old, "members renewed", DateTimeOffset.UtcNow.AddDays(-1)));
 
         Assert.Contains("does not verify against the new secrets.postgres_tls_ca (CN=old CA) today", problem);
     }
@@ -107,14 +74,15 @@ public sealed class CertificateRotationTests : IDisposable
     [Fact]
     public void The_pipeline_verifies_a_member_against_every_CA_of_a_bundle()
     {
-        var both = CertificateAuthorities.FromPem(_old.Pem + _new.Pem);
+        var both = CertificateAuthorities.FromPem(_old.CaPem + _new.CaPem);
 
         foreach (var authority in new[] { _old, _new })
         {
-            using var certificate = X509Certificate2.CreateFromPem(authority.Issue("members"));
+            using var certificate = X509Certificate2.CreateFromPem(Issued(authority, "members"));
             Assert.Null(ServerCertificate.Problem(both, "pg1", certificate));
         }
-        using var foreign = X509Certificate2.CreateFromPem(new Authority("foreign CA").Issue("members"));
+        using var foreignCa = new TestAuthority("foreign CA");
+        using var foreign = X509Certificate2.CreateFromPem(Issued(foreignCa, "members"));
         Assert.Equal("its TLS certificate (CN=members, issued by CN=foreign CA) is not signed by the environment's CA (CN=old CA; CN=new CA, secrets.postgres_tls_ca)",
             ServerCertificate.Problem(both, "pg1", foreign));
     }
@@ -124,4 +92,7 @@ public sealed class CertificateRotationTests : IDisposable
         _old.Dispose();
         _new.Dispose();
     }
+
+    private static string Issued(TestAuthority authority, string subject, DateTimeOffset? notAfter = null) =>
+        authority.Issue(["pg1"], notAfter ?? DateTimeOffset.UtcNow.AddDays(30), subject).Certificate;
 }
