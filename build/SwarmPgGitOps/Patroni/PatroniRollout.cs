@@ -77,10 +77,16 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         _founder = first is [var founder] && founder.Key != classicTakeover?.Member && others.Count > 0 ? founder.Key : null;
         var etcdCreated = etcdServices.Where(s => Change(s) == ChangeKind.Create).ToList();
         var etcdUpdates = etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]);
+        // HAProxy holds no state and finds the leader through Patroni, and the backup repository takes what the leader
+        // archives (which waits for it): they come last, once the members run; for a new cluster they start with it, so
+        // that their first health checks overlap the members' start.
+        var stateless = desired.Services.Where(s => s.Role is StackContainerLocator.HaproxyRole or RenderBackup.Role && Change(s) is ChangeKind.Create or ChangeKind.Update).ToList();
         if (_founder is not null)
         {
+            var startingWith = stateless.Where(s => Change(s) == ChangeKind.Create).ToList();
+            stateless = stateless.Except(startingWith).ToList();
             waves.AddRange(etcdUpdates);
-            AddTogether(waves, [.. etcdCreated, .. first, .. others]);
+            AddTogether(waves, [.. etcdCreated, .. first, .. startingWith, .. others]);
         }
         else
         {
@@ -107,9 +113,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             var afterLeader = changed.Values.FirstOrDefault(s => s.Name == patronictlMember)?.Key;
             waves.AddRange(MemberRollout.UpdateOrder(changed.Keys, leader, afterLeader).Select(name => (IReadOnlyList<DesiredService>)[changed[name]]));
         }
-        // HAProxy holds no state and finds the leader through Patroni, and the backup repository takes what the leader
-        // archives (which waits for it): they come last, once the members run.
-        AddTogether(waves, desired.Services.Where(s => s.Role is StackContainerLocator.HaproxyRole or RenderBackup.Role && Change(s) is ChangeKind.Create or ChangeKind.Update).ToList());
+        AddTogether(waves, stateless);
         return waves;
     }
 

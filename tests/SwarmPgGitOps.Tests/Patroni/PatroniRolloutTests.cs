@@ -120,12 +120,12 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
-    public async Task HAProxy_is_created_after_the_members_of_a_new_cluster()
+    public async Task HAProxy_starts_with_the_founder_of_a_new_cluster_not_after_the_members()
     {
         await Deploy(WithHaproxy(Desired()));
 
         Assert.Equal(
-            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_pg1", "claimed by pg1", "create pg-lab_pg2", "create pg-lab_pg3", "create pg-lab_haproxy"],
+            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_haproxy", "create pg-lab_pg1", "claimed by pg1", "create pg-lab_pg2", "create pg-lab_pg3"],
             _deploying.ServiceJournal().Where(e => !e.StartsWith("running", StringComparison.Ordinal)));
     }
 
