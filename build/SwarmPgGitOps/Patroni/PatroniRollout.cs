@@ -81,12 +81,11 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         // archives (which waits for it): they come last, once the members run; for a new cluster they start with it, so
         // that their first health checks overlap the members' start.
         var stateless = desired.Services.Where(s => s.Role is StackContainerLocator.HaproxyRole or RenderBackup.Role && Change(s) is ChangeKind.Create or ChangeKind.Update).ToList();
+        var startingWithFounder = _founder is null ? [] : stateless.Where(s => Change(s) == ChangeKind.Create).ToList();
         if (_founder is not null)
         {
-            var startingWith = stateless.Where(s => Change(s) == ChangeKind.Create).ToList();
-            stateless = stateless.Except(startingWith).ToList();
             waves.AddRange(etcdUpdates);
-            AddTogether(waves, [.. etcdCreated, .. first, .. startingWith, .. others]);
+            AddTogether(waves, [.. etcdCreated, .. first, .. startingWithFounder, .. others]);
         }
         else
         {
@@ -113,7 +112,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             var afterLeader = changed.Values.FirstOrDefault(s => s.Name == patronictlMember)?.Key;
             waves.AddRange(MemberRollout.UpdateOrder(changed.Keys, leader, afterLeader).Select(name => (IReadOnlyList<DesiredService>)[changed[name]]));
         }
-        AddTogether(waves, stateless);
+        AddTogether(waves, stateless.Except(startingWithFounder));
         return waves;
     }
 
