@@ -19,10 +19,12 @@ public sealed record DesiredStack(
     /// </summary>
     public DesiredStack WithSecretValues(SecretValues values)
     {
-        var secrets = Secrets.Select(s =>
+        var supplied = Secrets.Select(s => (Secret: s, Value: values.For(s.Key) ?? throw Unsupplied(s))).ToList();
+        // Each fingerprint is a slow hash on purpose (SecretFingerprint): computed side by side.
+        var secrets = supplied.AsParallel().AsOrdered().Select(p => p.Secret with
         {
-            var value = values.For(s.Key) ?? throw Unsupplied(s);
-            return s with { Name = FingerprintedName(s.Name, SecretFingerprint.Of(s.Name, value)[..FingerprintLength]), Data = Encoding.UTF8.GetBytes(value) };
+            Name = FingerprintedName(p.Secret.Name, SecretFingerprint.Of(p.Secret.Name, p.Value)[..FingerprintLength]),
+            Data = Encoding.UTF8.GetBytes(p.Value),
         }).ToList();
         var renamed = Secrets.Zip(secrets).ToDictionary(p => p.First.Name, p => p.Second.Name);
         foreach (var reference in Services.SelectMany(s => s.Spec.TaskTemplate.ContainerSpec.Secrets ?? []))
