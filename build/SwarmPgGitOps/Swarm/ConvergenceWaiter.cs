@@ -10,6 +10,9 @@ public sealed record ConvergenceFailure(string Service, string Reason, string? T
 /// Waits, bounded, until a service just created or updated runs its replicas and is healthy (Swarm moves a task with a
 /// healthcheck to running only once healthy). A failed task, a paused update or a rollback started by Swarm ends the
 /// wait as a failure. Progress goes to the callback every few seconds.
+/// Once a replicated service's new tasks run, Swarm still watches them for the update's `monitor` time before it calls
+/// the update completed (and rolls back a task that fails meanwhile): the wait ends at running, and the deploy asks
+/// again at its end (<c>untilUpdateCompleted</c>), so that the next service's update overlaps that watch.
 /// Which tasks belong to the change is decided by the manager's own records, never by comparing clocks: the tasks the
 /// manager listed for the service just before the change are not, every other task is, whatever the runner's clock says.
 /// A wait may also give up on a task no node can take (its node down or drained): see <see cref="WaitAsync"/>.
@@ -30,8 +33,9 @@ public sealed class ConvergenceWaiter(ISwarmApi swarm, Waiter waiter, Action<str
     /// allows and none does (Swarm's "no suitable node": the node it is pinned to is down or drained). A rollback waits
     /// so: nothing it can do brings the node back, and Swarm places the task once the node returns.
     /// </param>
+    /// <param name="untilUpdateCompleted">Also wait until Swarm calls the update completed: its monitor time has passed.</param>
     public async Task<ConvergenceFailure?> WaitAsync(string serviceName, IReadOnlySet<string> tasksBefore, TimeSpan timeout, IReadOnlyDictionary<string, string> nodeNames,
-        CancellationToken cancellation = default, bool untilUnplaceable = false)
+        CancellationToken cancellation = default, bool untilUnplaceable = false, bool untilUpdateCompleted = false)
     {
         var lastProgress = TimeSpan.Zero;
 
@@ -51,7 +55,10 @@ public sealed class ConvergenceWaiter(ISwarmApi swarm, Waiter waiter, Action<str
                 return new Look(service, wanted, running, failed, $"Swarm {updateState.Replace('_', ' ')} the update: {service.UpdateStatus!.Message}", false);
             if (failed.Count >= FailedTasksBeforeGivingUp)
                 return new Look(service, wanted, running, failed, $"{failed.Count} tasks failed", false);
-            if ((ulong)running.Count == wanted && updateState is null or "completed")
+            // Only new tasks count: a replicated service whose new tasks all run is in Swarm's monitor time. A global
+            // service's count of wanted tasks grows as its update reaches each node, so it waits for the update to complete.
+            var monitoring = updateState == "updating" && service.Spec.Mode?.Global is null && !untilUpdateCompleted;
+            if ((ulong)running.Count == wanted && (updateState is null or "completed" || monitoring))
                 return new Look(service, wanted, running, failed, null, true);
             var latest = tasks.OrderByDescending(t => t.CreatedAt).FirstOrDefault();
             if (untilUnplaceable && elapsed >= UnplaceableFor && latest is { DesiredState: TaskState.Running, Status: { State: TaskState.Pending, Err: { } why } }

@@ -57,6 +57,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         var created = new List<string>();
         var replaced = new List<SwarmService>();
         var updated = new List<SwarmService>();
+        var updatedTasksBefore = new Dictionary<string, IReadOnlySet<string>>();
         var doing = "creating networks, configs and secrets";
         try
         {
@@ -127,6 +128,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                             throw;
                         }
                         updated.Add(existing);
+                        updatedTasksBefore[service.Name] = tasksBefore[service.Name];
                     }
                 }
 
@@ -140,6 +142,11 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 doing = $"waiting for the cluster to report {string.Join(", ", wave.Select(s => s.Name))} healthy";
                 await engine.AfterWaveAsync(wave, plan, convergeTimeout, cancellation);
             }
+            doing = $"waiting for Swarm to complete the updates of {string.Join(", ", updatedTasksBefore.Keys)}";
+            var unfinished = await Task.WhenAll(updatedTasksBefore.Select(u =>
+                convergence.WaitAsync(u.Key, u.Value, convergeTimeout, nodeNames, cancellation, untilUpdateCompleted: true)));
+            if (unfinished.FirstOrDefault(f => f is not null) is { } late)
+                throw new ConvergenceFailedException(late);
             if (replaced.Count == 0 && replacement.Services.Count > 0)
             {
                 doing = $"removing {string.Join(", ", replacement.Services)} for the change of layout";

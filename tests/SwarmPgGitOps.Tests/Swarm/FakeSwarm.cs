@@ -20,6 +20,8 @@ public enum TaskFate
     Unplaceable,
     /// <summary>Swarm's own update failure action: it starts rolling the service back, and completes after a few looks.</summary>
     SwarmRollsBack,
+    /// <summary>Runs, then fails while Swarm monitors the update (<see cref="FakeSwarm.MonitorLooks"/>): Swarm rolls the service back.</summary>
+    FailsWhileMonitored,
 }
 
 /// <summary>
@@ -76,6 +78,12 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
 
     /// <summary>Decides what the tasks of a service spec do; every task runs unless told otherwise.</summary>
     public Func<string, ServiceSpec, TaskFate> Fate { get; set; } = (_, _) => TaskFate.Runs;
+
+    /// <summary>
+    /// How many inspections of an updated service its update stays "updating" after its new tasks run: Swarm's monitor
+    /// time. 0: the update completes as they run.
+    /// </summary>
+    public int MonitorLooks { get; set; }
 
     /// <summary>Called before a config is created, as if another runner acted in between.</summary>
     public Action<SwarmConfigSpec>? BeforeCreateConfig { get; set; }
@@ -223,6 +231,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         {
             if (Find(idOrName) is not { } service)
                 return Task.FromException<SwarmService>(NotFound(idOrName));
+            if (service.MonitorLooksLeft > 0 && --service.MonitorLooksLeft == 0)
+                EndMonitor(service);
             if (service.RollbackLooksLeft > 0 && --service.RollbackLooksLeft == 0)
             {
                 service.Spec = service.PreviousSpec!;
@@ -334,17 +344,39 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     public Task<(string Stdout, string Stderr)> ServiceOutputAsync(string serviceId, CancellationToken cancellation) =>
         Task.FromResult(($"output of {_services[serviceId].Spec.Name}\n", ""));
 
+    /// <summary>Swarm's monitor time is over: the update completes, or, for a task that failed meanwhile, Swarm rolls it back.</summary>
+    private void EndMonitor(FakeService service)
+    {
+        if (service.FailsWhileMonitored)
+        {
+            service.UpdateStatus = new UpdateStatus { State = "rollback_started", Message = "update rolled back due to failure or early termination of task" };
+            service.RollbackLooksLeft = 3;
+            Journal.Add($"failed while monitored {service.Spec.Name}");
+        }
+        else
+        {
+            service.UpdateStatus = new UpdateStatus { State = "completed", Message = "update completed" };
+            Journal.Add($"update completed {service.Spec.Name}");
+        }
+        Touch(service);
+    }
+
     private void Settle(FakeService service, FakeTask task)
     {
         switch (Fate(service.Spec.Name!, task.Spec))
         {
-            case TaskFate.Runs:
+            case TaskFate.Runs or TaskFate.FailsWhileMonitored:
                 Change(task, TaskState.Running, TaskState.Running);
                 if (_tasks.Where(t => t.ServiceId == service.Id && t.Task.DesiredState == TaskState.Running).All(t => t.Task.Status!.State == TaskState.Running))
                 {
-                    if (service.UpdateStatus?.State == "updating")
-                        service.UpdateStatus = new UpdateStatus { State = "completed", Message = "update completed" };
                     Journal.Add($"running {service.Spec.Name}");
+                    if (service.UpdateStatus?.State == "updating")
+                    {
+                        service.FailsWhileMonitored = Fate(service.Spec.Name!, task.Spec) == TaskFate.FailsWhileMonitored;
+                        service.MonitorLooksLeft = Math.Max(MonitorLooks, service.FailsWhileMonitored ? 1 : 0);
+                        if (service.MonitorLooksLeft == 0)
+                            service.UpdateStatus = new UpdateStatus { State = "completed", Message = "update completed" };
+                    }
                 }
                 break;
             case TaskFate.Fails:
@@ -420,6 +452,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
         public DateTime UpdatedAt { get; set; }
         public UpdateStatus? UpdateStatus { get; set; }
         public int RollbackLooksLeft { get; set; }
+        public int MonitorLooksLeft { get; set; }
+        public bool FailsWhileMonitored { get; set; }
 
         public SwarmService Read() => new()
         {

@@ -99,6 +99,37 @@ public sealed class SwarmDeployerTests
     }
 
     [Fact]
+    public async Task The_next_service_is_updated_while_Swarm_still_monitors_the_one_before_and_the_deploy_ends_once_every_update_completed()
+    {
+        var deploying = await new Deploying().Deployed();
+        deploying.Swarm.MonitorLooks = 4;
+
+        var outcome = await deploying.Deploy(Desired(Image("swarm-pg/postgres:15-next", "primary", "replica1", "replica2")));
+
+        var journal = deploying.Swarm.Journal;
+        Assert.True(journal.IndexOf("update " + Replica1) < journal.IndexOf("update completed " + Primary), string.Join("\n", journal));
+        Assert.All(new[] { Primary, Replica1, Replica2 }, s => Assert.Contains("update completed " + s, journal));
+        Assert.Equal([Primary, Replica1, Replica2], outcome.Updated);
+    }
+
+    [Fact]
+    public async Task A_service_that_fails_while_Swarm_monitors_its_update_fails_the_deploy_after_the_next_one_and_both_are_rolled_back()
+    {
+        var deploying = await new Deploying().Deployed();
+        var before = ImageOf(deploying.Swarm.SpecOf(Replica1));
+        deploying.Swarm.MonitorLooks = 4;
+        deploying.Swarm.Fate = (service, spec) => service == Replica1 && IsNext(spec) ? TaskFate.FailsWhileMonitored : TaskFate.Runs;
+
+        var failure = await Assert.ThrowsAsync<DeployFailedException>(() => deploying.Deploy(Desired(Image("swarm-pg/postgres:15-next", "replica1", "replica2"))));
+
+        Assert.StartsWith($"deploy failed: {Replica1}: Swarm rollback started the update: update rolled back due to failure", failure.Message);
+        var journal = deploying.Swarm.Journal;
+        Assert.Contains("update " + Replica2, journal);
+        Assert.True(journal.IndexOf("update " + Replica2) < journal.IndexOf("failed while monitored " + Replica1), string.Join("\n", journal));
+        Assert.All(new[] { Replica1, Replica2 }, s => Assert.Equal(before, ImageOf(deploying.Swarm.SpecOf(s))));
+    }
+
+    [Fact]
     public async Task A_replica_that_never_comes_up_ends_the_wait_at_the_converge_timeout_with_progress_on_the_way()
     {
         var deploying = await new Deploying().Deployed();
