@@ -10,6 +10,7 @@ namespace SwarmPgGitOps.LabTests;
 /// CI that reaches only the manager's Docker endpoint (issue: security of the data path): on the locked-down stack,
 /// where nothing listens on a node address and pg_hba admits the stack network only, Deploy, Smoke and Drift pass,
 /// every one of their PostgreSQL connections relayed through a container of the stack, the checks' as their own role.
+/// Deploy reaches the swarm through a real `dockerd --tlsverify` endpoint, the lab manager's tcp://192.168.77.11:2376.
 /// </summary>
 [Collection("patroni")]
 public class EndpointOnlyTests(EndpointOnlyLabStack stack, ITestOutputHelper output) : IClassFixture<EndpointOnlyLabStack>
@@ -52,5 +53,37 @@ public class EndpointOnlyTests(EndpointOnlyLabStack stack, ITestOutputHelper out
         var failure = await Assert.ThrowsAsync<PostgresRouteException>(() => connector.OpenAsync(gone, CancellationToken.None));
         output.WriteLine(failure.Message);
         Assert.Matches($@"^pg9:5432, relayed by {stack.StackName}_etcd\d: [^\n]+$", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_deploy_through_the_tls_endpoint_converges_and_the_next_one_changes_nothing()
+    {
+        Assert.StartsWith("tcp://", stack.Environment.Spec.Swarm.Endpoint);
+        Assert.Contains(stack.Service(stack.Members[0].Name), stack.FirstDeploy.Created);
+
+        var again = await stack.Deploy();
+
+        Assert.False(again.Plan.HasChanges);
+        Assert.Empty(again.Updated);
+    }
+
+    [Fact]
+    public async Task A_client_certificate_the_manager_did_not_issue_is_refused_before_anything_changes()
+    {
+        var labCa = File.ReadAllText(Path.Combine(stack.Lab.Info.TlsCertPath, "ca.pem"));
+        var foreign = ForeignCertificates.ClientFolder(trustedCaPem: labCa);
+        var restore = stack.EditEnvironment($"cert_path: {stack.Lab.Info.TlsCertPath}", $"cert_path: {foreign}");
+        try
+        {
+            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => stack.Deploy());
+
+            Assert.Equal("preflight failed for lab; nothing was changed", failure.Message);
+            Assert.Contains($"preflight: cannot reach the Docker engine at {new Uri(stack.Lab.Info.TlsEndpoint)}", stack.Output.ToString());
+        }
+        finally
+        {
+            restore();
+            Directory.Delete(foreign, recursive: true);
+        }
     }
 }

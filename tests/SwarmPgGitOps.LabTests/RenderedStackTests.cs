@@ -2,7 +2,11 @@ using Npgsql;
 
 namespace SwarmPgGitOps.LabTests;
 
-/// <summary>The rendered stack and entrypoint scripts on the real lab: placement, streaming, slots, read-only replicas, restarts.</summary>
+/// <summary>
+/// The rendered stack and entrypoint scripts on the real lab, deployed by hand with `docker stack deploy`: placement,
+/// streaming, slots, read-only replicas, restarts; and Deploy adopting that stack, data intact. Each test holds whether
+/// the adoption ran before it or not.
+/// </summary>
 [Collection("lab")]
 public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<StackDeployedByHand>
 {
@@ -110,5 +114,30 @@ public class RenderedStackTests(StackDeployedByHand stack) : IClassFixture<Stack
         Assert.Single(logs.Split('\n'), l => l.Contains("no data: copying the primary with pg_basebackup"));
         await using var after = stack.ConnectReplica(replica);
         Assert.Equal(1L, await stack.Scalar<long>(after, $"SELECT count(*) FROM public.swarm_pg_canary WHERE token = '{canary}'"));
+    }
+
+    [Fact]
+    public async Task Deploy_adopts_a_hand_deployed_stack_and_keeps_its_rows()
+    {
+        var token = Guid.NewGuid().ToString("N");
+        await using (var primary = stack.ConnectPrimary())
+            await stack.Scalar<int>(primary, $"INSERT INTO public.swarm_pg_canary (token) VALUES ('{token}') RETURNING 1");
+        var output = new StringWriter();
+
+        var outcome = (await new SwarmPgGitOps.Pipeline.DeployStep(stack.Layout, LabStack.PlainConsole(output))
+            .RunAsync("lab", new SwarmPgGitOps.Swarm.DeployOptions())).Single();
+
+        // The hand-made stack's secrets carry the names in stack.yml; Deploy names each value by its fingerprint, so
+        // adopting the stack changes the services' secret references and nothing else.
+        Assert.Empty(outcome.Created);
+        Assert.All(outcome.Plan.Changes.Where(c => c.Change == SwarmPgGitOps.Swarm.ChangeKind.Update), c => Assert.Equal("secrets", Assert.Single(c.Fields).Field));
+        await Waits.Until(async () => await stack.StreamingReplicas() == stack.Environment.Spec.Classic().Replicas.Count, TimeSpan.FromSeconds(120), "replicas streaming");
+        await using var after = stack.ConnectPrimary();
+        Assert.Equal(1L, await stack.Scalar<long>(after, $"SELECT count(*) FROM public.swarm_pg_canary WHERE token = '{token}'"));
+        foreach (var replica in stack.Environment.Spec.Classic().Replicas)
+        {
+            await using var connection = stack.ConnectReplica(replica);
+            Assert.Equal(1L, await stack.Scalar<long>(connection, $"SELECT count(*) FROM public.swarm_pg_canary WHERE token = '{token}'"));
+        }
     }
 }
