@@ -9,9 +9,10 @@ namespace SwarmPgGitOps.LabTests;
 /// <summary>
 /// Faults against the real lab. Rows written before each fault must all be there after it. Each test leaves the
 /// fault stack healthy again. The README's fault table lists these tests by their Fault trait.
+/// They break only their own stack (pg-fault): they stop no engine and cut no node off, so they run in the first pass,
+/// in the lane of the Patroni classes (not in the Fault category, whose classes run alone).
 /// </summary>
-[Collection("lab")]
-[Trait("Category", "Fault")]
+[Collection("patroni")]
 public class FaultTests(FaultLabStack stack) : IClassFixture<FaultLabStack>
 {
     [Fact]
