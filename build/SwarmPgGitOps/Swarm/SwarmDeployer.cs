@@ -353,7 +353,9 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         }
         progress($"rolling {before.Spec.Name} back to its previous spec");
         var tasksBefore = await UpdateService(before.ID, before.Spec, CancellationToken.None);
-        if (await convergence.WaitAsync(before.Spec.Name, tasksBefore, timeout, nodeNames, untilUnplaceable: true) is { } failure)
+        // Waited for to the end of Swarm's monitor time: a task of the previous spec that fails then would be rolled back by
+        // Swarm to the spec this run is taking back.
+        if (await convergence.WaitAsync(before.Spec.Name, tasksBefore, timeout, nodeNames, untilUnplaceable: true, untilUpdateCompleted: true) is { } failure)
             progress($"rollback of {before.Spec.Name} did not converge either: {failure.Reason}");
     }
 

@@ -130,6 +130,19 @@ public sealed class SwarmDeployerTests
     }
 
     [Fact]
+    public async Task A_service_rolled_back_to_a_spec_that_fails_while_Swarm_monitors_it_is_reported_as_not_rolled_back()
+    {
+        var deploying = await new Deploying().Deployed();
+        deploying.Swarm.MonitorLooks = 2;
+        deploying.Swarm.Fate = (service, spec) => service == Replica1 && IsNext(spec) ? TaskFate.Fails
+            : service == Primary && !IsNext(spec) ? TaskFate.FailsWhileMonitored : TaskFate.Runs;
+
+        await Assert.ThrowsAsync<DeployFailedException>(() => deploying.Deploy(Desired(Image("swarm-pg/postgres:15-next", "primary", "replica1"))));
+
+        Assert.Contains(deploying.Progress, p => p.StartsWith($"rollback of {Primary} did not converge either: Swarm rollback started", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_replica_that_never_comes_up_ends_the_wait_at_the_converge_timeout_with_progress_on_the_way()
     {
         var deploying = await new Deploying().Deployed();
