@@ -25,6 +25,10 @@ public static class TransientErrors
     /// <summary>Swarm refused an update sent against a version it has moved past (its own rollback, a task restart).</summary>
     public static bool IsOutOfSequence(DockerApiException error) => error.ResponseBody?.Contains("out of sequence", StringComparison.Ordinal) == true;
 
-    /// <summary>A manager that timed out asking the raft leader (a manager just lost, an election under way): answered as 500.</summary>
-    private static bool IsRaftTimeout(DockerApiException error) => error.ResponseBody?.Contains("code = DeadlineExceeded", StringComparison.Ordinal) == true;
+    /// <summary>
+    /// A manager that timed out asking the raft leader, or has none (a manager just lost, an election under way): answered
+    /// as 500 (seen in CI when the leader's node engine was stopped).
+    /// </summary>
+    private static bool IsRaftTimeout(DockerApiException error) => error.ResponseBody is { } body
+        && (body.Contains("code = DeadlineExceeded", StringComparison.Ordinal) || body.Contains("The swarm does not have a leader", StringComparison.Ordinal));
 }
