@@ -133,9 +133,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 }
 
                 doing = $"waiting for {string.Join(", ", wave.Select(s => s.Name))}";
-                var failures = await Task.WhenAll(wave.Select(s => convergence.WaitAsync(s.Name, tasksBefore[s.Name], convergeTimeout, nodeNames, cancellation)));
-                if (failures.FirstOrDefault(f => f is not null) is { } failure)
-                    throw new ConvergenceFailedException(failure);
+                await WaitForAll(wave.Select(s => convergence.WaitAsync(s.Name, tasksBefore[s.Name], convergeTimeout, nodeNames, cancellation)));
                 progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");
                 doing = "restoring synchronous replication on the primary";
                 await synchronous.AfterWaveAsync(ReplicaUpdates(index), ReplicaUpdates(index + 1), ReplicaUpdatesFrom(index + 2), convergeTimeout, cancellation);
@@ -143,10 +141,8 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                 await engine.AfterWaveAsync(wave, plan, convergeTimeout, cancellation);
             }
             doing = $"waiting for Swarm to complete the updates of {string.Join(", ", updatedTasksBefore.Keys)}";
-            var unfinished = await Task.WhenAll(updatedTasksBefore.Select(u =>
+            await WaitForAll(updatedTasksBefore.Select(u =>
                 convergence.WaitAsync(u.Key, u.Value, convergeTimeout, nodeNames, cancellation, untilUpdateCompleted: true)));
-            if (unfinished.FirstOrDefault(f => f is not null) is { } late)
-                throw new ConvergenceFailedException(late);
             if (replaced.Count == 0 && replacement.Services.Count > 0)
             {
                 doing = $"removing {string.Join(", ", replacement.Services)} for the change of layout";
@@ -189,6 +185,13 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
         var removed = options.Prune ? await RemoveOrphans(plan, live, beforeEachChange, cancellation) : [];
         await PruneUnused(desired.Stack, cancellation);
         return new DeployOutcome(plan, created, updated.Select(u => u.Spec.Name).ToList(), [.. replaced.Select(r => r.Spec.Name), .. removed]);
+    }
+
+    /// <summary>Waits for every wait; the first failure among them ends the deploy.</summary>
+    private static async Task WaitForAll(IEnumerable<Task<ConvergenceFailure?>> waits)
+    {
+        if ((await Task.WhenAll(waits)).FirstOrDefault(f => f is not null) is { } failure)
+            throw new ConvergenceFailedException(failure);
     }
 
     private async Task CreateNetworks(DesiredStack desired, DeployPlan plan, CancellationToken cancellation)

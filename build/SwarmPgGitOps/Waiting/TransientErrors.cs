@@ -15,7 +15,7 @@ public static class TransientErrors
     {
         PostgresException pg => pg.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
         NpgsqlException npgsql => npgsql.IsTransient,
-        DockerApiException docker => (int)docker.StatusCode >= 502 || IsOutOfSequence(docker) || IsRaftTimeout(docker),
+        DockerApiException docker => (int)docker.StatusCode >= 502 || IsOutOfSequence(docker) || IsRaftUnavailable(docker),
         OperationCanceledException canceled => canceled.InnerException is TimeoutException,
         SocketException or TimeoutException or IOException or HttpRequestException => true,
         Patroni.PatroniUnavailableException patroni => patroni.CandidateNotConfirmed,
@@ -29,6 +29,6 @@ public static class TransientErrors
     /// A manager that timed out asking the raft leader, or has none (a manager just lost, an election under way): answered
     /// as 500 (seen in CI when the leader's node engine was stopped).
     /// </summary>
-    private static bool IsRaftTimeout(DockerApiException error) => error.ResponseBody is { } body
+    private static bool IsRaftUnavailable(DockerApiException error) => error.ResponseBody is { } body
         && (body.Contains("code = DeadlineExceeded", StringComparison.Ordinal) || body.Contains("The swarm does not have a leader", StringComparison.Ordinal));
 }
