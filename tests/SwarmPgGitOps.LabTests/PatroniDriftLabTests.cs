@@ -79,14 +79,16 @@ public class PatroniDriftLabTests(PatroniDriftLabStack stack, ITestOutputHelper 
         JsonDocument.Parse(File.ReadAllText(Path.Combine(stack.Layout.ArtifactsFor("lab"), "drift.json"))).RootElement.GetProperty("items").EnumerateArray()
             .Single(i => i.GetProperty("field").GetString() == PatroniDrift.LeaderField).GetProperty("hint").GetString();
 
-    private async Task<PatroniCluster> List() => PatroniCluster.FromListJson(stack.StackName, await Ctl("list", "--format", "json"));
+    private async Task<PatroniCluster> List() => PatroniCtl.ParseState(stack.StackName, await Exec([.. PatroniCtl.StateCommand([])])).Cluster;
 
     /// <summary>patronictl in pg1's container on node1, as an operator would run it.</summary>
-    private async Task<string> Ctl(params string[] arguments)
+    private Task<string> Ctl(params string[] arguments) => Exec(["bash", PatroniCtl.Entrypoint, "ctl", .. arguments]);
+
+    private async Task<string> Exec(params string[] command)
     {
         var node1 = stack.Lab.Node("node1").Socket;
         var container = (await LabFixture.DockerCli(node1, ["ps", "-q", "--filter", $"label=com.docker.swarm.service.name={stack.StackName}_{Preferred}"])).Trim().Split('\n')[0];
-        return await LabFixture.DockerCli(node1, ["exec", "-i", container, "bash", PatroniCtl.Entrypoint, "ctl", .. arguments]);
+        return await LabFixture.DockerCli(node1, ["exec", "-i", container, .. command]);
     }
 
     /// <summary>Writes what the steps print to the test's output.</summary>

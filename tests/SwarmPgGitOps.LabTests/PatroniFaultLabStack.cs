@@ -40,10 +40,10 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
         return standbys;
     }
 
-    /// <summary>Patroni's view of the cluster (patronictl list), asked in a member's container.</summary>
+    /// <summary>Patroni's view of the cluster (its REST API's /cluster, what patronictl list prints), asked of a member's own Patroni.</summary>
     public async Task<SwarmPgGitOps.Patroni.PatroniCluster> PatroniList(string member) =>
-        SwarmPgGitOps.Patroni.PatroniCluster.FromListJson(StackName,
-            await Exec(member, "bash", SwarmPgGitOps.Patroni.PatroniCtl.Entrypoint, "ctl", "list", "--format", "json"));
+        SwarmPgGitOps.Patroni.PatroniCtl.ParseState(StackName,
+            await Exec(member, [.. SwarmPgGitOps.Patroni.PatroniCtl.StateCommand([])])).Cluster;
 
     /// <summary>
     /// What every container of the member's service printed since <paramref name="since"/> (the running one and those

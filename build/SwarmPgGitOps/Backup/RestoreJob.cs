@@ -41,12 +41,7 @@ public sealed class RestoreJob(ISwarmApi swarm, Waiter waiter)
     public const string DataMount = "/var/lib/postgresql/data";
     public const string ScratchData = "/var/tmp/restore/pgdata";
 
-    private static readonly Lazy<string> Script = new(() =>
-    {
-        using var stream = typeof(RestoreJob).Assembly.GetManifestResourceStream("restore.sh")
-            ?? throw new InvalidOperationException("restore.sh is not embedded in the library");
-        return new StreamReader(stream).ReadToEnd();
-    });
+    private static readonly Lazy<string> Script = new(() => EmbeddedScript.Read("restore.sh"));
 
     /// <param name="volume">A volume to restore into (mounted at <see cref="DataMount"/>, data in pgdata/); null: the task's own filesystem.</param>
     public async Task<RestoreOutcome> RunAsync(string sourceStack, string stanza, IReadOnlyList<string> placement, Mount? volume, RestoreTarget target, string? verifySql,

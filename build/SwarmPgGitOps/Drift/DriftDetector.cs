@@ -66,7 +66,7 @@ public sealed class DriftDetector(Func<string, string?>? variable = null, RetryS
         var (patroni, members, _) = spec.PatroniCluster();
         try
         {
-            var live = await PatroniDrift.ReadAsync(PatroniCtl.For(spec, swarm), cancellation);
+            var live = await PatroniCtl.For(spec, swarm).StateAsync(cancellation);
             return (PatroniDrift.Find(document.Name, spec, PatroniDynamicConfig.Render(spec), live), live.Cluster.Leader?.Name ?? patroni.PreferredLeader);
         }
         catch (PatroniUnavailableException e) when (members.Any(m => drifted(m.Name)))

@@ -22,16 +22,10 @@ public static class PatroniDrift
 
     private const string ParametersPrefix = "postgresql.parameters.";
 
-    /// <summary>What Patroni says now, read through patronictl: the members (and leader) and the dynamic configuration.</summary>
-    public sealed record LiveState(PatroniCluster Cluster, string DynamicConfigYaml);
-
-    public static async Task<LiveState> ReadAsync(PatroniCtl patroni, CancellationToken cancellation) =>
-        new(await patroni.ListAsync(cancellation), await patroni.ShowConfigAsync(cancellation));
-
     /// <param name="environment">The environment's name, for the hint's command.</param>
     /// <param name="desiredYaml">The dynamic configuration git renders (patroni-dynamic.yml).</param>
-    public static IReadOnlyList<DriftItem> Find(string environment, EnvironmentSpec spec, string desiredYaml, LiveState live) =>
-        [.. DynamicConfigItems(desiredYaml, live.DynamicConfigYaml), .. LeaderItems(environment, spec, live.Cluster)];
+    public static IReadOnlyList<DriftItem> Find(string environment, EnvironmentSpec spec, string desiredYaml, PatroniState live) =>
+        [.. DynamicConfigItems(desiredYaml, live.DynamicConfig), .. LeaderItems(environment, spec, live.Cluster)];
 
     public static IReadOnlyList<DriftItem> DynamicConfigItems(string desiredYaml, string liveYaml) =>
         DynamicConfig.Compare(desiredYaml, liveYaml).Select(Item).ToList();

@@ -7,7 +7,7 @@ namespace SwarmPgGitOps.Patroni;
 public sealed record DynamicConfigChange(string Key, string? Desired, string? Live);
 
 /// <summary>
-/// Patroni's dynamic configuration (what `patronictl show-config` prints and `edit-config` replaces) as flat keys,
+/// Patroni's dynamic configuration (what `patronictl show-config` prints, the REST API returns as JSON and `edit-config` replaces) as flat keys,
 /// `postgresql.parameters.shared_buffers`, so git's rendering and the live cluster compare key by key.
 /// </summary>
 public static class DynamicConfig

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace SwarmPgGitOps.Patroni;
@@ -13,30 +12,35 @@ public sealed record PatroniCluster(string Scope, IReadOnlyList<PatroniMember> M
 
     public PatroniMember? Find(string name) => Members.FirstOrDefault(m => m.Name == name);
 
-    /// <summary>Reads `patronictl list --format json`: one object per member with the columns of its table.</summary>
-    public static PatroniCluster FromListJson(string scope, string json)
+    /// <summary>
+    /// Reads Patroni's REST API `/cluster` (what `patronictl list` prints, from the same function): one object per member,
+    /// its lag in bytes, or "unknown" when Patroni cannot tell.
+    /// </summary>
+    public static PatroniCluster FromClusterJson(string scope, JsonElement cluster)
     {
-        using var document = JsonDocument.Parse(json);
-        var members = document.RootElement.EnumerateArray().Select(row => new PatroniMember(
-            Name: Text(row, "Member") ?? "",
-            Host: Text(row, "Host") ?? "",
-            Role: ParseRole(Text(row, "Role")),
-            State: Text(row, "State") ?? "",
-            Timeline: Number(row, "TL") is { } tl ? (int)tl : null,
-            LagMegabytes: Number(row, "Lag in MB"),
-            PendingRestart: Text(row, "Pending restart") is { Length: > 0 }))
+        List<JsonElement> rows = cluster.TryGetProperty("members", out var list) && list.ValueKind == JsonValueKind.Array ? [.. list.EnumerateArray()] : [];
+        var members = rows.Select(member => new PatroniMember(
+                Name: Text(member, "name") ?? "",
+                Host: Text(member, "host") ?? "",
+                Role: ParseRole(Text(member, "role")),
+                State: Text(member, "state") ?? "",
+                Timeline: Number(member, "timeline") is { } timeline ? (int)timeline : null,
+                LagMegabytes: Number(member, "lag") is { } bytes ? (long)Math.Round(bytes / (double)BytesPerMegabyte) : null,
+                PendingRestart: member.TryGetProperty("pending_restart", out var pending) && pending.ValueKind == JsonValueKind.True))
             .OrderBy(m => m.Name, StringComparer.Ordinal)
             .ToList();
         return new PatroniCluster(scope, members);
     }
 
+    private const long BytesPerMegabyte = 1024 * 1024;
+
     private static PatroniRole ParseRole(string? role) => role switch
     {
-        "Leader" => PatroniRole.Leader,
-        "Sync Standby" => PatroniRole.SyncStandby,
-        "Quorum Standby" => PatroniRole.QuorumStandby,
-        "Replica" => PatroniRole.Replica,
-        "Standby Leader" => PatroniRole.StandbyLeader,
+        "leader" => PatroniRole.Leader,
+        "sync_standby" => PatroniRole.SyncStandby,
+        "quorum_standby" => PatroniRole.QuorumStandby,
+        "replica" => PatroniRole.Replica,
+        "standby_leader" => PatroniRole.StandbyLeader,
         _ => PatroniRole.Unknown,
     };
 
@@ -48,9 +52,7 @@ public sealed record PatroniCluster(string Scope, IReadOnlyList<PatroniMember> M
             _ => null,
         } : null;
 
-    // Patroni prints a number, or text such as "unknown" when it cannot tell; text is not a number.
+    // Patroni gives a number, or text such as "unknown" when it cannot tell; text is not a number.
     private static long? Number(JsonElement row, string column) =>
-        row.TryGetProperty(column, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n
-        : Text(row, column) is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed
-        : null;
+        row.TryGetProperty(column, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : null;
 }

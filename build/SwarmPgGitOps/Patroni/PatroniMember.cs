@@ -10,7 +10,7 @@ public enum PatroniRole
     Unknown,
 }
 
-/// <summary>One member as Patroni reports it (`patronictl list`): its role, its PostgreSQL state, timeline and lag.</summary>
+/// <summary>One member as Patroni reports it (`patronictl list`, REST API `/cluster`): its role, its PostgreSQL state, timeline and lag.</summary>
 /// <param name="LagMegabytes">Replay lag behind the leader; null on the leader or when Patroni does not know it.</param>
 public sealed record PatroniMember(string Name, string Host, PatroniRole Role, string State, int? Timeline, long? LagMegabytes, bool PendingRestart)
 {

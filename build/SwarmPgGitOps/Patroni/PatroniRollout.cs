@@ -162,12 +162,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     public async Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation)
     {
-        // Asked together: each patronictl run is a process start in a member container, most of a no-op deploy's time.
-        var liveConfig = patroni.ShowConfigAsync(cancellation);
-        var listed = patroni.ListAsync(cancellation);
-        await Task.WhenAll(liveConfig, listed);
-        var cluster = await listed;
-        var changes = DynamicConfig.Compare(settings.DynamicConfigYaml, await liveConfig);
+        var (cluster, liveConfig) = await patroni.StateAsync(cancellation);
+        var changes = DynamicConfig.Compare(settings.DynamicConfigYaml, liveConfig);
         if (changes.Count > 0)
         {
             await beforeEachChange(cancellation);

@@ -14,7 +14,7 @@ public sealed record PatroniRolloutPlan(IReadOnlyList<DynamicConfigChange> Confi
     public bool HasChanges => ConfigChanges.Count > 0 || Steps.Count > 0;
 
     /// <param name="cluster">Patroni's members now; null when no member runs yet (a new cluster).</param>
-    /// <param name="liveConfigYaml">`patronictl show-config`; null for a new cluster, which starts from git's configuration.</param>
+    /// <param name="liveConfigYaml">Patroni's live dynamic configuration; null for a new cluster, which starts from git's configuration.</param>
     public static PatroniRolloutPlan Compute(DesiredStack desired, DeployPlan plan, PatroniCluster? cluster, string? liveConfigYaml, PatroniRolloutSettings settings)
     {
         var members = desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole).ToList();

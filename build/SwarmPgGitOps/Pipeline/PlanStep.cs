@@ -34,7 +34,7 @@ public sealed class PlanStep(ProjectLayout layout, IAnsiConsole console)
             return plan;
         });
 
-    /// <summary>Asks Patroni (read only: list and show-config) and prints what the rollout would do; a Patroni that cannot be asked is said, not fatal.</summary>
+    /// <summary>Asks Patroni (read only: its members and dynamic configuration) and prints what the rollout would do; a Patroni that cannot be asked is said, not fatal.</summary>
     private async Task PlanPatroniAsync(SwarmTarget target, DesiredStack desired, LiveStack live, DeployPlan plan, CancellationToken cancellation)
     {
         var spec = target.Environment.Spec;
@@ -48,8 +48,8 @@ public sealed class PlanStep(ProjectLayout layout, IAnsiConsole console)
         try
         {
             var patroni = PatroniCtl.For(spec, new DockerSwarmApi(target.Docker));
-            var cluster = await patroni.ListAsync(cancellation);
-            PlanPrinter.PrintPatroni(console, PatroniRolloutPlan.Compute(desired, plan, cluster, await patroni.ShowConfigAsync(cancellation), settings));
+            var (cluster, liveConfig) = await patroni.StateAsync(cancellation);
+            PlanPrinter.PrintPatroni(console, PatroniRolloutPlan.Compute(desired, plan, cluster, liveConfig, settings));
         }
         catch (PatroniUnavailableException e)
         {

@@ -19,7 +19,7 @@ public sealed class EndpointTunnel : IAsyncDisposable
 {
     private static readonly string[] GatewayRoles = [StackContainerLocator.HaproxyRole, StackContainerLocator.EtcdRole, StackContainerLocator.MemberRole];
     private static readonly TimeSpan AcceptTimeout = TimeSpan.FromSeconds(30);
-    private static readonly string Relay = ReadRelay();
+    private static readonly string Relay = EmbeddedScript.Read("relay.py");
 
     private readonly DockerClient _docker;
     private readonly DockerSwarmApi _api;
@@ -171,14 +171,6 @@ public sealed class EndpointTunnel : IAsyncDisposable
                 await upstream.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
-    }
-
-    private static string ReadRelay()
-    {
-        using var stream = typeof(EndpointTunnel).Assembly.GetManifestResourceStream("relay.py")
-            ?? throw new InvalidOperationException("relay.py is not embedded in the library");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 
     public async ValueTask DisposeAsync()

@@ -24,7 +24,7 @@ public sealed class PatroniDriftTests
         var patroni = new FakePatroni(_journal) { Config = liveConfig };
         foreach (var member in new[] { "pg1", "pg2", "pg3" })
             patroni.With(member, member == leader ? PatroniRole.Leader : member == "pg2" || leader == "pg2" && member == "pg1" ? PatroniRole.SyncStandby : PatroniRole.Replica);
-        var live = await PatroniDrift.ReadAsync(new PatroniCtl(patroni, await OneMember(), "pg-lab"), CancellationToken.None);
+        var live = await new PatroniCtl(patroni, await OneMember(), "pg-lab").StateAsync(CancellationToken.None);
         return PatroniDrift.Find("lab", Lab.Spec, Rendered, live);
     }
 
@@ -51,7 +51,7 @@ public sealed class PatroniDriftTests
     [Fact]
     public async Task Patroni_s_own_spelling_of_git_s_values_is_no_drift()
     {
-        // patronictl show-config prints what Patroni stored as JSON: quotes dropped, on as true.
+        // Patroni keeps what it was given as JSON and gives it back so: quotes dropped, on as true.
         var live = Rendered.Replace("'", "", StringComparison.Ordinal);
 
         Assert.Empty(await Find(live));
@@ -116,7 +116,7 @@ public sealed class PatroniDriftTests
     public async Task The_hint_says_a_failover_when_the_preferred_member_is_not_the_synchronous_standby()
     {
         var patroni = new FakePatroni(_journal) { Config = Rendered }.With("pg1", PatroniRole.Replica).With("pg2", PatroniRole.Leader).With("pg3", PatroniRole.SyncStandby);
-        var live = await PatroniDrift.ReadAsync(new PatroniCtl(patroni, await OneMember(), "pg-lab"), CancellationToken.None);
+        var live = await new PatroniCtl(patroni, await OneMember(), "pg-lab").StateAsync(CancellationToken.None);
 
         var item = Assert.Single(PatroniDrift.Find("lab", Lab.Spec, Rendered, live));
 

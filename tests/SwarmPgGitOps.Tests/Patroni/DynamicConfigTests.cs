@@ -52,6 +52,18 @@ public sealed class DynamicConfigTests
     }
 
     [Fact]
+    public void The_same_values_as_Patroni_s_REST_API_returns_them_in_JSON_are_no_change()
+    {
+        const string returnedByPatroni = """
+            {"ttl": 30, "loop_wait": 10, "synchronous_mode": true,
+             "postgresql": {"use_pg_rewind": true, "parameters": {"hot_standby": "on", "shared_buffers": "64MB", "max_wal_senders": 10}}}
+            """;
+
+        Assert.Empty(DynamicConfig.Compare(Rendered, returnedByPatroni));
+        Assert.Single(DynamicConfig.Compare(Rendered, returnedByPatroni.Replace("\"64MB\"", "\"128MB\"", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_changed_a_missing_and_an_extra_key_are_each_reported()
     {
         const string live = """

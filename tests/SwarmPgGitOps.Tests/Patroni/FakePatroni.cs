@@ -5,8 +5,8 @@ using SwarmPgGitOps.Swarm;
 namespace SwarmPgGitOps.Tests.Patroni;
 
 /// <summary>
-/// patronictl and etcdctl as a member container answers them, over a cluster held in memory: `list` prints its members,
-/// `switchover` hands the leader role over, `edit-config --replace -` stores the configuration and marks the members for a
+/// Patroni (its REST API read, patronictl run by the entrypoint) and etcdctl as a member container answers them, over a
+/// cluster held in memory: the REST API read gives its members and <see cref="Config"/>, patronictl `switchover` hands the leader role over, `edit-config --replace -` stores the configuration and marks the members for a
 /// restart when <see cref="RestartOnConfigChange"/>. What changes the cluster is written to the journal given.
 /// </summary>
 public sealed class FakePatroni(List<string> journal) : IContainerExec
@@ -38,6 +38,7 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
             return Task.FromResult(command.ToArray() switch
             {
                 ["bash", PatroniCtl.Entrypoint, "ctl", .. var ctl] => Ctl(ctl, stdin),
+                _ when PatroniCtl.IsStateCommand(command) => State(),
                 ["bash", PatroniCtl.Entrypoint, "wake", ..] => Ok(""),
                 ["etcdctl", _, _, "-w", "json", "member", "list"] => Ok(JsonSerializer.Serialize(new { members = EtcdMembers.Select(n => new { name = n }) })),
                 ["etcdctl", _, _, "-w", "json", "get", var key, "--keys-only"] => Get(key),
@@ -60,16 +61,6 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
     {
         switch (ctl)
         {
-            case ["list", "--format", "json"]:
-                return Ok(JsonSerializer.Serialize(_members.OrderBy(m => m.Key).Select(m => new Dictionary<string, object>
-                {
-                    ["Member"] = m.Key,
-                    ["Role"] = m.Value.Role switch { PatroniRole.SyncStandby => "Sync Standby", var r => r.ToString() },
-                    ["State"] = m.Value.State,
-                    ["TL"] = 1,
-                    ["Lag in MB"] = m.Value.Role == PatroniRole.Leader ? "" : 0,
-                    ["Pending restart"] = m.Value.PendingRestart ? "*" : "",
-                })));
             case ["switchover", "--leader", var leader, "--candidate", var candidate, "--force"]:
                 if (RefuseSwitchover is { } refusal && SwitchoverRefusals is null or > 0)
                 {
@@ -84,8 +75,6 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
                 journal.Add($"failover -> {candidate}");
                 HandOver(Leader!, candidate);
                 return Ok($"Successfully failed over to \"{candidate}\"\n");
-            case ["show-config"]:
-                return Ok(Config);
             case ["edit-config", "--replace", "-", "--force", "--quiet"]:
                 journal.Add("replace dynamic configuration");
                 Config = stdin ?? "";
@@ -102,6 +91,28 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
             default:
                 return new ExecResult(2, "", $"unknown patronictl command {string.Join(" ", ctl)}");
         }
+    }
+
+    /// <summary>REST API `/cluster` as Patroni 4.0 writes it (no lag on the leader, pending_restart only when true), and the configuration as set.</summary>
+    private ExecResult State()
+    {
+        var members = _members.OrderBy(m => m.Key).Select(m =>
+        {
+            var member = new Dictionary<string, object>
+            {
+                ["name"] = m.Key,
+                ["role"] = m.Value.Role switch { PatroniRole.SyncStandby => "sync_standby", var r => r.ToString().ToLowerInvariant() },
+                ["state"] = m.Value.State,
+                ["host"] = m.Key,
+                ["timeline"] = 1,
+            };
+            if (m.Value.Role != PatroniRole.Leader)
+                member["lag"] = 0;
+            if (m.Value.PendingRestart)
+                member["pending_restart"] = true;
+            return member;
+        });
+        return Ok(JsonSerializer.Serialize(new { cluster = new { members, scope = "pg-lab" }, config = Config }));
     }
 
     private void HandOver(string leader, string candidate)

@@ -1,25 +1,36 @@
+using System.Text.Json;
 using SwarmPgGitOps.Patroni;
 
 namespace SwarmPgGitOps.Tests.Patroni;
 
 public sealed class PatroniClusterTests
 {
-    // The shape patronictl 4.0 prints for `list --format json`: empty columns are left out (the leader has no lag).
+    // The shape Patroni 4.0's REST API gives for /cluster: lag in bytes, left out on the leader, "unknown" when it cannot
+    // tell; pending_restart only when true.
     private const string ThreeMembers = """
-        [{"Cluster": "pg-lab", "Member": "pg2", "Host": "pg2", "Role": "Sync Standby", "State": "streaming", "TL": 3, "Lag in MB": 0},
-         {"Cluster": "pg-lab", "Member": "pg1", "Host": "pg1", "Role": "Leader", "State": "running", "TL": 3},
-         {"Cluster": "pg-lab", "Member": "pg3", "Host": "pg3", "Role": "Replica", "State": "starting", "Lag in MB": "unknown", "Pending restart": "*"}]
+        {"members": [
+          {"name": "pg2", "role": "sync_standby", "state": "streaming", "api_url": "http://pg2:8008/patroni", "host": "pg2", "port": 5432, "timeline": 3, "lag": 3565158},
+          {"name": "pg1", "role": "leader", "state": "running", "api_url": "http://pg1:8008/patroni", "host": "pg1", "port": 5432, "timeline": 3},
+          {"name": "pg3", "role": "replica", "state": "starting", "api_url": "http://pg3:8008/patroni", "host": "pg3", "port": 5432, "lag": "unknown",
+           "pending_restart": true, "pending_restart_reason": {"shared_buffers": {"old_value": "64MB", "new_value": "128MB"}}}],
+         "scope": "pg-lab"}
         """;
+
+    private static PatroniCluster Read(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return PatroniCluster.FromClusterJson("pg-lab", document.RootElement);
+    }
 
     [Fact]
     public void Reads_every_member_with_its_role_state_timeline_and_lag()
     {
-        var cluster = PatroniCluster.FromListJson("pg-lab", ThreeMembers);
+        var cluster = Read(ThreeMembers);
 
         Assert.Equal(
             [
                 new PatroniMember("pg1", "pg1", PatroniRole.Leader, "running", 3, null, false),
-                new PatroniMember("pg2", "pg2", PatroniRole.SyncStandby, "streaming", 3, 0, false),
+                new PatroniMember("pg2", "pg2", PatroniRole.SyncStandby, "streaming", 3, 3, false),
                 new PatroniMember("pg3", "pg3", PatroniRole.Replica, "starting", null, null, true),
             ],
             cluster.Members);
@@ -30,8 +41,8 @@ public sealed class PatroniClusterTests
     [Fact]
     public void Two_members_holding_the_leader_role_give_no_single_leader()
     {
-        var cluster = PatroniCluster.FromListJson("pg-lab", """
-            [{"Member": "pg1", "Role": "Leader", "State": "running"}, {"Member": "pg2", "Role": "Leader", "State": "running"}]
+        var cluster = Read("""
+            {"members": [{"name": "pg1", "role": "leader", "state": "running"}, {"name": "pg2", "role": "leader", "state": "running"}]}
             """);
 
         Assert.Null(cluster.Leader);
@@ -41,7 +52,7 @@ public sealed class PatroniClusterTests
     [Fact]
     public void A_cluster_without_members_has_no_leader()
     {
-        var cluster = PatroniCluster.FromListJson("pg-lab", "[]");
+        var cluster = Read("""{"members": [], "scope": "pg-lab"}""");
 
         Assert.Empty(cluster.Members);
         Assert.Null(cluster.Leader);

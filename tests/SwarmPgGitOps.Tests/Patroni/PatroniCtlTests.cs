@@ -32,18 +32,47 @@ public sealed class PatroniCtlTests
     }
 
     [Fact]
-    public async Task Runs_patronictl_through_the_members_entrypoint_and_reads_its_answer()
+    public async Task Reads_the_cluster_and_its_configuration_with_the_library_s_script_naming_the_members_to_ask_instead()
     {
-        var exec = new RecordingExec(new ExecResult(0, """[{"Member": "pg1", "Role": "Leader", "State": "running", "TL": 1}]""", ""));
-        var ctl = new PatroniCtl(exec, await OneMemberOnTheEndpointsNode(), "pg-lab");
+        var exec = new RecordingExec(new ExecResult(0, """
+            {"cluster": {"members": [{"name": "pg1", "role": "leader", "state": "running", "timeline": 1}], "scope": "pg-lab"},
+             "config": "{\"ttl\": 30, \"loop_wait\": 10}"}
+            """, ""));
+        var ctl = new PatroniCtl(exec, await OneMemberOnTheEndpointsNode(), "pg-lab", ["pg1", "pg2", "pg3"]);
 
-        var cluster = await ctl.ListAsync(CancellationToken.None);
+        var (cluster, config) = await ctl.StateAsync(CancellationToken.None);
 
         Assert.Equal("pg1", cluster.Leader?.Name);
+        Assert.Equal(new Dictionary<string, string> { ["loop_wait"] = "10", ["ttl"] = "30" }, DynamicConfig.Flatten(config));
         var call = Assert.Single(exec.Calls);
         Assert.StartsWith("container-of-", call.Container);
-        Assert.Equal(["bash", PatroniCtl.Entrypoint, "ctl", "list", "--format", "json"], call.Command);
+        Assert.Equal(["python3", "-c"], call.Command.Take(2));
+        Assert.Contains("urllib.request", call.Command[2], StringComparison.Ordinal);
+        Assert.Equal(["pg1", "pg2", "pg3"], call.Command.Skip(3));
         Assert.Null(call.Stdin);
+    }
+
+    [Theory]
+    [InlineData("member: starting", "Patroni's REST API gave an answer that is not its cluster and configuration: ")]
+    [InlineData("""{"cluster": {"members": []}}""", "Patroni's REST API gave an answer that is not its cluster and configuration: ")]
+    public async Task An_answer_that_is_not_the_state_is_Patroni_unavailable_not_a_crash(string answer, string said)
+    {
+        var ctl = new PatroniCtl(new RecordingExec(new ExecResult(0, answer, "")), await OneMemberOnTheEndpointsNode(), "pg-lab");
+
+        var error = await Assert.ThrowsAsync<PatroniUnavailableException>(() => ctl.StateAsync(CancellationToken.None));
+
+        Assert.StartsWith(said, error.Message);
+    }
+
+    [Fact]
+    public async Task No_REST_API_answering_is_Patroni_unavailable_with_what_each_member_said()
+    {
+        var exec = new RecordingExec(new ExecResult(1, "", "no Patroni REST API answered (127.0.0.1: <urlopen error [Errno 111] Connection refused>)\n"));
+        var ctl = new PatroniCtl(exec, await OneMemberOnTheEndpointsNode(), "pg-lab");
+
+        var error = await Assert.ThrowsAsync<PatroniUnavailableException>(() => ctl.StateAsync(CancellationToken.None));
+
+        Assert.Equal("Patroni's REST API in pg-lab_pg1 failed (exit 1): no Patroni REST API answered (127.0.0.1: <urlopen error [Errno 111] Connection refused>)", error.Message);
     }
 
     [Fact]
