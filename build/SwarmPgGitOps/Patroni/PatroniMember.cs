@@ -18,4 +18,15 @@ public sealed record PatroniMember(string Name, string Host, PatroniRole Role, s
 
     /// <summary>A replica that receives WAL from the leader (Patroni says `streaming`), or the leader that is `running`.</summary>
     public bool IsHealthy => IsLeader ? State == "running" : State == "streaming";
+
+    /// <summary>What a wait or an error says of the member: `pg2 sync standby streaming, lag 0 MB`.</summary>
+    public string Summary => $"{Name} {RoleText} {State}" + (IsLeader ? "" : $", lag {(LagMegabytes is { } lag ? $"{lag} MB" : "unknown")}");
+
+    private string RoleText => Role switch
+    {
+        PatroniRole.SyncStandby => "sync standby",
+        PatroniRole.QuorumStandby => "quorum standby",
+        PatroniRole.StandbyLeader => "standby leader",
+        var role => role.ToString().ToLowerInvariant(),
+    };
 }

@@ -297,7 +297,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     {
         var cluster = await patroni.ListAsync(cancellation);
         var leader = cluster.Leader?.Name ?? throw new PatroniRolloutException(
-            $"no member leads, so there is nothing to switch over from: {string.Join(", ", cluster.Members.Select(m => $"{m.Name} {m.Role} {m.State}"))} "
+            $"no member leads, so there is nothing to switch over from: {string.Join("; ", cluster.Members.Select(m => m.Summary))} "
             + "(hint: Patroni elects a leader on its own; run Smoke to see the cluster)");
         var (candidate, refusal) = MemberRollout.SwitchoverTarget(cluster, leader, requested, settings.PreferredLeader, settings.MaxLagBytes, settings.Synchronous);
         if (candidate is null)
@@ -372,7 +372,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             new PollSchedule(timeout, Poll), cancellation);
         if (!polled.Done)
             throw new PatroniRolloutException($"{candidate} did not become leader within {timeout.TotalSeconds:0} s: "
-                + (polled.Last is { } c ? string.Join(", ", c.Members.Select(m => $"{m.Name} {m.Role} {m.State}")) : "Patroni could not be asked"));
+                + (polled.Last is { } c ? string.Join("; ", c.Members.Select(m => m.Summary)) : "Patroni could not be asked"));
     }
 
     private async Task WaitForMembersAsync(IReadOnlyList<string> names, TimeSpan timeout, CancellationToken cancellation, bool restarted = false)
@@ -389,7 +389,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             if (cluster is not null && !Ready(cluster))
             {
                 progress($"waiting for Patroni to report {string.Join(", ", names)} healthy ({elapsed.TotalSeconds:0} s): "
-                    + string.Join(", ", cluster.Members.Select(m => $"{m.Name} {m.State}")));
+                    + string.Join("; ", cluster.Members.Select(m => m.Summary))
+                    + (settings.Synchronous && cluster.Members.Count >= 2 && !MemberRollout.HasSynchronousStandby(cluster) ? "; no synchronous standby named yet" : ""));
                 // What Patroni reports changes at each member's next HA loop; started now, the wait does not add up to loop_wait.
                 await WhileUnavailable(t => patroni.WakeAsync(cluster.Members.Select(m => m.Name), t), token);
             }
@@ -399,7 +400,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         }, Ready, new PollSchedule(timeout, Poll), cancellation);
         if (!polled.Done)
             throw new PatroniRolloutException($"{string.Join(", ", names)} did not become healthy in Patroni within {timeout.TotalSeconds:0} s: "
-                + (polled.Last is { } c ? string.Join(", ", c.Members.Select(m => $"{m.Name} {m.Role} {m.State}")) : "Patroni could not be asked"));
+                + (polled.Last is { } c ? string.Join("; ", c.Members.Select(m => m.Summary)) : "Patroni could not be asked"));
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ public sealed class PatroniClusterTests
             cluster.Members);
         Assert.Equal("pg1", cluster.Leader?.Name);
         Assert.Equal([true, true, false], cluster.Members.Select(m => m.IsHealthy));
+        Assert.Equal(["pg1 leader running", "pg2 sync standby streaming, lag 3 MB", "pg3 replica starting, lag unknown"], cluster.Members.Select(m => m.Summary));
     }
 
     [Fact]
