@@ -29,16 +29,26 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
     /// <summary>The member service whose container patronictl runs in: with its REST API password.</summary>
     public async Task<string> MemberServiceAsync(CancellationToken cancellation) => (await locator.FindAsync(cancellation)).Service;
 
-    public async Task<PatroniState> StateAsync(CancellationToken cancellation)
+    public Task<PatroniState> StateAsync(CancellationToken cancellation) => ReadStateAsync(wake: false, cancellation);
+
+    /// <summary>
+    /// The state, then every member runs its HA loop now rather than at its next loop_wait, so that the next read sees
+    /// what it did (a leader names a new synchronous standby, a replica reports that it streams): what a wait polls.
+    /// A member that cannot be woken is left to its own loop.
+    /// </summary>
+    public Task<PatroniState> StateAndWakeAsync(CancellationToken cancellation) => ReadStateAsync(wake: true, cancellation);
+
+    private async Task<PatroniState> ReadStateAsync(bool wake, CancellationToken cancellation)
     {
-        var (_, answer) = await RunAsync(StateCommand(otherMembers ?? []), "Patroni's REST API", null, cancellation);
+        var (_, answer) = await RunAsync(StateCommand(otherMembers ?? [], wake), "Patroni's REST API", null, cancellation);
         return ParseState(scope, answer);
     }
 
     private static readonly string StateScript = EmbeddedScript.Read("patroni_state.py");
 
     /// <summary>The command that prints <see cref="StateAsync"/>'s answer in a member container, given the members to ask when its own does not answer.</summary>
-    public static IReadOnlyList<string> StateCommand(IReadOnlyList<string> otherMembers) => ["python3", "-c", StateScript, .. otherMembers];
+    public static IReadOnlyList<string> StateCommand(IReadOnlyList<string> otherMembers, bool wake = false) =>
+        ["python3", "-c", StateScript, .. wake ? ["--wake"] : Array.Empty<string>(), .. otherMembers];
 
     public static bool IsStateCommand(IReadOnlyList<string> command) => command.Count >= 3 && command[0] == "python3" && command[2] == StateScript;
 
@@ -76,16 +86,6 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
     /// <summary>Restarts one member's PostgreSQL (Patroni stays up); used for settings that need a restart.</summary>
     public Task RestartAsync(string member, CancellationToken cancellation) =>
         RunCtlAsync(["restart", scope, member, "--force"], null, cancellation);
-
-    /// <summary>
-    /// The members run their HA loop now rather than at their next loop_wait: a leader names a new synchronous standby,
-    /// a replica reports that it streams. A member that cannot be reached is left to its own loop.
-    /// </summary>
-    public async Task WakeAsync(IEnumerable<string> members, CancellationToken cancellation)
-    {
-        var container = await locator.FindAsync(cancellation);
-        await exec.ExecAsync(container.ContainerId, ["bash", Entrypoint, "wake", .. members], null, cancellation);
-    }
 
     private async Task<string> RunCtlAsync(IReadOnlyList<string> arguments, string? stdin, CancellationToken cancellation)
     {

@@ -385,15 +385,12 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             && !(restarted && m.PendingRestart));
         var polled = await waiter.PollAsync(async (elapsed, token) =>
         {
-            var cluster = await TryListAsync(token);
+            // What Patroni reports changes at each member's next HA loop; woken at each read, the wait does not add up to loop_wait.
+            var cluster = (await WhileUnavailableNull(patroni.StateAndWakeAsync, token))?.Cluster;
             if (cluster is not null && !Ready(cluster))
-            {
                 progress($"waiting for Patroni to report {string.Join(", ", names)} healthy ({elapsed.TotalSeconds:0} s): "
                     + string.Join("; ", cluster.Members.Select(m => m.Summary))
                     + (settings.Synchronous && cluster.Members.Count >= 2 && !MemberRollout.HasSynchronousStandby(cluster) ? "; no synchronous standby named yet" : ""));
-                // What Patroni reports changes at each member's next HA loop; started now, the wait does not add up to loop_wait.
-                await WhileUnavailable(t => patroni.WakeAsync(cluster.Members.Select(m => m.Name), t), token);
-            }
             else if (cluster is null)
                 progress($"waiting for Patroni to report {string.Join(", ", names)} healthy ({elapsed.TotalSeconds:0} s): Patroni not reachable yet");
             return cluster;
@@ -442,17 +439,6 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     /// <summary>Patroni's view, or null while it cannot be asked (the member on the endpoint's node is restarting).</summary>
     private Task<PatroniCluster?> TryListAsync(CancellationToken cancellation) => WhileUnavailableNull(patroni.ListAsync, cancellation);
-
-    private static async Task WhileUnavailable(Func<CancellationToken, Task> act, CancellationToken cancellation)
-    {
-        try
-        {
-            await act(cancellation);
-        }
-        catch (PatroniUnavailableException)
-        {
-        }
-    }
 
     private static async Task<T?> WhileUnavailableNull<T>(Func<CancellationToken, Task<T>> ask, CancellationToken cancellation) where T : class
     {

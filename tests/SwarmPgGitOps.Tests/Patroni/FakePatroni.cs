@@ -39,7 +39,6 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
             {
                 ["bash", PatroniCtl.Entrypoint, "ctl", .. var ctl] => Ctl(ctl, stdin),
                 _ when PatroniCtl.IsStateCommand(command) => State(),
-                ["bash", PatroniCtl.Entrypoint, "wake", ..] => Ok(""),
                 ["etcdctl", _, _, "-w", "json", "member", "list"] => Ok(JsonSerializer.Serialize(new { members = EtcdMembers.Select(n => new { name = n }) })),
                 ["etcdctl", _, _, "-w", "json", "get", var key, "--keys-only"] => Get(key),
                 ["etcdctl", _, _, "-w", "json", "endpoint", "health"] => Ok(JsonSerializer.Serialize(EtcdMembers.Select(n => new { endpoint = $"http://{n}:2379", health = true }))),

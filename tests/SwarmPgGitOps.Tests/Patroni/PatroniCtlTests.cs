@@ -52,6 +52,17 @@ public sealed class PatroniCtlTests
         Assert.Null(call.Stdin);
     }
 
+    [Fact]
+    public async Task A_wait_s_read_wakes_every_member_after_reading()
+    {
+        var exec = new RecordingExec(new ExecResult(0, """{"cluster": {"members": []}, "config": ""}""", ""));
+        var ctl = new PatroniCtl(exec, await OneMemberOnTheEndpointsNode(), "pg-lab", ["pg1", "pg2"]);
+
+        await ctl.StateAndWakeAsync(CancellationToken.None);
+
+        Assert.Equal(["--wake", "pg1", "pg2"], Assert.Single(exec.Calls).Command.Skip(3));
+    }
+
     [Theory]
     [InlineData("member: starting", "Patroni's REST API gave an answer that is not its cluster and configuration: ")]
     [InlineData("""{"cluster": {"members": []}}""", "Patroni's REST API gave an answer that is not its cluster and configuration: ")]

@@ -7,7 +7,6 @@
 #   member.sh post-bootstrap CONNINFO   Patroni's post_bootstrap: what a new cluster needs besides Patroni's own roles
 #                                       (also run on a classic primary's data directory before Patroni takes it over)
 #   member.sh sql MEMBER   psql on MEMBER as the superuser with this member's password, the script on stdin, one transaction
-#   member.sh wake MEMBER...   each member runs its HA loop now instead of at its next loop_wait (what Deploy waits for)
 set -euo pipefail
 
 readonly VOLUME=/var/lib/postgresql/data
@@ -62,24 +61,6 @@ SQL
     ;;
   sql)
     PGPASSWORD=$PATRONI_SUPERUSER_PASSWORD exec psql -X -q -A -t -1 -v ON_ERROR_STOP=1 -h "$2" -U postgres -d postgres -f -
-    ;;
-  wake)
-    # Patroni's REST API wakes the HA loop on every PATCH of the dynamic configuration; this one removes a key that is
-    # not there, so the configuration stays as it is.
-    shift
-    exec python3 - "$CONFIG/member.yml" "$@" <<'PYTHON'
-import base64, os, sys, urllib.request, yaml
-with open(sys.argv[1]) as config:
-    user = yaml.safe_load(config)["restapi"]["authentication"]["username"]
-credentials = base64.b64encode(f"{user}:{os.environ['PATRONI_RESTAPI_PASSWORD']}".encode()).decode()
-for member in sys.argv[2:]:
-    request = urllib.request.Request(f"http://{member}:8008/config", data=b'{"swarm_pg_wake": null}', method="PATCH",
-                                     headers={"Authorization": f"Basic {credentials}", "Content-Type": "application/json"})
-    try:
-        urllib.request.urlopen(request, timeout=3).close()
-    except Exception as error:
-        print(f"member: {member} could not be woken: {error}", file=sys.stderr)
-PYTHON
     ;;
 esac
 
