@@ -162,6 +162,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     public async Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation)
     {
+        // Asked beside Patroni's state: when nothing below changes the cluster (a no-op deploy), it is what is decided on.
+        var placement = etcdLeader?.ObserveAsync(cancellation);
         var (cluster, liveConfig) = await patroni.StateAsync(cancellation);
         var changes = DynamicConfig.Compare(settings.DynamicConfigYaml, liveConfig);
         if (changes.Count > 0)
@@ -173,13 +175,17 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             await Task.Delay(settings.LoopWait * 2, waiter.Time, cancellation);
             cluster = await patroni.ListAsync(cancellation);
         }
-        if (await RestartPendingAsync(cluster, timeout, cancellation))
+        var restarted = await RestartPendingAsync(cluster, timeout, cancellation);
+        if (restarted)
             cluster = await patroni.ListAsync(cancellation);
         var handedOver = await HandToPreferredAsync(cluster, timeout, cancellation);
         if (handedOver)
             await WaitForMembersAsync(cluster.Members.Select(m => m.Name).ToList(), timeout, cancellation);
+        var changedNothing = changes.Count == 0 && !restarted && !handedOver;
         if ((handedOver ? settings.PreferredLeader : cluster.Leader?.Name) is { } leader && etcdLeader is not null)
-            await etcdLeader.KeepOffAsync(leader, cancellation);
+            await etcdLeader.KeepOffAsync(leader, cancellation, changedNothing ? placement : null);
+        else if (placement is not null)
+            await placement;
         if (backup is not null && _stackChanged)
             await EnsureBackupAsync(backup, timeout, cancellation);
     }
