@@ -46,14 +46,29 @@ public sealed class SwarmTarget : IDisposable
         DiagnosticPrinter.Print(console, secrets.Diagnostics);
         if (secrets.Value is null)
             throw new PipelineFailedException($"the passwords of {name} are not available; nothing was changed");
-        var desired = StackConverter.FromRendered(rendered, directory).WithSecretValues(secrets.Value);
+        var stack = StackConverter.FromRendered(rendered, directory);
+        // The secrets' fingerprints (slow hashes on purpose) are computed while preflight asks the swarm, which needs
+        // only the services' placement; a value that is missing is still said first.
+        var fingerprinted = Task.Run(() => stack.WithSecretValues(secrets.Value), cancellation);
 
         var connected = DockerEndpoint.Connect(environment, variable);
         DiagnosticPrinter.Print(console, connected.Diagnostics);
         var docker = connected.Value ?? throw new PipelineFailedException("no swarm endpoint; nothing was changed");
         var endpoint = docker.Options.Endpoint.ToString();
 
-        var problems = await Preflight.CheckAsync(docker, endpoint, desired, cancellation);
+        var preflight = Preflight.CheckAsync(docker, endpoint, stack, cancellation);
+        DesiredStack desired;
+        try
+        {
+            desired = await fingerprinted;
+        }
+        catch
+        {
+            await preflight.ContinueWith(_ => { }, TaskScheduler.Default);
+            docker.Dispose();
+            throw;
+        }
+        var problems = await preflight;
         foreach (var problem in problems)
             console.MarkupLine($"[red]preflight: {Markup.Escape(problem)}[/]");
         if (problems.Count > 0)

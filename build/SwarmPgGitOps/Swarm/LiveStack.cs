@@ -20,14 +20,18 @@ public sealed record LiveStack(
 
     public static async Task<LiveStack> ReadAsync(ISwarmApi swarm, string stack, CancellationToken cancellation = default)
     {
-        var allNetworks = await swarm.ListNetworksAsync(cancellation);
-        var services = await swarm.ListServicesAsync(stack, cancellation);
+        var networks = swarm.ListNetworksAsync(cancellation);
+        var services = swarm.ListServicesAsync(stack, cancellation);
+        var configs = swarm.ListConfigsAsync(cancellation);
+        var secrets = swarm.ListSecretsAsync(cancellation);
+        await Task.WhenAll(networks, services, configs, secrets);
         var prefix = stack + "_";
+        var allNetworks = await networks;
         return new LiveStack(
             allNetworks.Where(n => n.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
-            (await swarm.ListConfigsAsync(cancellation)).Where(c => c.Spec.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
-            (await swarm.ListSecretsAsync(cancellation)).Where(s => s.Spec.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
-            services,
+            (await configs).Where(c => c.Spec.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
+            (await secrets).Where(s => s.Spec.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
+            await services,
             allNetworks.ToDictionary(n => n.ID, n => n.Name));
     }
 }

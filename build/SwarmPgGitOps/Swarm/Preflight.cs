@@ -29,14 +29,18 @@ public static class Preflight
         if (!Version.TryParse(version.APIVersion, out var api) || api < OldestApi)
             problems.Add($"the engine at {endpointDescription} speaks API {version.APIVersion}; {OldestApi} (Docker 20.10) or newer is needed");
 
-        var info = await swarm.GetSystemInfoAsync(cancellation);
+        // Asked together: only a manager lists nodes, and its answer is read only once the engine is known to be one.
+        var infoAsked = swarm.GetSystemInfoAsync(cancellation);
+        var nodesAsked = swarm.ListNodesAsync(cancellation);
+        var info = await infoAsked;
         if (info.Swarm?.ControlAvailable != true)
         {
+            await nodesAsked.ContinueWith(_ => { }, TaskScheduler.Default);
             problems.Add($"the engine at {endpointDescription} is not a swarm manager (swarm state: {info.Swarm?.LocalNodeState ?? "unknown"}); point the environment at a manager node");
             return problems;
         }
 
-        var nodes = (await swarm.ListNodesAsync(cancellation)).Where(n => n.Status.State == "ready" && n.Spec.Availability == "active").ToList();
+        var nodes = (await nodesAsked).Where(n => n.Status.State == "ready" && n.Spec.Availability == "active").ToList();
         foreach (var service in desired.Services)
         {
             var constraints = service.Spec.TaskTemplate.Placement?.Constraints ?? [];
