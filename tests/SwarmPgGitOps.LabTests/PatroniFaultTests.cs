@@ -266,8 +266,8 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
             {
                 await using (var connection = stack.Connect(stack.Member(leader)))
                     await PatroniLabStack.Scalar<int>(connection, "DROP TABLE IF EXISTS fault_filler; CREATE TABLE fault_filler AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 40000) g; SELECT 1");
-                long? lagMegabytes = null;
-                await Waits.Until(async () => (lagMegabytes = (await stack.PatroniList(successor)).Find(lagging)?.LagMegabytes) * 1048576 > maximumLag,
+                long? lagBytes = null;
+                await Waits.Until(async () => (lagBytes = (await stack.PatroniList(successor)).Find(lagging)?.LagBytes) > maximumLag,
                     TimeSpan.FromSeconds(60), $"Patroni to see {lagging} lag beyond maximum_lag_on_failover ({maximumLag} bytes)");
 
                 // Patroni publishes the lag just seen as the leader renews its key, so a loss right now would always meet a
@@ -285,11 +285,11 @@ public class PatroniFaultTests(PatroniFaultLabStack stack, ITestOutputHelper out
                 catch (TimeoutException)
                 {
                     output.WriteLine($"no write acknowledged since {node.Name} was lost at {lostSince:HH:mm:ss.fff}; answering leaders: {string.Join(", ", await stack.AnsweringLeaders())}; "
-                        + $"Patroni's view from {successor}: {string.Join("; ", (await stack.PatroniList(successor)).Members.Select(m => $"{m.Name} {m.Role} {m.State} lag {m.LagMegabytes}"))}\n"
+                        + $"Patroni's view from {successor}: {string.Join("; ", (await stack.PatroniList(successor)).Members.Select(m => $"{m.Name} {m.Role} {m.State} lag {m.LagText}"))}\n"
                         + $"{successor}'s Patroni:\n{await stack.PatroniDecisions(successor, lostSince, 40)}\n{lagging}'s:\n{await stack.PatroniDecisions(lagging, lostSince, 20)}");
                     throw;
                 }
-                output.WriteLine($"{lagging}'s WAL receiver stopped: {lagMegabytes} MB behind in Patroni's view (maximum_lag_on_failover {maximumLag} bytes)");
+                output.WriteLine($"{lagging}'s WAL receiver stopped: {lagBytes:N0} bytes behind in Patroni's view (maximum_lag_on_failover {maximumLag} bytes)");
                 Assert.Equal(successor, firstWrite.Server);
                 Assert.Equal([successor], await stack.AnsweringLeaders());
                 Assert.NotEqual(PatroniRole.Leader, (await stack.PatroniList(successor)).Find(lagging)?.Role);

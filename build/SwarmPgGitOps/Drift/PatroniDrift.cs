@@ -45,7 +45,7 @@ public static class PatroniDrift
             [var leader] => [new DriftItem(cause, LeaderField, preferred, leader.Name, PreferredLeaderPath, leader.Name,
                 Hint: HandBack(environment, spec, cluster, leader.Name, preferred))],
             [] => [new DriftItem(cause, LeaderField, preferred, "(no leader)",
-                Hint: $"patronictl list shows why no member leads: {string.Join(", ", cluster.Members.Select(m => $"{m.Name} {m.State}"))}")],
+                Hint: $"no member leads: {string.Join("; ", cluster.Members.Select(m => m.Summary))} (patronictl list and each member's Patroni log say why)")],
             var leaders => [new DriftItem(cause, LeaderField, preferred, string.Join(", ", leaders.Select(l => l.Name)))],
         };
     }

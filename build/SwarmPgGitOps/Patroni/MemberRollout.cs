@@ -52,7 +52,7 @@ public static class MemberRollout
             .Where(m => !synchronousMode || IsSynchronous(m))
             .OrderByDescending(m => m.Name == preferred)
             .ThenByDescending(m => updated.Contains(m.Name))
-            .ThenBy(m => m.LagMegabytes)
+            .ThenBy(m => m.LagBytes)
             .ThenBy(m => m.Name, StringComparer.Ordinal)
             .Select(m => m.Name)
             .FirstOrDefault();
@@ -92,7 +92,7 @@ public static class MemberRollout
 
     /// <summary>A replica that streams and is caught up within <paramref name="maxLagBytes"/>: it can lead without losing what the leader acknowledged.</summary>
     public static bool CanTakeOver(PatroniMember member, long maxLagBytes) =>
-        !member.IsLeader && member.IsHealthy && member.LagMegabytes is { } lag && lag * 1024 * 1024 <= maxLagBytes;
+        !member.IsLeader && member.IsHealthy && member.LagBytes is { } lag && lag <= maxLagBytes;
 
     public static bool IsSynchronous(PatroniMember member) => member.Role is PatroniRole.SyncStandby or PatroniRole.QuorumStandby;
 
@@ -106,7 +106,7 @@ public static class MemberRollout
     /// <summary>Why <paramref name="member"/> cannot take over, in words that follow its name; null when it can.</summary>
     private static string? WhyNot(PatroniMember member, long maxLagBytes) =>
         !member.IsHealthy ? $"is {member.State}"
-        : member.LagMegabytes is not { } lag ? "has an unknown lag"
-        : lag * 1024 * 1024 > maxLagBytes ? $"is {lag} MB behind (more than {maxLagBytes / 1024 / 1024} MB)"
+        : member.LagBytes is not { } lag ? "has an unknown lag"
+        : lag > maxLagBytes ? $"is {member.LagText} behind (more than {maxLagBytes / 1024 / 1024} MB)"
         : null;
 }

@@ -25,14 +25,12 @@ public sealed record PatroniCluster(string Scope, IReadOnlyList<PatroniMember> M
                 Role: ParseRole(Text(member, "role")),
                 State: Text(member, "state") ?? "",
                 Timeline: Number(member, "timeline") is { } timeline ? (int)timeline : null,
-                LagMegabytes: Number(member, "lag") is { } bytes ? (long)Math.Round(bytes / (double)BytesPerMegabyte) : null,
+                LagBytes: Number(member, "lag") is { } bytes ? (long)bytes : null,
                 PendingRestart: member.TryGetProperty("pending_restart", out var pending) && pending.ValueKind == JsonValueKind.True))
             .OrderBy(m => m.Name, StringComparer.Ordinal)
             .ToList();
         return new PatroniCluster(scope, members);
     }
-
-    private const long BytesPerMegabyte = 1024 * 1024;
 
     private static PatroniRole ParseRole(string? role) => role switch
     {

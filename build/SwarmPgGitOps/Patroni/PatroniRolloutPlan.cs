@@ -94,8 +94,8 @@ public sealed record PatroniRolloutPlan(IReadOnlyList<DynamicConfigChange> Confi
         return cluster with
         {
             Members = cluster.Members.Select(m =>
-                m.Name == candidate ? m with { Role = PatroniRole.Leader, State = "running", LagMegabytes = null }
-                : m.Name == leader ? m with { Role = taken.Role, State = "streaming", LagMegabytes = taken.LagMegabytes ?? 0 }
+                m.Name == candidate ? m with { Role = PatroniRole.Leader, State = "running", LagBytes = null }
+                : m.Name == leader ? m with { Role = taken.Role, State = "streaming", LagBytes = taken.LagBytes ?? 0 }
                 : m).ToList(),
         };
     }

@@ -58,8 +58,7 @@ public static class PatroniChecks
     }
 
     private static SmokeCheck Lag(PatroniMember member, PatroniExpectations expected) =>
-        SmokeCheck.When(member.LagMegabytes is { } mb && mb * Megabyte <= expected.MaxLagBytes, "patroni.lag", member.Name,
-            member.LagMegabytes is { } lag ? $"{lag} MB" : "unknown",
+        SmokeCheck.When(member.LagBytes is { } lag && lag <= expected.MaxLagBytes, "patroni.lag", member.Name, member.LagText,
             $"≤ {(expected.MaxLagBytes / (double)Megabyte).ToString("0.##", CultureInfo.InvariantCulture)} MB",
             $"{member.Name} is behind the leader: it replays slowly or cannot reach it; Patroni will not promote it past maximum_lag_on_failover");
 

@@ -37,7 +37,7 @@ public static class SmokeObservation
             else if (member is { IsLeader: true })
                 instances[instance.Name] = new(ObservedState.Leading, $"leads, timeline {Text(member.Timeline)}");
             else if (member is not null)
-                instances[instance.Name] = new(ObservedState.Streaming, $"{Role(member.Role)}, lag {(member.LagMegabytes is { } mb ? $"{mb} MB" : "unknown")}");
+                instances[instance.Name] = new(ObservedState.Streaming, $"{Role(member.Role)}, lag {member.LagText}");
         }
         if (topology.BackupRepository is { } repository && Repository(report) is { } observedRepository)
             instances[repository.Name] = observedRepository;

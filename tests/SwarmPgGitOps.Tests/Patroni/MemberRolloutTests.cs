@@ -57,7 +57,7 @@ public sealed class MemberRolloutTests
     [Fact]
     public void A_member_that_is_behind_or_not_streaming_never_qualifies_and_the_reason_names_each()
     {
-        var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica, lag: 40), Member("pg3", PatroniRole.Replica, state: "starting")]);
+        var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica, lag: 40L * 1024 * 1024), Member("pg3", PatroniRole.Replica, state: "starting")]);
 
         Assert.Null(MemberRollout.SwitchoverCandidate(cluster, "pg1", preferred: null, new HashSet<string>(), SixteenMegabytes, synchronousMode: false));
         Assert.Equal("pg2 is 40 MB behind (more than 16 MB); pg3 is starting", MemberRollout.WhyNoCandidate(cluster, "pg1", SixteenMegabytes));
@@ -77,7 +77,7 @@ public sealed class MemberRolloutTests
     [Fact]
     public void A_switchover_to_a_member_that_cannot_take_over_is_refused_with_why()
     {
-        var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica, lag: 40), Member("pg3", PatroniRole.Replica, state: "stopped")]);
+        var cluster = new PatroniCluster("pg-lab", [Member("pg1", PatroniRole.Leader), Member("pg2", PatroniRole.Replica, lag: 40L * 1024 * 1024), Member("pg3", PatroniRole.Replica, state: "stopped")]);
 
         Assert.Equal((null, "pg2 cannot take over now: is 40 MB behind (more than 16 MB)"),
             MemberRollout.SwitchoverTarget(cluster, "pg1", "pg2", null, SixteenMegabytes, synchronousMode: false));

@@ -30,13 +30,13 @@ public sealed class PatroniClusterTests
         Assert.Equal(
             [
                 new PatroniMember("pg1", "pg1", PatroniRole.Leader, "running", 3, null, false),
-                new PatroniMember("pg2", "pg2", PatroniRole.SyncStandby, "streaming", 3, 3, false),
+                new PatroniMember("pg2", "pg2", PatroniRole.SyncStandby, "streaming", 3, 3565158, false),
                 new PatroniMember("pg3", "pg3", PatroniRole.Replica, "starting", null, null, true),
             ],
             cluster.Members);
         Assert.Equal("pg1", cluster.Leader?.Name);
         Assert.Equal([true, true, false], cluster.Members.Select(m => m.IsHealthy));
-        Assert.Equal(["pg1 leader running", "pg2 sync standby streaming, lag 3 MB", "pg3 replica starting, lag unknown"], cluster.Members.Select(m => m.Summary));
+        Assert.Equal(["pg1 leader running", "pg2 sync standby streaming, lag 3.4 MB", "pg3 replica starting, lag unknown"], cluster.Members.Select(m => m.Summary));
     }
 
     [Fact]
@@ -57,5 +57,14 @@ public sealed class PatroniClusterTests
 
         Assert.Empty(cluster.Members);
         Assert.Null(cluster.Leader);
+    }
+
+    [Fact]
+    public void A_lag_under_a_megabyte_is_said_in_bytes_and_a_larger_one_in_megabytes()
+    {
+        PatroniMember Replica(long? lag) => new("pg2", "pg2", PatroniRole.Replica, "streaming", 1, lag, false);
+
+        Assert.Equal(["0 B", "5,768 B", "1 MB", "40.5 MB", "unknown"],
+            new long?[] { 0, 5768, 1024 * 1024, 40L * 1024 * 1024 + 512 * 1024, null }.Select(lag => Replica(lag).LagText));
     }
 }

@@ -96,7 +96,7 @@ public sealed class PatroniRolloutPlanTests
     public void Pending_restarts_go_replicas_first_and_a_lagging_preferred_member_is_said_to_wait()
     {
         var cluster = Cluster(leader: "pg2", sync: "pg3", pendingRestart: true);
-        cluster = cluster with { Members = cluster.Members.Select(m => m.Name == "pg1" ? m with { LagMegabytes = 900 } : m).ToList() };
+        cluster = cluster with { Members = cluster.Members.Select(m => m.Name == "pg1" ? m with { LagBytes = 900L * 1024 * 1024 } : m).ToList() };
 
         var plan = PatroniRolloutPlan.Compute(Desired, Plan(ChangeKind.Update), cluster, Config, Settings(synchronous: false));
 

@@ -46,7 +46,7 @@ public sealed class PatroniChecksTests
     [Fact]
     public void A_member_that_is_not_streaming_behind_or_on_another_timeline_fails_each_of_those()
     {
-        var failed = Failed(Leader("pg1", tl: 3), Standby("pg2", PatroniRole.SyncStandby, tl: 3), Standby("pg3", state: "starting", tl: 2, lag: 40));
+        var failed = Failed(Leader("pg1", tl: 3), Standby("pg2", PatroniRole.SyncStandby, tl: 3), Standby("pg3", state: "starting", tl: 2, lag: 40L * 1024 * 1024));
 
         Assert.Equal(
             ["patroni.state on pg3 = starting (expected streaming)", "patroni.lag on pg3 = 40 MB (expected ≤ 16 MB)", "patroni.timeline on pg3 = 2 (expected 3)"],

@@ -38,7 +38,7 @@ public static class Observed
 
     /// <summary>After a failover: pg2 leads, pg1 (the preferred leader) is stopped, pg3 streams 3 MB behind.</summary>
     public static SmokeReport FailedOver() =>
-        Smoke(new PatroniCluster("pg-lab", [Standby("pg1", "stopped", null), Leader("pg2"), Standby("pg3", lag: 3, role: PatroniRole.SyncStandby)]),
+        Smoke(new PatroniCluster("pg-lab", [Standby("pg1", "stopped", null), Leader("pg2"), Standby("pg3", lag: 3L * 1024 * 1024, role: PatroniRole.SyncStandby)]),
             SmokeCheck.Fail("connect", "pg1", "192.168.77.11:5432: connection refused", "connected", "look"));
 
     /// <summary>pg2's service has another image, the network another subnet, pg3 leads, a config is missing.</summary>
