@@ -79,7 +79,7 @@ public class PatroniDriftLabTests(PatroniDriftLabStack stack, ITestOutputHelper 
         JsonDocument.Parse(File.ReadAllText(Path.Combine(stack.Layout.ArtifactsFor("lab"), "drift.json"))).RootElement.GetProperty("items").EnumerateArray()
             .Single(i => i.GetProperty("field").GetString() == PatroniDrift.LeaderField).GetProperty("hint").GetString();
 
-    private async Task<PatroniCluster> List() => PatroniCtl.ParseState(stack.StackName, await Exec([.. PatroniCtl.StateCommand([])])).Cluster;
+    private async Task<PatroniCluster> List() => PatroniCtl.ParseState(stack.StackName, await Exec([.. PatroniCtl.StateCommand(stack.Members.Select(m => m.Name).ToList())])).Cluster;
 
     /// <summary>patronictl in pg1's container on node1, as an operator would run it.</summary>
     private Task<string> Ctl(params string[] arguments) => Exec(["bash", PatroniCtl.Entrypoint, "ctl", .. arguments]);

@@ -40,7 +40,10 @@ public sealed class PatroniFaultLabStack() : PatroniLabStack("pg-hf", 5472, 207,
         return standbys;
     }
 
-    /// <summary>Patroni's view of the cluster (its REST API's /cluster, what patronictl list prints), asked of a member's own Patroni.</summary>
+    /// <summary>
+    /// Patroni's view of the cluster (its REST API's /cluster, what patronictl list prints) as that member's own Patroni
+    /// sees it: no other member is asked, so that a fault test reads the view of the member it names.
+    /// </summary>
     public async Task<SwarmPgGitOps.Patroni.PatroniCluster> PatroniList(string member) =>
         SwarmPgGitOps.Patroni.PatroniCtl.ParseState(StackName,
             await Exec(member, [.. SwarmPgGitOps.Patroni.PatroniCtl.StateCommand([])])).Cluster;

@@ -164,6 +164,21 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     {
         // Asked beside Patroni's state: when nothing below changes the cluster (a no-op deploy), it is what is decided on.
         var placement = etcdLeader?.ObserveAsync(cancellation);
+        try
+        {
+            await ApplyAfterWavesAsync(placement, timeout, cancellation);
+        }
+        finally
+        {
+            if (placement is not null)
+                await placement.Settled();
+        }
+        if (backup is not null && _stackChanged)
+            await EnsureBackupAsync(backup, timeout, cancellation);
+    }
+
+    private async Task ApplyAfterWavesAsync(Task<EtcdLeaderPlacement.Placement?>? placement, TimeSpan timeout, CancellationToken cancellation)
+    {
         var (cluster, liveConfig) = await patroni.StateAsync(cancellation);
         var changes = DynamicConfig.Compare(settings.DynamicConfigYaml, liveConfig);
         if (changes.Count > 0)
@@ -184,10 +199,6 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         var changedNothing = changes.Count == 0 && !restarted && !handedOver;
         if ((handedOver ? settings.PreferredLeader : cluster.Leader?.Name) is { } leader && etcdLeader is not null)
             await etcdLeader.KeepOffAsync(leader, cancellation, changedNothing ? placement : null);
-        else if (placement is not null)
-            await placement;
-        if (backup is not null && _stackChanged)
-            await EnsureBackupAsync(backup, timeout, cancellation);
     }
 
     /// <summary>
@@ -387,7 +398,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         bool Ready(PatroniCluster? c) => c?.Leader is not null
             && (!settings.Synchronous || c.Members.Count < 2 || MemberRollout.HasSynchronousStandby(c))
             && names.All(n => c.Find(n) is { IsHealthy: true } m
-            && (m.IsLeader || m.LagMegabytes is { } lag && lag * 1024 * 1024 <= settings.MaxLagBytes)
+            && (m.IsLeader || m.LagBytes is { } lag && lag <= settings.MaxLagBytes)
             && !(restarted && m.PendingRestart));
         var polled = await waiter.PollAsync(async (elapsed, token) =>
         {

@@ -6,6 +6,7 @@ using SwarmPgGitOps.Rendering;
 using SwarmPgGitOps.Secrets;
 using SwarmPgGitOps.Swarm;
 using SwarmPgGitOps.Validation;
+using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Pipeline;
 
@@ -64,7 +65,7 @@ public sealed class SwarmTarget : IDisposable
         }
         catch
         {
-            await preflight.ContinueWith(_ => { }, TaskScheduler.Default);
+            await preflight.Settled();
             docker.Dispose();
             throw;
         }

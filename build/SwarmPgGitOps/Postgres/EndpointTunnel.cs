@@ -6,6 +6,7 @@ using Docker.DotNet.Models;
 using SwarmPgGitOps.Environments;
 using SwarmPgGitOps.Patroni;
 using SwarmPgGitOps.Swarm;
+using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Postgres;
 
@@ -168,7 +169,7 @@ public sealed class EndpointTunnel : IAsyncDisposable
                 catch (SocketException)
                 {
                 }
-                await upstream.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+                await upstream.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).Settled();
             }
         }
     }
@@ -179,7 +180,7 @@ public sealed class EndpointTunnel : IAsyncDisposable
         Task[] relays;
         lock (_relays)
             relays = [.. _relays];
-        await Task.WhenAll(relays).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(relays).WaitAsync(TimeSpan.FromSeconds(5)).Settled();
         _docker.Dispose();
         _closing.Dispose();
         _finding.Dispose();

@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using SwarmPgGitOps.Waiting;
 using Version = System.Version;
 
 namespace SwarmPgGitOps.Swarm;
@@ -35,7 +36,7 @@ public static class Preflight
         var info = await infoAsked;
         if (info.Swarm?.ControlAvailable != true)
         {
-            await nodesAsked.ContinueWith(_ => { }, TaskScheduler.Default);
+            await nodesAsked.Settled();
             problems.Add($"the engine at {endpointDescription} is not a swarm manager (swarm state: {info.Swarm?.LocalNodeState ?? "unknown"}); point the environment at a manager node");
             return problems;
         }

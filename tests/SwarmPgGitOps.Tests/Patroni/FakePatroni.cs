@@ -23,6 +23,15 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
     public int? SwitchoverRefusals { get; set; }
     public List<string> EtcdMembers { get; } = ["etcd1", "etcd2", "etcd3"];
 
+    /// <summary>etcd's raft leader, as `endpoint status` reports it; `move-leader` hands it over and is journalled.</summary>
+    public string EtcdLeader { get; set; } = "etcd1";
+
+    /// <summary>What `endpoint status` prints instead of its JSON; null: the JSON.</summary>
+    public string? EtcdStatusOutput { get; set; }
+
+    /// <summary>How many state reads also woke the members (patroni_state.py --wake).</summary>
+    public int Wakes { get; private set; }
+
     public FakePatroni With(string name, PatroniRole role, string? state = null)
     {
         _members[name] = (role, state ?? (role == PatroniRole.Leader ? "running" : "streaming"), false);
@@ -38,13 +47,28 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
             return Task.FromResult(command.ToArray() switch
             {
                 ["bash", PatroniCtl.Entrypoint, "ctl", .. var ctl] => Ctl(ctl, stdin),
-                _ when PatroniCtl.IsStateCommand(command) => State(),
-                ["etcdctl", _, _, "-w", "json", "member", "list"] => Ok(JsonSerializer.Serialize(new { members = EtcdMembers.Select(n => new { name = n }) })),
+                _ when PatroniCtl.IsStateCommand(command) => State(woken: command.Contains("--wake")),
+                ["etcdctl", _, _, "-w", "json", "member", "list"] => Ok(JsonSerializer.Serialize(new { members = EtcdMembers.Select(n => new { ID = EtcdId(n), name = n }) })),
+                ["etcdctl", _, _, "-w", "json", "endpoint", "status"] => Ok(EtcdStatusOutput ?? JsonSerializer.Serialize(EtcdMembers.Select(n => new
+                {
+                    Endpoint = $"http://{n}:2379",
+                    Status = new { header = new { member_id = EtcdId(n) }, leader = EtcdId(EtcdLeader) },
+                }))),
+                ["etcdctl", _, _, "-w", "json", "move-leader", var id] => MoveEtcdLeader(id),
                 ["etcdctl", _, _, "-w", "json", "get", var key, "--keys-only"] => Get(key),
                 ["etcdctl", _, _, "-w", "json", "endpoint", "health"] => Ok(JsonSerializer.Serialize(EtcdMembers.Select(n => new { endpoint = $"http://{n}:2379", health = true }))),
                 _ => new ExecResult(127, "", $"unknown command {string.Join(" ", command)}"),
             });
         }
+    }
+
+    private static ulong EtcdId(string member) => 0x1000UL + (ulong)member[^1];
+
+    private ExecResult MoveEtcdLeader(string id)
+    {
+        EtcdLeader = EtcdMembers.Single(m => EtcdId(m).ToString("x", System.Globalization.CultureInfo.InvariantCulture) == id);
+        journal.Add($"move etcd leader to {EtcdLeader}");
+        return Ok("");
     }
 
     /// <summary>The initialize key is there once a member leads; reading it is journalled as the claim the rollout saw.</summary>
@@ -93,8 +117,10 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
     }
 
     /// <summary>REST API `/cluster` as Patroni 4.0 writes it (no lag on the leader, pending_restart only when true), and the configuration as set.</summary>
-    private ExecResult State()
+    private ExecResult State(bool woken)
     {
+        if (woken)
+            Wakes++;
         var members = _members.OrderBy(m => m.Key).Select(m =>
         {
             var member = new Dictionary<string, object>

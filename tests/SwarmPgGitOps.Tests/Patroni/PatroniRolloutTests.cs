@@ -52,15 +52,18 @@ public sealed class PatroniRolloutTests
 
     private readonly FakeRolePasswords _passwords;
 
-    private PatroniRollout Rollout(string? preferredLeader = "pg1", string dynamicConfig = DynamicConfig) => new(
-        new PatroniCtl(_patroni, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.MemberRole), Stack),
-        new EtcdCtl(_patroni, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.EtcdRole), ["etcd1:2379", "etcd2:2379", "etcd3:2379"]),
-        _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(Stack, preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig, TimeSpan.FromSeconds(10), Synchronous: true), _ => Task.CompletedTask,
-        passwords: _passwords);
-
-    private Task<DeployOutcome> Deploy(DesiredStack desired, string? preferredLeader = "pg1", string dynamicConfig = DynamicConfig)
+    /// <param name="placeEtcdLeader">The rollout keeps etcd's leader off the node of Patroni's leader (pgN and etcdN run on node nN).</param>
+    private PatroniRollout Rollout(string? preferredLeader = "pg1", string dynamicConfig = DynamicConfig, bool placeEtcdLeader = false)
     {
-        var rollout = Rollout(preferredLeader, dynamicConfig);
+        var etcd = new EtcdCtl(_patroni, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.EtcdRole), ["etcd1:2379", "etcd2:2379", "etcd3:2379"]);
+        return new(new PatroniCtl(_patroni, new StackContainerLocator(_deploying.Swarm, Stack, StackContainerLocator.MemberRole), Stack), etcd,
+            _deploying.Waiter, _deploying.Report, new PatroniRolloutSettings(Stack, preferredLeader, Etcd, 16 * 1024 * 1024, dynamicConfig, TimeSpan.FromSeconds(10), Synchronous: true), _ => Task.CompletedTask,
+            passwords: _passwords, etcdLeader: placeEtcdLeader ? new EtcdLeaderPlacement(_deploying.Swarm, Stack, etcd, _deploying.Report) : null);
+    }
+
+    private Task<DeployOutcome> Deploy(DesiredStack desired, string? preferredLeader = "pg1", string dynamicConfig = DynamicConfig, bool placeEtcdLeader = false)
+    {
+        var rollout = Rollout(preferredLeader, dynamicConfig, placeEtcdLeader);
         return _deploying.Clock.Run(new SwarmDeployer(_deploying.Swarm, _deploying.Waiter, _deploying.Report, rollout)
             .DeployAsync(desired, Deploying.ConvergeTimeout, new DeployOptions()));
     }
@@ -175,6 +178,52 @@ public sealed class PatroniRolloutTests
         await Deploy(Desired());
 
         Assert.Empty(_deploying.Swarm.Journal);
+    }
+
+    [Fact]
+    public async Task A_new_cluster_s_members_are_waited_for_with_reads_that_wake_their_HA_loops()
+    {
+        await Deploy(Desired());
+
+        Assert.True(_patroni.Wakes > 0);
+    }
+
+    [Fact]
+    public async Task A_no_op_deploy_moves_etcd_s_leader_off_the_patroni_leader_s_node_on_what_it_read_beside_patroni_s_state()
+    {
+        _deploying.Swarm.Placement = spec => "n" + spec.Name![^1];
+        await Deployed();
+        _patroni.EtcdLeader = "etcd1";
+
+        await Deploy(Desired(), placeEtcdLeader: true);
+
+        Assert.Equal(["move etcd leader to etcd2"], _deploying.Swarm.Journal);
+    }
+
+    [Fact]
+    public async Task After_a_handover_etcd_s_leader_is_placed_by_where_the_new_leader_runs_not_by_what_was_read_before()
+    {
+        _deploying.Swarm.Placement = spec => "n" + spec.Name![^1];
+        await Deployed();
+        _patroni.With("pg2", PatroniRole.Leader).With("pg1", PatroniRole.SyncStandby);
+        _patroni.EtcdLeader = "etcd1";
+
+        await Deploy(Desired(), placeEtcdLeader: true);
+
+        Assert.Equal(["switchover pg2 -> pg1", "move etcd leader to etcd2"], _deploying.Swarm.Journal);
+    }
+
+    [Fact]
+    public async Task A_deploy_does_not_fail_when_where_etcd_s_leader_runs_cannot_be_read()
+    {
+        _deploying.Swarm.Placement = spec => "n" + spec.Name![^1];
+        await Deployed();
+        _patroni.EtcdStatusOutput = "{ not json";
+
+        await Deploy(Desired(), placeEtcdLeader: true);
+
+        Assert.Empty(_deploying.Swarm.Journal);
+        Assert.Contains(_deploying.Progress, line => line.StartsWith("etcd's leader left where it is: ", StringComparison.Ordinal));
     }
 
     [Fact]
