@@ -9,6 +9,9 @@ namespace SwarmPgGitOps.Backup;
 /// <summary>What a pgBackRest command run on the repository printed: its JSON report (info) and its log.</summary>
 public sealed record RepositoryRun(JobResult Job, StanzaInfo? Info)
 {
+    /// <summary>The run went on to a first full backup (<see cref="BackupRepository.EnsureStanzaAndBackupAsync"/>).</summary>
+    public bool TookFirstBackup => Job.Stdout.Contains(BackupRepository.FirstBackupMarker, StringComparison.Ordinal);
+
     /// <summary>pgBackRest's own error lines (ERROR: [code]: ...), else the last lines it wrote.</summary>
     public string Problem => string.Join(" ", Job.Problem(3, "ERROR:"));
 }
@@ -32,9 +35,20 @@ public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stac
             throw new BackupUnavailableException($"{document.Name} has no backup repository service (hint: add backup.repository.placement to {document.File}; README: Backups)");
     }
 
-    /// <summary>Creates the stanza when it is not there (stanza-create does nothing to one that matches) and reports what the repository holds.</summary>
-    public Task<RepositoryRun> EnsureStanzaAsync(TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation) =>
-        RunAsync("stanza", [WhileLocked(Command("stanza-create")), Info()], timeout, waiting, cancellation);
+    /// <summary>What <see cref="EnsureStanzaAndBackupAsync"/> prints on stdout when it goes on to a first full backup.</summary>
+    public const string FirstBackupMarker = "swarm-pg: the repository holds no backup: a first full backup";
+
+    /// <summary>
+    /// Creates the stanza when it is not there (stanza-create does nothing to one that matches), takes a full backup when
+    /// the repository holds none, and reports what the repository holds: one task, so one task's start.
+    /// </summary>
+    public Task<RepositoryRun> EnsureStanzaAndBackupAsync(TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation) =>
+        RunAsync("stanza", [WhileLocked(Command("stanza-create")), $"{{ {HasBackup()} || {{ echo '{FirstBackupMarker}'; {Command("backup", "--type=full", "--start-fast")}; }}; }}", Info()],
+            timeout, waiting, cancellation);
+
+    /// <summary>Succeeds when pgBackRest's info lists a backup of the stanza.</summary>
+    private string HasBackup() =>
+        $"{Info()} | python3 -c 'import json, sys; sys.exit(0 if any(s.get(\"backup\") for s in json.load(sys.stdin)) else 1)'";
 
     /// <summary>A backup of <paramref name="type"/> (full, diff or incr) from the leader, then what the repository holds.</summary>
     public Task<RepositoryRun> BackupAsync(string type, TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation) =>
@@ -48,8 +62,22 @@ public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stac
     /// within <see cref="CheckArchiveTimeout"/>), then what the repository holds, whatever they said.
     /// </summary>
     public Task<RepositoryRun> CheckAsync(TimeSpan timeout, CancellationToken cancellation) =>
-        RunAsync("check", [$"{Ping()} && {Command("check", $"--archive-timeout={CheckArchiveTimeout.TotalSeconds:0}")}; checked=$?", Info(), "exit $checked"], timeout, null, cancellation,
-            stopAtFailure: false);
+        RunAsync("check", CheckSteps, timeout, null, cancellation, stopAtFailure: false);
+
+    /// <summary>
+    /// The same check run in the leader's container (<paramref name="leader"/>, on the endpoint's node) with docker exec,
+    /// which costs no task's start: from there pgBackRest reaches the repository through its TLS server, as the
+    /// leader's archive_command does.
+    /// </summary>
+    public async Task<RepositoryRun> CheckFromAsync(IContainerExec exec, Patroni.StackContainer leader, CancellationToken cancellation)
+    {
+        var clock = waiter.Time.GetTimestamp();
+        var result = await exec.ExecAsync(leader.ContainerId, AsPostgres(string.Join("\n", CheckSteps)), null, cancellation);
+        return Read(new JobResult(leader.Service, result.ExitCode, result.Stdout, result.Stderr, waiter.Time.GetElapsedTime(clock)));
+    }
+
+    private IReadOnlyList<string> CheckSteps =>
+        [$"{Ping()} && {Command("check", $"--archive-timeout={CheckArchiveTimeout.TotalSeconds:0}")}; checked=$?", Info(), "exit $checked"];
 
     /// <summary>
     /// The repository's TLS server answers at its service name, as the members reach it: `check` alone passes on an idle
@@ -75,9 +103,15 @@ public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stac
         bool stopAtFailure = true)
     {
         var service = await ServiceAsync(cancellation);
-        var script = string.Join(stopAtFailure ? " && " : "\n", steps);
-        var job = await new SwarmJob(swarm, waiter).RunAsync(service, purpose,
-            ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--", "bash", "-c", script], timeout, waiting, cancellation);
+        var job = await new SwarmJob(swarm, waiter).RunAsync(service, purpose, AsPostgres(string.Join(stopAtFailure ? " && " : "\n", steps)), timeout, waiting, cancellation);
+        return Read(job);
+    }
+
+    private static IReadOnlyList<string> AsPostgres(string script) => ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--", "bash", "-c", script];
+
+    /// <summary>What pgBackRest's info printed last (JSON), read from the run's output.</summary>
+    private RepositoryRun Read(JobResult job)
+    {
         var json = job.Stdout.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('[')) ?? "";
         StanzaInfo? info = null;
         if (json.Length > 0)

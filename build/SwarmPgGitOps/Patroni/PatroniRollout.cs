@@ -49,6 +49,10 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     private bool _founderClaimed;
     private IReadOnlyList<Postgres.RoleVerifier>? _passwordsBefore;
     private bool _stackChanged;
+    private Task? _firstBackup;
+    private CancellationTokenSource? _firstBackupCancellation;
+    private Task? _waker;
+    private CancellationTokenSource? _wakerStop;
 
     /// <summary>The rollout of a Patroni-layout environment, talking to Patroni and etcd through containers on the endpoint's node.</summary>
     /// <param name="secrets">The environment's secrets, for a rotation of the members' certificate; null: not checked.</param>
@@ -139,6 +143,46 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         var cluster = await patroni.ListAsync(cancellation);
         if (cluster.Leader?.Name == member.Key)
             await SwitchoverAsync(cluster, member.Key, $"before {member.Key} is updated", cancellation);
+        StartWaking(cancellation);
+    }
+
+    /// <summary>
+    /// While Swarm starts a wave's members, their HA loops are woken every second, as a wait's reads wake them: the
+    /// leader then makes a new member's replication slot as soon as the member registers, before its server asks for it
+    /// (else its WAL receiver fails and retries only wal_retrieve_retry_interval later, 5 s), and names a synchronous
+    /// standby without waiting for its loop_wait. Stopped once the wave's members are waited for.
+    /// </summary>
+    private void StartWaking(CancellationToken cancellation)
+    {
+        if (_waker is not null)
+            return;
+        _wakerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var token = _wakerStop.Token;
+        _waker = Task.Run(async () =>
+        {
+            while (!token.IsCancellationRequested)
+            {
+                try
+                {
+                    await patroni.StateAndWakeAsync(token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A member that cannot be asked yet (starting, or restarting): the next second's wake.
+                }
+                await Task.Delay(Poll, waiter.Time, token);
+            }
+        }, token);
+    }
+
+    private async Task StopWakingAsync()
+    {
+        if (_waker is not { } waker)
+            return;
+        await _wakerStop!.CancelAsync();
+        await waker.Settled();
+        _wakerStop.Dispose();
+        _waker = null;
     }
 
     public async Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation)
@@ -148,6 +192,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         var names = wave.Where(s => s.Role == StackContainerLocator.MemberRole).Select(s => s.Key).ToList();
         if (names.Count == 0)
             return;
+        await StopWakingAsync();
         _updated.UnionWith(names);
         await WaitForMembersAsync(names, timeout, cancellation);
     }
@@ -158,10 +203,29 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             return;
         await WaitForBootstrapClaimAsync(founder, timeout, cancellation);
         _founderClaimed = true;
+        StartWaking(cancellation);
+        if (backup is not null && _stackChanged)
+            StartFirstBackup(backup, founder, timeout, cancellation);
+    }
+
+    /// <summary>
+    /// A new cluster's stanza and first backup are made while the other members start and copy the founder: once it
+    /// leads, in the background; <see cref="AfterWavesAsync"/> waits for them, a rollback stops them.
+    /// </summary>
+    private void StartFirstBackup(Backup.BackupRepository repository, string founder, TimeSpan timeout, CancellationToken cancellation)
+    {
+        _firstBackupCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var token = _firstBackupCancellation.Token;
+        _firstBackup = Task.Run(async () =>
+        {
+            await WaitForLeaderAsync(founder, timeout, token);
+            await EnsureBackupAsync(repository, timeout, token);
+        }, token);
     }
 
     public async Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation)
     {
+        await StopWakingAsync();
         // Asked beside Patroni's state: when nothing below changes the cluster (a no-op deploy), it is what is decided on.
         var placement = etcdLeader?.ObserveAsync(cancellation);
         try
@@ -173,7 +237,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             if (placement is not null)
                 await placement.Settled();
         }
-        if (backup is not null && _stackChanged)
+        if (_firstBackup is not null)
+            await _firstBackup;
+        else if (backup is not null && _stackChanged)
             await EnsureBackupAsync(backup, timeout, cancellation);
     }
 
@@ -208,19 +274,14 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     private async Task EnsureBackupAsync(Backup.BackupRepository repository, TimeSpan timeout, CancellationToken cancellation)
     {
         await beforeEachChange(cancellation);
-        var every = TimeSpan.FromSeconds(10);
-        var stanza = await repository.EnsureStanzaAsync(timeout, ElapsedProgress.Every(every, "creating the pgBackRest stanza", progress), cancellation);
-        if (!stanza.Job.Succeeded)
-            throw new PatroniRolloutException($"pgBackRest could not create its stanza {settings.Scope}: {stanza.Problem} (hint: docker service logs of the backup repository, and Smoke's backup checks)");
-        if (stanza.Info is { Backups.Count: > 0 })
-            return;
-        await beforeEachChange(cancellation);
-        progress("taking the first full backup (the repository holds none)");
-        var first = await repository.BackupAsync("full", timeout, ElapsedProgress.Every(every, "taking the first full backup", progress), cancellation);
-        if (!first.Job.Succeeded)
-            throw new PatroniRolloutException($"the first full backup failed: {first.Problem}");
-        if (first.Info?.Newest is { } newest)
-            progress($"first full backup {newest.Label}: {newest.DatabaseBytes / 1048576.0:0.0} MiB in {newest.Duration.TotalSeconds:0} s");
+        var run = await repository.EnsureStanzaAndBackupAsync(timeout,
+            ElapsedProgress.Every(TimeSpan.FromSeconds(10), "creating the pgBackRest stanza, and a first full backup if the repository holds none", progress), cancellation);
+        if (!run.Job.Succeeded)
+            throw new PatroniRolloutException(run.TookFirstBackup
+                ? $"the first full backup failed: {run.Problem}"
+                : $"pgBackRest could not create its stanza {settings.Scope}: {run.Problem} (hint: docker service logs of the backup repository, and Smoke's backup checks)");
+        if (run.TookFirstBackup && run.Info?.Newest is { } newest)
+            progress($"took the first full backup (the repository held none): {newest.Label}, {newest.DatabaseBytes / 1048576.0:0.0} MiB in {newest.Duration.TotalSeconds:0} s");
     }
 
     /// <summary>A member gets another superuser, replication or checks' role password secret: the password was rotated, or given (a secret's name follows its content).</summary>
@@ -248,6 +309,13 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     /// <summary>The members roll back to the previous passwords: the leader gets them back first.</summary>
     public async Task<string?> BeforeRollbackAsync(CancellationToken cancellation)
     {
+        await StopWakingAsync();
+        if (_firstBackup is { } firstBackup)
+        {
+            await _firstBackupCancellation!.CancelAsync();
+            await firstBackup.Settled();
+            _firstBackup = null;
+        }
         if (_passwordsBefore is not { } before)
             return null;
         try
@@ -382,10 +450,10 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         await WaitForLeaderAsync(candidate, TimeSpan.FromSeconds(60), cancellation);
     }
 
-    /// <summary>Returns once Patroni names <paramref name="candidate"/> leader: never stop the old leader before that.</summary>
+    /// <summary>Returns once Patroni names <paramref name="candidate"/> leader and it runs: never stop the old leader before that.</summary>
     private async Task WaitForLeaderAsync(string candidate, TimeSpan timeout, CancellationToken cancellation)
     {
-        var polled = await waiter.PollAsync(async (_, token) => await TryListAsync(token), c => c?.Leader?.Name == candidate,
+        var polled = await waiter.PollAsync(async (_, token) => await TryListAsync(token), c => c?.Leader is { IsHealthy: true } leader && leader.Name == candidate,
             new PollSchedule(timeout, Poll), cancellation);
         if (!polled.Done)
             throw new PatroniRolloutException($"{candidate} did not become leader within {timeout.TotalSeconds:0} s: "

@@ -74,7 +74,7 @@ public sealed class SwarmJob(ISwarmApi swarm, Waiter waiter)
                     waiting?.Invoke(elapsed);
                     return (await swarm.ListTasksAsync(name, token)).FirstOrDefault(t => t.Status?.State is { } state && Ended.Contains(state));
                 },
-                task => task is not null, new PollSchedule(timeout, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)), cancellation);
+                task => task is not null, new PollSchedule(timeout, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)), cancellation);
             var (stdout, stderr) = await swarm.ServiceOutputAsync(name, cancellation);
             if (polled.Last is not { } task)
                 throw new JobFailedException($"{name} did not end within {timeout.TotalSeconds:0} s; what it wrote:\n{stdout}{stderr}");
