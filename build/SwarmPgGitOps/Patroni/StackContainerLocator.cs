@@ -17,6 +17,25 @@ public sealed class StackContainerLocator(ISwarmApi swarm, string stack, string 
     public const string EtcdRole = "etcd";
     public const string HaproxyRole = Rendering.RenderEndpoints.Role;
 
+    /// <summary>
+    /// The running container of the stack's service <paramref name="key"/> (its name in the environment) on the
+    /// endpoint's node; null when it runs elsewhere or not at all.
+    /// </summary>
+    public static async Task<StackContainer?> OfServiceAsync(ISwarmApi swarm, string stack, string key, CancellationToken cancellation)
+    {
+        var name = StackLabels.Scoped(stack, key);
+        var info = swarm.GetSystemInfoAsync(cancellation);
+        var service = (await swarm.ListServicesAsync(stack, cancellation)).FirstOrDefault(s => s.Spec?.Name == name);
+        if (service is null)
+            return null;
+        var localNode = (await info).Swarm?.NodeID ?? "";
+        var container = (await swarm.ListTasksAsync(service.ID, cancellation))
+            .Where(t => t.NodeID == localNode && t.Status?.State == TaskState.Running)
+            .Select(t => t.Status?.ContainerStatus?.ContainerID)
+            .FirstOrDefault(c => !string.IsNullOrEmpty(c));
+        return container is null ? null : new StackContainer(name, container);
+    }
+
     public async Task<StackContainer> FindAsync(CancellationToken cancellation)
     {
         var info = await swarm.GetSystemInfoAsync(cancellation);

@@ -7,12 +7,16 @@ using SwarmPgGitOps.Waiting;
 
 namespace SwarmPgGitOps.Smoke;
 
-/// <summary>Runs `pgbackrest check` and `info` on the stack's repository (a one-shot task on its node) for <see cref="BackupChecks"/>.</summary>
+/// <summary>
+/// Runs `pgbackrest check` and `info` for <see cref="BackupChecks"/>: in the leader's container when it runs on the
+/// endpoint's node (docker exec), else in a one-shot task of the repository on its node.
+/// </summary>
 public static class BackupProbe
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
-    public static async Task<BackupChecks.Repository> ReadAsync(EnvironmentDocument document, Func<string, string?> variable, CancellationToken cancellation)
+    /// <param name="leader">The member Patroni names leader; null: not known, the check runs on the repository's node.</param>
+    public static async Task<BackupChecks.Repository> ReadAsync(EnvironmentDocument document, string? leader, Func<string, string?> variable, CancellationToken cancellation)
     {
         var spec = document.Spec;
         var service = $"{spec.Stack}_{RenderBackup.ServiceName}";
@@ -23,7 +27,10 @@ public static class BackupProbe
         {
             try
             {
-                var run = await BackupRepository.For(spec, new DockerSwarmApi(docker), Waiter.System).CheckAsync(Timeout, cancellation);
+                var swarm = new DockerSwarmApi(docker);
+                var repository = BackupRepository.For(spec, swarm, Waiter.System);
+                var onLeader = leader is null ? null : await Patroni.StackContainerLocator.OfServiceAsync(swarm, spec.Stack, leader, cancellation);
+                var run = onLeader is not null ? await repository.CheckFromAsync(swarm, onLeader, cancellation) : await repository.CheckAsync(Timeout, cancellation);
                 return new BackupChecks.Repository(service, run, null);
             }
             catch (Exception e) when (e is BackupUnavailableException or JobFailedException or DockerApiException or HttpRequestException)

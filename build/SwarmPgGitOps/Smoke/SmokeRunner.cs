@@ -24,29 +24,40 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
         var engineChecks = new List<SmokeCheck>();
         SmokeExpectations expected;
         Patroni.PatroniCluster? patroni = null;
-        if (EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni)
-        {
-            var observed = await PatroniProbe.ReadAsync(document, _variable, cancellation);
-            engineChecks.AddRange(observed.Checks);
-            patroni = observed.Cluster;
-            // Without a leader the first member stands in for it, and its checks say what is wrong.
-            var leader = observed.Cluster?.Leader?.Name ?? targets[0].Name;
-            targets = [.. targets.Where(t => t.Name == leader), .. targets.Where(t => t.Name != leader)];
-            expected = SmokeExpectations.ForPatroni(document, observed.Cluster ?? new Patroni.PatroniCluster(spec.Stack, []), leader);
-        }
-        else
-        {
-            expected = SmokeExpectations.From(document);
-        }
         await using var connector = PostgresConnector.ForChecks("smoke", document, secrets, _variable, retry);
-        // A one-shot task on the repository's node: seconds, so it starts first and is awaited last.
-        var backupProbe = Backup.BackupRepository.HasService(spec) ? BackupProbe.ReadAsync(document, _variable, cancellation) : null;
+        // Every member is connected to while Patroni is asked which one leads; the leader's connection is then put first.
+        var connecting = targets.ToDictionary(t => t.Name, t => Connect(connector, t, cancellation));
+        try
+        {
+            if (EnvironmentLayouts.Of(spec) == EnvironmentLayout.Patroni)
+            {
+                var observed = await PatroniProbe.ReadAsync(document, _variable, cancellation);
+                engineChecks.AddRange(observed.Checks);
+                patroni = observed.Cluster;
+                // Without a leader the first member stands in for it, and its checks say what is wrong.
+                var leader = observed.Cluster?.Leader?.Name ?? targets[0].Name;
+                targets = [.. targets.Where(t => t.Name == leader), .. targets.Where(t => t.Name != leader)];
+                expected = SmokeExpectations.ForPatroni(document, observed.Cluster ?? new Patroni.PatroniCluster(spec.Stack, []), leader);
+            }
+            else
+            {
+                expected = SmokeExpectations.From(document);
+            }
+        }
+        catch
+        {
+            foreach (var opened in (await Task.WhenAll(connecting.Values)).Select(c => c.Connection).OfType<NpgsqlConnection>())
+                await opened.DisposeAsync();
+            throw;
+        }
+        var connections = await Task.WhenAll(targets.Select(t => connecting[t.Name]));
+        // Up to seconds (a one-shot task on the repository's node when the leader runs elsewhere): it starts first and is awaited last.
+        var backupProbe = Backup.BackupRepository.HasService(spec) ? BackupProbe.ReadAsync(document, patroni?.Leader?.Name, _variable, cancellation) : null;
 
         var endpointChecks = spec.Endpoints is { } endpoints
             ? Task.WhenAll(endpoints.Hosts.SelectMany(host => new[] { (EndpointKind.ReadWrite, endpoints.ReadWritePort), (EndpointKind.ReadOnly, endpoints.ReadOnlyPort) }
                 .Select(e => Endpoint(connector, e.Item1, host, e.Item2, $"{spec.Stack}_{Rendering.RenderEndpoints.ServiceName}", patroni?.Leader?.Name, cancellation))))
             : Task.FromResult(Array.Empty<SmokeCheck>());
-        var connections = await Task.WhenAll(targets.Select(t => Connect(connector, t, cancellation)));
         try
         {
             var checks = engineChecks.Concat(connections.Select(c => c.Check)).ToList();
