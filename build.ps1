@@ -12,11 +12,14 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
 dotnet tool restore | Out-Null
-$library = 'build/SwarmPgGitOps/bin/Release/net10.0/SwarmPgGitOps.dll'
+# Published ReadyToRun for this machine's runtime, as build.sh does.
+$library = 'build/SwarmPgGitOps/bin/pipeline/SwarmPgGitOps.dll'
 $builtBefore = if (Test-Path $library) { (Get-Item $library).LastWriteTimeUtc } else { $null }
-dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet | Out-Null
+$publish = @('publish', 'build/SwarmPgGitOps/SwarmPgGitOps.csproj', '--configuration', 'Release', '--use-current-runtime', '--self-contained', 'false',
+    '-p:PublishReadyToRun=true', '--output', 'build/SwarmPgGitOps/bin/pipeline', '--nologo', '--verbosity', 'quiet')
+dotnet @publish | Out-Null
 if ($LASTEXITCODE -ne 0) {
-    dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet
+    dotnet @publish
     exit $LASTEXITCODE
 }
 # Cake caches the compiled build.cake by the script's own hash: a rebuilt library clears it (see build.sh).

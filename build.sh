@@ -10,11 +10,14 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Build the library only when a source is newer than the built assembly (saves about 1.5 s a run).
-library=build/SwarmPgGitOps/bin/Release/net10.0/SwarmPgGitOps.dll
-if [ ! -f "$library" ] || [ -n "$(find build/SwarmPgGitOps Directory.Build.props Directory.Packages.props global.json \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '.editorconfig' \) -not -path '*/bin/*' -not -path '*/obj/*' -newer "$library" -print -quit)" ]; then
-  dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet >/dev/null \
-    || { dotnet build build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --nologo --verbosity quiet; exit 1; }
+# Build the library only when a source is newer than the built assembly (saves about 1.5 s a run). It is published
+# ReadyToRun for this machine's runtime, it and its packages: compiled ahead, not at each run (a no-op Deploy about
+# 0.4 s faster; the build about 15 s slower).
+library=build/SwarmPgGitOps/bin/pipeline/SwarmPgGitOps.dll
+publish=(dotnet publish build/SwarmPgGitOps/SwarmPgGitOps.csproj --configuration Release --use-current-runtime --self-contained false
+  -p:PublishReadyToRun=true --output build/SwarmPgGitOps/bin/pipeline --nologo --verbosity quiet)
+if [ ! -f "$library" ] || [ -n "$(find build/SwarmPgGitOps Directory.Build.props Directory.Packages.props global.json \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '*.py' -o -name '*.sh' -o -name '.editorconfig' \) -not -path '*/bin/*' -not -path '*/obj/*' -newer "$library" -print -quit)" ]; then
+  "${publish[@]}" >/dev/null || { "${publish[@]}"; exit 1; }
   touch "$library"
   # Cake caches the compiled build.cake by the script's own hash; a library whose API changed under an unchanged script
   # would fail with "Method not found", so the cache goes with every library build.

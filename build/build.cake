@@ -1,6 +1,6 @@
 // swarm-pg-gitops: the whole pipeline at a glance. Each task calls the library in build/SwarmPgGitOps;
 // nothing here does work of its own. Run through ./build.sh --target=<Task> --env=<name|a,b|all>.
-#r "./SwarmPgGitOps/bin/Release/net10.0/SwarmPgGitOps.dll"
+#r "./SwarmPgGitOps/bin/pipeline/SwarmPgGitOps.dll"
 
 using SwarmPgGitOps;
 using SwarmPgGitOps.Pipeline;

@@ -93,7 +93,7 @@ public partial class ValidateCommandCases
         var library = Path.Combine(build, "SwarmPgGitOps");
         Directory.CreateSymbolicLink(library, Path.Combine(repo, "build", "SwarmPgGitOps"));
         // `find` looks at a link given as its starting point, not through it: give the link the library's own time.
-        var touched = await Cli.Wrap("touch").WithArguments(["-h", "-r", Path.Combine(library, "bin", "Release", "net10.0", "SwarmPgGitOps.dll"), library])
+        var touched = await Cli.Wrap("touch").WithArguments(["-h", "-r", Path.Combine(library, "bin", "pipeline", "SwarmPgGitOps.dll"), library])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         Assert.True(touched.ExitCode == 0, touched.StandardError);
     }
