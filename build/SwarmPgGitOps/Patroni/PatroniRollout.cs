@@ -138,12 +138,15 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     {
         if (wave.Any(s => s.Role == StackContainerLocator.MemberRole) && RotatesPasswords(plan) && _passwordsBefore is null)
             await SetRotatedPasswordsAsync(await patroni.ListAsync(cancellation), cancellation);
-        if (wave is not [{ Role: StackContainerLocator.MemberRole } member] || plan.For("service", member.Name).Change != ChangeKind.Update)
-            return;
-        var cluster = await patroni.ListAsync(cancellation);
-        if (cluster.Leader?.Name == member.Key)
-            await SwitchoverAsync(cluster, member.Key, $"before {member.Key} is updated", cancellation);
-        StartWaking(cancellation);
+        if (wave is [{ Role: StackContainerLocator.MemberRole } member] && plan.For("service", member.Name).Change == ChangeKind.Update)
+        {
+            var cluster = await patroni.ListAsync(cancellation);
+            if (cluster.Leader?.Name == member.Key)
+                await SwitchoverAsync(cluster, member.Key, $"before {member.Key} is updated", cancellation);
+        }
+        // A wave that starts etcd too has nothing to wake before the founder claims the cluster (BeforeCreateAsync).
+        if (wave.Any(s => s.Role == StackContainerLocator.MemberRole) && wave.All(s => s.Role != StackContainerLocator.EtcdRole))
+            StartWaking(cancellation);
     }
 
     /// <summary>
