@@ -18,8 +18,8 @@ public sealed record RepositoryRun(JobResult Job, StanzaInfo? Info)
 
 /// <summary>
 /// The stack's pgBackRest repository service, and the pgBackRest commands the pipeline runs on it: each as a one-shot
-/// task of the repository's own definition (<see cref="SwarmJob"/>), as the postgres user, on the repository's node.
-/// The stanza is Patroni's scope.
+/// task of the repository's own definition (<see cref="SwarmJob"/>), as the postgres user, on the repository's node;
+/// Smoke's check also from the leader's container (<see cref="CheckFromAsync"/>). The stanza is Patroni's scope.
 /// </summary>
 public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stack, string stanza)
 {

@@ -27,7 +27,7 @@ public sealed class EtcdLeaderPlacement(ISwarmApi swarm, string stack, EtcdCtl e
             await Task.WhenAll(nodes, leadership);
             return new Placement(await nodes, await leadership);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             // Where etcd's leader runs is advice for the next loss of a node: a deploy does not fail on it.
             progress($"etcd's leader left where it is: {e.Message}");
@@ -55,7 +55,7 @@ public sealed class EtcdLeaderPlacement(ISwarmApi swarm, string stack, EtcdCtl e
         {
             await etcd.MoveLeaderAsync(placement.Leadership, target, cancellation);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             progress($"etcd's leader left where it is: {e.Message}");
         }

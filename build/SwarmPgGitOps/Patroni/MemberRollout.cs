@@ -107,6 +107,6 @@ public static class MemberRollout
     private static string? WhyNot(PatroniMember member, long maxLagBytes) =>
         !member.IsHealthy ? $"is {member.State}"
         : member.LagBytes is not { } lag ? "has an unknown lag"
-        : lag > maxLagBytes ? $"is {member.LagText} behind (more than {maxLagBytes / 1024 / 1024} MB)"
+        : lag > maxLagBytes ? $"is {member.LagText} behind (more than {(maxLagBytes / 1048576.0).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} MB)"
         : null;
 }

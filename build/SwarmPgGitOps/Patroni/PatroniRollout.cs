@@ -169,9 +169,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
                 {
                     await patroni.StateAndWakeAsync(token);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                 {
-                    // A member that cannot be asked yet (starting, or restarting): the next second's wake.
+                    // A member that cannot be asked yet (starting, or restarting), or a call that timed out: the next second's wake.
                 }
                 await Task.Delay(Poll, waiter.Time, token);
             }
@@ -229,6 +229,10 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     public async Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation)
     {
         await StopWakingAsync();
+        // Done before anything below may restart a member or hand the leadership over, which would fail a backup.
+        var backgroundBackup = _firstBackup;
+        if (backgroundBackup is not null)
+            await backgroundBackup;
         // Asked beside Patroni's state: when nothing below changes the cluster (a no-op deploy), it is what is decided on.
         var placement = etcdLeader?.ObserveAsync(cancellation);
         try
@@ -240,10 +244,21 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             if (placement is not null)
                 await placement.Settled();
         }
-        if (_firstBackup is not null)
-            await _firstBackup;
-        else if (backup is not null && _stackChanged)
+        if (backgroundBackup is null && backup is not null && _stackChanged)
             await EnsureBackupAsync(backup, timeout, cancellation);
+    }
+
+    public async Task StopBackgroundAsync()
+    {
+        await StopWakingAsync();
+        if (_firstBackup is { } firstBackup)
+        {
+            await _firstBackupCancellation!.CancelAsync();
+            await firstBackup.Settled();
+            _firstBackup = null;
+        }
+        _firstBackupCancellation?.Dispose();
+        _firstBackupCancellation = null;
     }
 
     private async Task ApplyAfterWavesAsync(Task<EtcdLeaderPlacement.Placement?>? placement, TimeSpan timeout, CancellationToken cancellation)
@@ -312,13 +327,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     /// <summary>The members roll back to the previous passwords: the leader gets them back first.</summary>
     public async Task<string?> BeforeRollbackAsync(CancellationToken cancellation)
     {
-        await StopWakingAsync();
-        if (_firstBackup is { } firstBackup)
-        {
-            await _firstBackupCancellation!.CancelAsync();
-            await firstBackup.Settled();
-            _firstBackup = null;
-        }
+        await StopBackgroundAsync();
         if (_passwordsBefore is not { } before)
             return null;
         try

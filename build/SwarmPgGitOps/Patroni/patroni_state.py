@@ -12,6 +12,7 @@ import base64
 import json
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -67,11 +68,13 @@ def wake_members():
         except Exception as error:
             print(f"{member} could not be woken: {error}", file=sys.stderr)
 
-    wakers = [threading.Thread(target=wake_one, args=(member,)) for member in members]
+    # Daemon threads given 2 s in all: a name that does not resolve is not bound by the request's timeout.
+    wakers = [threading.Thread(target=wake_one, args=(member,), daemon=True) for member in members]
     for waker in wakers:
         waker.start()
+    deadline = time.monotonic() + 2
     for waker in wakers:
-        waker.join()
+        waker.join(timeout=max(0, deadline - time.monotonic()))
 
 
 print(json.dumps(state()), flush=True)

@@ -30,13 +30,33 @@ public static class BackupProbe
                 var swarm = new DockerSwarmApi(docker);
                 var repository = BackupRepository.For(spec, swarm, Waiter.System);
                 var onLeader = leader is null ? null : await Patroni.StackContainerLocator.OfServiceAsync(swarm, spec.Stack, leader, cancellation);
-                var run = onLeader is not null ? await repository.CheckFromAsync(swarm, onLeader, cancellation) : await repository.CheckAsync(Timeout, cancellation);
+                var run = onLeader is null ? null : await FromLeaderAsync(repository, swarm, onLeader, cancellation);
+                run ??= await repository.CheckAsync(Timeout, cancellation);
                 return new BackupChecks.Repository(service, run, null);
             }
             catch (Exception e) when (e is BackupUnavailableException or JobFailedException or DockerApiException or HttpRequestException)
             {
                 return new BackupChecks.Repository(service, null, e.Message.ReplaceLineEndings(" "));
             }
+        }
+    }
+
+    /// <summary>The check in the leader's container, within <see cref="Timeout"/>; null when the container could not run it (it stopped meanwhile).</summary>
+    private static async Task<RepositoryRun?> FromLeaderAsync(BackupRepository repository, DockerSwarmApi swarm, Patroni.StackContainer leader, CancellationToken cancellation)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        limit.CancelAfter(Timeout);
+        try
+        {
+            return await repository.CheckFromAsync(swarm, leader, limit.Token);
+        }
+        catch (DockerApiException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new JobFailedException($"pgbackrest check in {leader.Service} did not end within {Timeout.TotalSeconds:0} s");
         }
     }
 }

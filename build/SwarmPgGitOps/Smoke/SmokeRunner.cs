@@ -50,9 +50,10 @@ public sealed class SmokeRunner(RetrySchedule? retry = null, Func<string, string
                 await opened.DisposeAsync();
             throw;
         }
-        var connections = await Task.WhenAll(targets.Select(t => connecting[t.Name]));
-        // Up to seconds (a one-shot task on the repository's node when the leader runs elsewhere): it starts first and is awaited last.
+        // Up to seconds (a one-shot task on the repository's node when the leader runs elsewhere): it starts once the leader
+        // is known and is awaited last.
         var backupProbe = Backup.BackupRepository.HasService(spec) ? BackupProbe.ReadAsync(document, patroni?.Leader?.Name, _variable, cancellation) : null;
+        var connections = await Task.WhenAll(targets.Select(t => connecting[t.Name]));
 
         var endpointChecks = spec.Endpoints is { } endpoints
             ? Task.WhenAll(endpoints.Hosts.SelectMany(host => new[] { (EndpointKind.ReadWrite, endpoints.ReadWritePort), (EndpointKind.ReadOnly, endpoints.ReadOnlyPort) }

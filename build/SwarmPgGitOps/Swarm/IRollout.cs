@@ -34,4 +34,7 @@ public interface IRollout
     /// cluster that the previous specs depend on (rotated passwords). Returns why that failed, or null.
     /// </summary>
     Task<string?> BeforeRollbackAsync(CancellationToken cancellation) => Task.FromResult<string?>(null);
+
+    /// <summary>When the deploy ends, however it ends: stops and waits for what the rollout runs in the background.</summary>
+    Task StopBackgroundAsync() => Task.CompletedTask;
 }

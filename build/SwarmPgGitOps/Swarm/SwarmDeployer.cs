@@ -42,10 +42,23 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
     public async Task<DeployOutcome> DeployAsync(DesiredStack desired, TimeSpan convergeTimeout, DeployOptions options, CancellationToken cancellation = default,
         Func<CancellationToken, Task>? beforeEachChange = null)
     {
-        beforeEachChange ??= _ => Task.CompletedTask;
+        var engine = rollout ?? ClassicRollout.Instance;
+        try
+        {
+            return await DeployWithAsync(engine, desired, convergeTimeout, options, cancellation, beforeEachChange ?? (_ => Task.CompletedTask));
+        }
+        finally
+        {
+            // Nothing the rollout started may go on once the deploy ended, its lock lost or released.
+            await engine.StopBackgroundAsync();
+        }
+    }
+
+    private async Task<DeployOutcome> DeployWithAsync(IRollout engine, DesiredStack desired, TimeSpan convergeTimeout, DeployOptions options, CancellationToken cancellation,
+        Func<CancellationToken, Task> beforeEachChange)
+    {
         var live = await LiveStack.ReadAsync(swarm, desired.Stack, cancellation);
         desired = desired.KeepingLiveBootstrap(live);
-        var engine = rollout ?? ClassicRollout.Instance;
         var replacement = await engine.ReplacementAsync(desired, live, options, cancellation);
         var plan = DeployPlan.Compute(desired, live, options.Prune, replacement);
 

@@ -66,7 +66,8 @@ public sealed class SwarmJob(ISwarmApi swarm, Waiter waiter)
             },
         };
         var clock = waiter.Time.GetTimestamp();
-        await swarm.CreateServiceAsync(spec, cancellation);
+        // Not cancelled half-way: a job Swarm created but this run never saw would run on, never removed.
+        await swarm.CreateServiceAsync(spec, CancellationToken.None);
         try
         {
             var polled = await waiter.PollAsync(async (elapsed, token) =>

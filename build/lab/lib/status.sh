@@ -84,7 +84,8 @@ probe_swarm() {
 }
 
 # probe_nodes — each node's probes, the nodes side by side (each is a dozen docker and ip commands: most of the
-# status's time), then marked in the nodes' order as if probed one after the other.
+# status's time), then marked in the nodes' order as if probed one after the other. A node whose probes did not all
+# run (their subshell ended early) is down.
 probe_nodes() {
   local n dir up label
   decided && return 0
@@ -96,11 +97,16 @@ probe_nodes() {
       probe "$n namespace $(node_ns "$n") $(node_addr "$n")" node_net_ok "$n"
       probe "$n containerd unix://$(node_ctrd_sock "$n")" containerd_up "$n"
       probe_engine "$n"
+      echo "end|"
     ) >"$dir/$n" &
   done
   wait
   for n in "${NODES[@]}"; do
+    if [[ $(tail -n 1 "$dir/$n") != "end|" ]]; then
+      mark 0 "$n probes did not all run"
+    fi
     while IFS='|' read -r up label; do
+      [[ $up == end ]] && continue
       decided || mark "$up" "$label"
     done <"$dir/$n"
   done

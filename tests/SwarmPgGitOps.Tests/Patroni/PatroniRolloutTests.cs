@@ -189,6 +189,24 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
+    public async Task While_Swarm_starts_an_updated_member_its_HA_loops_are_woken_and_a_deploy_that_loses_its_lock_then_stops_waking_them()
+    {
+        await Deployed();
+        var changes = 0;
+        var rollout = Rollout();
+
+        await Assert.ThrowsAsync<DeployLockLostException>(() => _deploying.Clock.Run(new SwarmDeployer(_deploying.Swarm, _deploying.Waiter, _deploying.Report, rollout)
+            .DeployAsync(Desired(Members), Deploying.ConvergeTimeout, new DeployOptions(),
+                beforeEachChange: _ => ++changes == 3 ? throw new DeployLockLostException("pg-lab_deploy_lock is held by another run") : Task.CompletedTask)));
+        var wakesWhenStopped = _patroni.Wakes;
+        await _deploying.Clock.Run(Task.Delay(TimeSpan.FromSeconds(30), _deploying.Clock));
+
+        Assert.Equal(["update pg-lab_pg2", "running pg-lab_pg2"], _deploying.ServiceJournal());
+        Assert.True(wakesWhenStopped > 0);
+        Assert.Equal(wakesWhenStopped, _patroni.Wakes);
+    }
+
+    [Fact]
     public async Task A_no_op_deploy_moves_etcd_s_leader_off_the_patroni_leader_s_node_on_what_it_read_beside_patroni_s_state()
     {
         _deploying.Swarm.Placement = spec => "n" + spec.Name![^1];
