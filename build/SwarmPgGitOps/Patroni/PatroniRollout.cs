@@ -49,10 +49,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     private bool _founderClaimed;
     private IReadOnlyList<Postgres.RoleVerifier>? _passwordsBefore;
     private bool _stackChanged;
-    private Task? _firstBackup;
-    private CancellationTokenSource? _firstBackupCancellation;
-    private Task? _waker;
-    private CancellationTokenSource? _wakerStop;
+    private BackgroundWork? _firstBackup;
+    private BackgroundWork? _waker;
 
     /// <summary>The rollout of a Patroni-layout environment, talking to Patroni and etcd through containers on the endpoint's node.</summary>
     /// <param name="secrets">The environment's secrets, for a rotation of the members' certificate; null: not checked.</param>
@@ -155,37 +153,28 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     /// (else its WAL receiver fails and retries only wal_retrieve_retry_interval later, 5 s), and names a synchronous
     /// standby without waiting for its loop_wait. Stopped once the wave's members are waited for.
     /// </summary>
-    private void StartWaking(CancellationToken cancellation)
+    private void StartWaking(CancellationToken cancellation) => _waker ??= BackgroundWork.Start(async token =>
     {
-        if (_waker is not null)
-            return;
-        _wakerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var token = _wakerStop.Token;
-        _waker = Task.Run(async () =>
+        while (!token.IsCancellationRequested)
         {
-            while (!token.IsCancellationRequested)
+            try
             {
-                try
-                {
-                    await patroni.StateAndWakeAsync(token);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
-                {
-                    // A member that cannot be asked yet (starting, or restarting), or a call that timed out: the next second's wake.
-                }
-                await Task.Delay(Poll, waiter.Time, token);
+                await patroni.StateAndWakeAsync(token);
             }
-        }, token);
-    }
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                // A member that cannot be asked yet (starting, or restarting), or a call that timed out: the next second's wake.
+            }
+            await Task.Delay(Poll, waiter.Time, token);
+        }
+    }, cancellation);
 
     private async Task StopWakingAsync()
     {
         if (_waker is not { } waker)
             return;
-        await _wakerStop!.CancelAsync();
-        await waker.Settled();
-        _wakerStop.Dispose();
         _waker = null;
+        await waker.StopAsync();
     }
 
     public async Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation)
@@ -215,16 +204,12 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     /// A new cluster's stanza and first backup are made while the other members start and copy the founder: once it
     /// leads, in the background; <see cref="AfterWavesAsync"/> waits for them, a rollback stops them.
     /// </summary>
-    private void StartFirstBackup(Backup.BackupRepository repository, string founder, TimeSpan timeout, CancellationToken cancellation)
-    {
-        _firstBackupCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var token = _firstBackupCancellation.Token;
-        _firstBackup = Task.Run(async () =>
+    private void StartFirstBackup(Backup.BackupRepository repository, string founder, TimeSpan timeout, CancellationToken cancellation) =>
+        _firstBackup = BackgroundWork.Start(async token =>
         {
             await WaitForLeaderAsync(founder, timeout, token);
             await EnsureBackupAsync(repository, timeout, token);
-        }, token);
-    }
+        }, cancellation);
 
     public async Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation)
     {
@@ -232,7 +217,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         // Done before anything below may restart a member or hand the leadership over, which would fail a backup.
         var backgroundBackup = _firstBackup;
         if (backgroundBackup is not null)
-            await backgroundBackup;
+            await backgroundBackup.Task;
         // Asked beside Patroni's state: when nothing below changes the cluster (a no-op deploy), it is what is decided on.
         var placement = etcdLeader?.ObserveAsync(cancellation);
         try
@@ -253,12 +238,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         await StopWakingAsync();
         if (_firstBackup is { } firstBackup)
         {
-            await _firstBackupCancellation!.CancelAsync();
-            await firstBackup.Settled();
             _firstBackup = null;
+            await firstBackup.StopAsync();
         }
-        _firstBackupCancellation?.Dispose();
-        _firstBackupCancellation = null;
     }
 
     private async Task ApplyAfterWavesAsync(Task<EtcdLeaderPlacement.Placement?>? placement, TimeSpan timeout, CancellationToken cancellation)

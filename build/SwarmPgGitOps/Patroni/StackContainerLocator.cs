@@ -28,13 +28,16 @@ public sealed class StackContainerLocator(ISwarmApi swarm, string stack, string 
         var service = (await swarm.ListServicesAsync(stack, cancellation)).FirstOrDefault(s => s.Spec?.Name == name);
         if (service is null)
             return null;
-        var localNode = (await info).Swarm?.NodeID ?? "";
-        var container = (await swarm.ListTasksAsync(service.ID, cancellation))
-            .Where(t => t.NodeID == localNode && t.Status?.State == TaskState.Running)
-            .Select(t => t.Status?.ContainerStatus?.ContainerID)
-            .FirstOrDefault(c => !string.IsNullOrEmpty(c));
+        var container = await RunningOnAsync(swarm, service.ID, (await info).Swarm?.NodeID ?? "", cancellation);
         return container is null ? null : new StackContainer(name, container);
     }
+
+    /// <summary>The container of the service's running task on <paramref name="node"/>, if it has one.</summary>
+    private static async Task<string?> RunningOnAsync(ISwarmApi swarm, string serviceId, string node, CancellationToken cancellation) =>
+        (await swarm.ListTasksAsync(serviceId, cancellation))
+            .Where(t => t.NodeID == node && t.Status?.State == TaskState.Running)
+            .Select(t => t.Status?.ContainerStatus?.ContainerID)
+            .FirstOrDefault(c => !string.IsNullOrEmpty(c));
 
     public async Task<StackContainer> FindAsync(CancellationToken cancellation)
     {
@@ -47,11 +50,7 @@ public sealed class StackContainerLocator(ISwarmApi swarm, string stack, string 
             .ToList();
         foreach (var (id, name) in services)
         {
-            var container = (await swarm.ListTasksAsync(id, cancellation))
-                .Where(t => t.NodeID == localNode && t.Status?.State == TaskState.Running)
-                .Select(t => t.Status?.ContainerStatus?.ContainerID)
-                .FirstOrDefault(c => !string.IsNullOrEmpty(c));
-            if (container is not null)
+            if (await RunningOnAsync(swarm, id, localNode, cancellation) is { } container)
                 return new StackContainer(name, container);
         }
         var node = string.IsNullOrEmpty(info.Name) ? "the endpoint's node" : $"{info.Name}, the endpoint's node";

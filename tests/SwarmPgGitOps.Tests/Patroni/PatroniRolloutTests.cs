@@ -74,6 +74,13 @@ public sealed class PatroniRolloutTests
         _deploying.Swarm.Journal.Clear();
     }
 
+    /// <summary>Deployed with pgN and etcdN on node nN.</summary>
+    private async Task DeployedOneMemberPerNode()
+    {
+        _deploying.Swarm.Placement = spec => "n" + spec.Name![^1];
+        await Deployed();
+    }
+
     [Fact]
     public async Task A_new_cluster_starts_etcd_with_the_preferred_leader_then_the_other_members_once_it_claimed_the_cluster()
     {
@@ -209,8 +216,7 @@ public sealed class PatroniRolloutTests
     [Fact]
     public async Task A_no_op_deploy_moves_etcd_s_leader_off_the_patroni_leader_s_node_on_what_it_read_beside_patroni_s_state()
     {
-        _deploying.Swarm.Placement = spec => "n" + spec.Name![^1];
-        await Deployed();
+        await DeployedOneMemberPerNode();
         _patroni.EtcdLeader = "etcd1";
 
         await Deploy(Desired(), placeEtcdLeader: true);
@@ -221,8 +227,7 @@ public sealed class PatroniRolloutTests
     [Fact]
     public async Task After_a_handover_etcd_s_leader_is_placed_by_where_the_new_leader_runs_not_by_what_was_read_before()
     {
-        _deploying.Swarm.Placement = spec => "n" + spec.Name![^1];
-        await Deployed();
+        await DeployedOneMemberPerNode();
         _patroni.With("pg2", PatroniRole.Leader).With("pg1", PatroniRole.SyncStandby);
         _patroni.EtcdLeader = "etcd1";
 
@@ -234,8 +239,7 @@ public sealed class PatroniRolloutTests
     [Fact]
     public async Task A_deploy_does_not_fail_when_where_etcd_s_leader_runs_cannot_be_read()
     {
-        _deploying.Swarm.Placement = spec => "n" + spec.Name![^1];
-        await Deployed();
+        await DeployedOneMemberPerNode();
         _patroni.EtcdStatusOutput = "{ not json";
 
         await Deploy(Desired(), placeEtcdLeader: true);
