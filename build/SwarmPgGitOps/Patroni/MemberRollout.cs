@@ -16,11 +16,19 @@ public enum Handover
 public static class MemberRollout
 {
     /// <summary>
-    /// For a new cluster (every member created), the preferred leader, which starts alone and initialises it before the
-    /// others are created: started together, any member could win Patroni's bootstrap race. Null otherwise.
+    /// For a new cluster (every member created), the preferred leader, which initialises it: the only member given
+    /// Patroni's bootstrap configuration (<see cref="MayInitialise"/>), so that all start together and the others wait
+    /// for it to lead and copy it. Null otherwise.
     /// </summary>
     public static string? NewClusterFounder(IReadOnlyCollection<string> members, IReadOnlyCollection<string> created, string? preferred) =>
         preferred is not null && members.Count > 0 && members.All(created.Contains) && created.Contains(preferred) ? preferred : null;
+
+    /// <summary>
+    /// Whether a member gets Patroni's bootstrap configuration: the preferred leader, or every member when none is
+    /// preferred. Patroni initialises a new cluster only on a member whose configuration has a bootstrap section; one
+    /// without waits for a leader and copies it, so no other member can win the bootstrap race.
+    /// </summary>
+    public static bool MayInitialise(string member, string? preferred) => preferred is null || member == preferred;
 
     /// <summary>
     /// The changed members in the order they are updated: the replicas by name, the leader last; a replica named

@@ -25,8 +25,9 @@ public sealed record PatroniRolloutSettings(string Scope, string? PreferredLeade
 
 /// <summary>
 /// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members (HAProxy last): for a new
-/// cluster the preferred leader first, then the others once it has claimed the cluster, which copy it; when a member takes a classic
-/// primary's data over (<see cref="ClassicTakeover"/>), that member first in the same way; else replicas one at a time, each streaming and caught up
+/// cluster all at once with etcd, the preferred leader initialising it (the only member with the bootstrap configuration) and the
+/// others copying it; when a member takes a classic primary's data over (<see cref="ClassicTakeover"/>), that member first, then
+/// the others; else replicas one at a time, each streaming and caught up
 /// before the next, then a switchover to an updated replica, then the old leader. Then git's dynamic configuration is
 /// applied live, members needing a restart are restarted one by one, and the preferred member is made leader.
 /// </summary>
@@ -46,7 +47,6 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     private static readonly RetrySchedule CandidateNotConfirmed = new(4, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8));
     private readonly HashSet<string> _updated = [];
     private string? _founder;
-    private bool _founderClaimed;
     private IReadOnlyList<Postgres.RoleVerifier>? _passwordsBefore;
     private bool _stackChanged;
     private BackgroundWork? _firstBackup;
@@ -74,8 +74,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         var members = desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole).ToList();
         var first = FirstMember(members, Change);
         var others = members.Where(s => Change(s) == ChangeKind.Create).Except(first).ToList();
-        // A new cluster is one wave: a new etcd, the founder (its entrypoint waits until etcd can serve Patroni), then the
-        // others once it has won Patroni's bootstrap race (BeforeCreateAsync).
+        // A new cluster is one wave: a new etcd and every member (their entrypoints wait until etcd can serve Patroni). Only
+        // the founder has the bootstrap configuration (MemberRollout.MayInitialise): the others wait for it to lead and copy it.
         _founder = first is [var founder] && founder.Key != classicTakeover?.Member && others.Count > 0 ? founder.Key : null;
         var etcdCreated = etcdServices.Where(s => Change(s) == ChangeKind.Create).ToList();
         var etcdUpdates = etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]);
@@ -132,7 +132,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         return members.Where(s => s.Key == founder).ToList();
     }
 
-    public async Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation)
+    public async Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation)
     {
         if (wave.Any(s => s.Role == StackContainerLocator.MemberRole) && RotatesPasswords(plan) && _passwordsBefore is null)
             await SetRotatedPasswordsAsync(await patroni.ListAsync(cancellation), cancellation);
@@ -142,9 +142,10 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             if (cluster.Leader?.Name == member.Key)
                 await SwitchoverAsync(cluster, member.Key, $"before {member.Key} is updated", cancellation);
         }
-        // A wave that starts etcd too has nothing to wake before the founder claims the cluster (BeforeCreateAsync).
-        if (wave.Any(s => s.Role == StackContainerLocator.MemberRole) && wave.All(s => s.Role != StackContainerLocator.EtcdRole))
+        if (wave.Any(s => s.Role == StackContainerLocator.MemberRole))
             StartWaking(cancellation);
+        if (_founder is { } founder && wave.Any(s => s.Key == founder) && backup is not null && _stackChanged)
+            StartFirstBackup(backup, founder, timeout, cancellation);
     }
 
     /// <summary>
@@ -187,17 +188,6 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         await StopWakingAsync();
         _updated.UnionWith(names);
         await WaitForMembersAsync(names, timeout, cancellation);
-    }
-
-    public async Task BeforeCreateAsync(DesiredService service, TimeSpan timeout, CancellationToken cancellation)
-    {
-        if (_founder is not { } founder || _founderClaimed || service.Role != StackContainerLocator.MemberRole || service.Key == founder)
-            return;
-        await WaitForBootstrapClaimAsync(founder, timeout, cancellation);
-        _founderClaimed = true;
-        StartWaking(cancellation);
-        if (backup is not null && _stackChanged)
-            StartFirstBackup(backup, founder, timeout, cancellation);
     }
 
     /// <summary>
@@ -477,32 +467,6 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         if (!polled.Done)
             throw new PatroniRolloutException($"{string.Join(", ", names)} did not become healthy in Patroni within {timeout.TotalSeconds:0} s: "
                 + (polled.Last is { } c ? string.Join("; ", c.Members.Select(m => m.Summary)) : "Patroni could not be asked"));
-    }
-
-    /// <summary>
-    /// Returns once the founder holds Patroni's initialize key: it won the bootstrap race (it runs alone), and members
-    /// started now wait for it to lead and clone from it instead of racing it.
-    /// </summary>
-    private async Task WaitForBootstrapClaimAsync(string founder, TimeSpan timeout, CancellationToken cancellation)
-    {
-        var polled = await waiter.PollAsync(async (elapsed, token) =>
-        {
-            var claimed = false;
-            try
-            {
-                claimed = await etcd.KeyExistsAsync(PatroniCtl.InitializeKey(settings.Scope), token);
-            }
-            catch (PatroniUnavailableException)
-            {
-                // etcd may be starting in the same wave: until it answers, nothing is claimed.
-            }
-            if (!claimed)
-                progress($"waiting for {founder} to claim the new cluster in etcd before the other members start ({elapsed.TotalSeconds:0} s)");
-            return claimed;
-        }, claimed => claimed, new PollSchedule(timeout, Poll), cancellation);
-        if (!polled.Done)
-            throw new PatroniRolloutException($"{founder} did not start initialising the cluster within {timeout.TotalSeconds:0} s "
-                + "(Patroni's initialize key stayed absent; hint: the logs of its service say why)");
     }
 
     private async Task WaitForEtcdAsync(TimeSpan timeout, CancellationToken cancellation)

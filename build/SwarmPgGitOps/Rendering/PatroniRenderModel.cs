@@ -55,7 +55,8 @@ public sealed record PatroniRenderModel(
         var (patroni, members, dcs) = spec.PatroniCluster();
         var etcd = dcs.Members.Select(m => new RenderEtcdMember(m.Name, RenderModel.Constraints(m.Placement))).ToList();
         var memberKeys = ServiceSecrets.OptionalKeysOf(spec);
-        var rendered = members.Select(m => new RenderMember(m.Name, m.Port, RenderModel.Constraints(m.Placement), m.Volume ?? $"{m.Name}_data", memberKeys)).ToList();
+        var rendered = members.Select(m => new RenderMember(m.Name, m.Port, RenderModel.Constraints(m.Placement), m.Volume ?? $"{m.Name}_data",
+            Patroni.MemberRollout.MayInitialise(m.Name, patroni.PreferredLeader), memberKeys)).ToList();
         var backup = RenderBackup.From(spec, rendered);
         return new PatroniRenderModel(
             Environment: document.Name,
@@ -119,8 +120,12 @@ public sealed record RenderEtcdMember(string Name, IReadOnlyList<string> Placeme
     public string VolumeName => $"{Name}_data";
 }
 
-/// <summary>A PostgreSQL member run by Patroni: its own service, volume and patroni.yml (config key patroni_&lt;name&gt;).</summary>
-public sealed record RenderMember(string Name, int? Port, IReadOnlyList<string> PlacementConstraints, string VolumeName, IReadOnlyList<string>? OptionalKeys = null)
+/// <summary>
+/// A PostgreSQL member run by Patroni: its own service, volume and patroni.yml (config key patroni_&lt;name&gt;);
+/// <paramref name="Initialises"/>: it mounts the bootstrap configuration (<see cref="Patroni.MemberRollout.MayInitialise"/>).
+/// </summary>
+public sealed record RenderMember(string Name, int? Port, IReadOnlyList<string> PlacementConstraints, string VolumeName, bool Initialises,
+    IReadOnlyList<string>? OptionalKeys = null)
 {
     public string Role => "member";
     public string ConfigKey => $"patroni_{Name}";

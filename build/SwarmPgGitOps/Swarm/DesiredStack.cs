@@ -42,16 +42,21 @@ public sealed record DesiredStack(
     public const string PatroniBootstrapFile = "/etc/swarm-pg/patroni/bootstrap.yml";
 
     /// <summary>
-    /// The stack with every existing member keeping the bootstrap file it runs with: a new one is no reason to restart
-    /// a member, nor to create a config nobody would mount. New members get the rendered one.
+    /// The stack with every existing member keeping the bootstrap file it runs with, or running without one: a new one,
+    /// or another preferred leader (the one member that mounts it), is no reason to restart a member, nor to create a
+    /// config nobody would mount. New members get what is rendered.
     /// </summary>
     public DesiredStack KeepingLiveBootstrap(LiveStack live)
     {
         foreach (var service in Services)
         {
-            var desired = Bootstrap(service.Spec);
-            if (desired is not null && live.Service(service.Spec.Name) is { } existing && Bootstrap(existing.Spec) is { } running)
-                desired.ConfigName = running.ConfigName;
+            if (live.Service(service.Spec.Name) is not { } existing || service.Spec.TaskTemplate?.ContainerSpec is not { Configs: { } configs } container)
+                continue;
+            var running = Bootstrap(existing.Spec);
+            if (running is null && Bootstrap(service.Spec) is null)
+                continue;
+            container.Configs = [.. configs.Where(c => c.File?.Name != PatroniBootstrapFile),
+                .. running is null ? [] : new[] { new SwarmConfigReference { ConfigName = running.ConfigName, File = running.File } }];
         }
         var used = Services.SelectMany(s => s.Spec.TaskTemplate?.ContainerSpec?.Configs ?? []).Select(c => c.ConfigName).ToHashSet();
         return this with { Configs = Configs.Where(c => used.Contains(c.Name)).ToList() };

@@ -18,10 +18,7 @@ public interface IRollout
     Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation);
 
     /// <summary>Before the wave's services change.</summary>
-    Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation);
-
-    /// <summary>Before one service of the wave is created: returns once the services created before it let it start.</summary>
-    Task BeforeCreateAsync(DesiredService service, TimeSpan timeout, CancellationToken cancellation) => Task.CompletedTask;
+    Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation);
 
     /// <summary>After Swarm has converged the wave: returns once the engine reports its services healthy.</summary>
     Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation);

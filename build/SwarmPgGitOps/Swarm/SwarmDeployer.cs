@@ -94,7 +94,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                     await RemoveReplaced(replacement, live, replaced, convergeTimeout, beforeEachChange, cancellation);
                 }
                 doing = $"preparing {string.Join(", ", wave.Select(s => s.Name))}";
-                await engine.BeforeWaveAsync(wave, plan, cancellation);
+                await engine.BeforeWaveAsync(wave, plan, convergeTimeout, cancellation);
                 doing = $"suspending synchronous replication before {string.Join(", ", wave.Select(s => s.Name))}";
                 await synchronous.BeforeWaveAsync(ReplicaUpdates(index), ReplicaUpdatesFrom(index + 1), cancellation);
                 var tasksBefore = new Dictionary<string, IReadOnlySet<string>>();
@@ -104,8 +104,6 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                     var spec = WithIds(service.Spec, configIds, secretIds);
                     if (change.Change == ChangeKind.Create)
                     {
-                        doing = $"preparing to create {service.Name}";
-                        await engine.BeforeCreateAsync(service, convergeTimeout, cancellation);
                         doing = $"creating {service.Name}";
                         await beforeEachChange(cancellation);
                         progress(doing);

@@ -106,7 +106,7 @@ public sealed class ClassicTakeoverTests
 
         Assert.Equal(
             ["remove pg-lab_primary", "remove pg-lab_replica1", "remove pg-lab_replica2",
-             "create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_pg1", "claimed by pg1", "create pg-lab_pg2", "create pg-lab_pg3"],
+             "create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3"],
             _deploying.ServiceJournal().Where(e => !e.StartsWith("running", StringComparison.Ordinal)));
     }
 

@@ -131,8 +131,10 @@ public class PatroniRenderTests
         }
         var pg2 = desired.Services.Single(s => s.Key == "pg2");
         var container = pg2.Spec.TaskTemplate!.ContainerSpec!;
-        Assert.Equal(["/etc/pgbackrest/pgbackrest.conf", "/etc/postgresql/pg_hba.conf", DesiredStack.PatroniBootstrapFile, "/etc/swarm-pg/patroni/member.yml", "/usr/local/lib/swarm-pg/member.sh"],
+        Assert.Equal(["/etc/pgbackrest/pgbackrest.conf", "/etc/postgresql/pg_hba.conf", "/etc/swarm-pg/patroni/member.yml", "/usr/local/lib/swarm-pg/member.sh"],
             container.Configs!.Select(c => c.File!.Name).Order(StringComparer.Ordinal));
+        // Only the preferred leader (pg1) may initialise a new cluster; the others wait for it and copy it.
+        Assert.Equal(["pg1"], desired.Services.Where(s => s.Spec.TaskTemplate!.ContainerSpec!.Configs?.Any(c => c.File!.Name == DesiredStack.PatroniBootstrapFile) == true).Select(s => s.Key));
         Assert.StartsWith("pg-lab_patroni_pg2_", container.Configs!.Single(c => c.File!.Name == "/etc/swarm-pg/patroni/member.yml").ConfigName, StringComparison.Ordinal);
         Assert.Equal(["backup_tls_ca", "backup_tls_cert", "backup_tls_key", "monitor_password", "postgres_tls_ca", "postgres_tls_cert", "postgres_tls_key", "replication_password", "rest_api_password", "superuser_password"],
             container.Secrets!.Select(s => s.File!.Name).Order(StringComparer.Ordinal));

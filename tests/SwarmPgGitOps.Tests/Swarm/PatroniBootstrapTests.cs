@@ -5,7 +5,8 @@ namespace SwarmPgGitOps.Tests.Swarm;
 
 public sealed class PatroniBootstrapTests
 {
-    private static ServiceSpec Member(string name, string bootstrapConfig, string memberConfig) => new()
+    /// <summary>A member's spec; <paramref name="bootstrapConfig"/> null: it does not mount the bootstrap file.</summary>
+    private static ServiceSpec Member(string name, string? bootstrapConfig, string memberConfig) => new()
     {
         Name = name,
         TaskTemplate = new TaskSpec
@@ -15,7 +16,7 @@ public sealed class PatroniBootstrapTests
                 Image = "swarm-pg/postgres:17-lab",
                 Configs =
                 [
-                    new SwarmConfigReference { ConfigName = bootstrapConfig, File = new ConfigReferenceFileTarget { Name = DesiredStack.PatroniBootstrapFile, Mode = 292 } },
+                    .. bootstrapConfig is null ? [] : new[] { new SwarmConfigReference { ConfigName = bootstrapConfig, File = new ConfigReferenceFileTarget { Name = DesiredStack.PatroniBootstrapFile, Mode = 292 } } },
                     new SwarmConfigReference { ConfigName = memberConfig, File = new ConfigReferenceFileTarget { Name = "/etc/swarm-pg/patroni/member.yml", Mode = 292 } },
                 ],
             },
@@ -51,6 +52,20 @@ public sealed class PatroniBootstrapTests
 
         Assert.Equal("pg-lab_patroni_bootstrap_new", desired.Services.Single(s => s.Key == "pg2").Spec.TaskTemplate!.ContainerSpec!.Configs![0].ConfigName);
         Assert.Contains(desired.Configs, c => c.Name == "pg-lab_patroni_bootstrap_new");
+    }
+
+    [Fact]
+    public void Another_preferred_leader_moves_the_bootstrap_file_between_no_existing_members()
+    {
+        var live = Live(Member("pg-lab_pg1", "pg-lab_patroni_bootstrap_old", "pg-lab_patroni_pg1_aaaa"), Member("pg-lab_pg2", null, "pg-lab_patroni_pg2_aaaa"));
+        var desired = Desired(Member("pg-lab_pg1", null, "pg-lab_patroni_pg1_aaaa"), Member("pg-lab_pg2", "pg-lab_patroni_bootstrap_new", "pg-lab_patroni_pg2_aaaa"))
+            .KeepingLiveBootstrap(live);
+
+        var plan = DeployPlan.Compute(desired, live, prune: false);
+
+        Assert.Equal(ChangeKind.Unchanged, plan.For("service", "pg-lab_pg1").Change);
+        Assert.Equal(ChangeKind.Unchanged, plan.For("service", "pg-lab_pg2").Change);
+        Assert.DoesNotContain(desired.Configs, c => c.Name == "pg-lab_patroni_bootstrap_new");
     }
 
     [Fact]
