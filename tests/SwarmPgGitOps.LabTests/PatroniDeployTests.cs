@@ -152,6 +152,30 @@ public class PatroniDeployTests(PatroniLabStack stack) : IClassFixture<PatroniLa
     }
 
     [Fact]
+    public async Task Another_preferred_leader_in_git_is_handed_the_leadership_and_no_member_restarts()
+    {
+        var restore = stack.EditEnvironment("  preferred_leader: pg1\n", "  preferred_leader: pg2\n");
+        try
+        {
+            var outcome = await stack.Deploy();
+
+            // Only the preferred leader mounts the bootstrap file, for a new cluster: existing members keep what they run with.
+            Assert.Empty(outcome.Updated);
+            Assert.Matches("(switching|failing) over from pg1 to pg2, the preferred leader", stack.Output.ToString());
+            Assert.Equal(["pg2"], await stack.Leaders());
+        }
+        finally
+        {
+            restore();
+        }
+
+        var back = await stack.Deploy();
+
+        Assert.Empty(back.Updated);
+        Assert.Equal(["pg1"], await stack.Leaders());
+    }
+
+    [Fact]
     public async Task A_switchover_by_hand_moves_the_leadership_without_losing_an_acknowledged_write_and_the_next_deploy_hands_it_back()
     {
         var switchover = new SwitchoverStep(stack.Layout, LabStack.PlainConsole(stack.Output));
