@@ -20,7 +20,7 @@ public sealed record JobResult(string Name, long ExitCode, string Stdout, string
 /// <summary>
 /// Runs a command once as a one-shot task (a service of one replica that is never restarted: Docker 20.10 leaves the
 /// containers of a removed replicated-job service behind, and removes these) made from a service of the stack: the same image,
-/// configs, secrets, volumes, network and placement, so it runs on that service's node with what that service sees,
+/// configs, secrets, volumes, networks (not the template's aliases there) and placement, so it runs on that service's node with what that service sees,
 /// without a Docker endpoint on that node. Reports through the API (the task's exit code and its log) and is removed
 /// afterwards. Jobs carry <see cref="JobOf"/>, not the stack's namespace, so a deploy neither plans nor prunes them.
 /// </summary>
@@ -60,7 +60,9 @@ public sealed class SwarmJob(ISwarmApi swarm, Waiter waiter)
                     Env = [.. source.ContainerSpec.Env ?? [], .. job.Env ?? []],
                     Healthcheck = new HealthcheckConfig { Test = ["NONE"] },
                 },
-                Networks = source.Networks,
+                // The template's networks without its aliases: the job must not answer to the template's name in the
+                // stack's DNS (members archiving to the repository would reach the job, or its address once it ended).
+                Networks = source.Networks?.Select(n => new NetworkAttachmentConfig { Target = n.Target }).ToList(),
                 Placement = job.Placement ?? source.Placement,
                 RestartPolicy = new SwarmRestartPolicy { Condition = "none" },
             },

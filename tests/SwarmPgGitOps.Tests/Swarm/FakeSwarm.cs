@@ -22,6 +22,8 @@ public enum TaskFate
     SwarmRollsBack,
     /// <summary>Runs, then fails while Swarm monitors the update (<see cref="FakeSwarm.MonitorLooks"/>): Swarm rolls the service back.</summary>
     FailsWhileMonitored,
+    /// <summary>A one-shot task (a job): runs its command and exits 0 after a few looks.</summary>
+    Completes,
 }
 
 /// <summary>
@@ -308,6 +310,8 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     {
         lock (_gate)
         {
+            // An ID or a name, as Docker takes either.
+            id = Find(id)?.Id ?? id;
             if (Refuse($"remove {_services[id].Spec.Name}") is { } refused)
                 return Task.FromException(refused);
             Journal.Add($"remove {_services[id].Spec.Name}");
@@ -341,8 +345,11 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
     public Task<string> ServiceLogTailAsync(string serviceId, int lines, CancellationToken cancellation) =>
         Task.FromResult($"log of {_services[serviceId].Spec.Name}\n");
 
-    public Task<(string Stdout, string Stderr)> ServiceOutputAsync(string serviceId, CancellationToken cancellation) =>
-        Task.FromResult(($"output of {_services[serviceId].Spec.Name}\n", ""));
+    public Task<(string Stdout, string Stderr)> ServiceOutputAsync(string serviceId, CancellationToken cancellation)
+    {
+        lock (_gate)
+            return Task.FromResult(($"output of {Find(serviceId)!.Spec.Name}\n", ""));
+    }
 
     /// <summary>Swarm's monitor time is over: the update completes, or, for a task that failed meanwhile, Swarm rolls it back.</summary>
     private void EndMonitor(FakeService service)
@@ -391,6 +398,9 @@ public sealed class FakeSwarm(TimeProvider runnerClock) : ISwarmApi
                 break;
             case TaskFate.Hangs:
                 task.LooksLeft = int.MaxValue;
+                break;
+            case TaskFate.Completes:
+                Change(task, TaskState.Shutdown, TaskState.Complete);
                 break;
             case TaskFate.Unplaceable:
                 task.LooksLeft = int.MaxValue;
