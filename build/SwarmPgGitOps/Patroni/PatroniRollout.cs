@@ -47,6 +47,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     private static readonly RetrySchedule CandidateNotConfirmed = new(4, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8));
     private readonly HashSet<string> _updated = [];
     private string? _founder;
+    private bool _newEtcdUnchecked;
     private IReadOnlyList<Postgres.RoleVerifier>? _passwordsBefore;
     private bool _stackChanged;
     private BackgroundWork? _firstBackup;
@@ -74,8 +75,10 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         var members = desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole).ToList();
         var first = FirstMember(members, Change);
         var others = members.Where(s => Change(s) == ChangeKind.Create).Except(first).ToList();
-        // A new cluster is one wave: a new etcd and every member (their entrypoints wait until etcd can serve Patroni). Only
-        // the founder has the bootstrap configuration (MemberRollout.MayInitialise): the others wait for it to lead and copy it.
+        // A new cluster: a new etcd first, alone, so that its members start side by side and decide its cluster version at
+        // once (a member that starts late costs Patroni's start up to 8 s), then every member (their entrypoints wait until
+        // etcd can serve Patroni). Only the founder has the bootstrap configuration (MemberRollout.MayInitialise): the
+        // others wait for it to lead and copy it.
         _founder = first is [var founder] && founder.Key != classicTakeover?.Member && others.Count > 0 ? founder.Key : null;
         var etcdCreated = etcdServices.Where(s => Change(s) == ChangeKind.Create).ToList();
         var etcdUpdates = etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]);
@@ -86,8 +89,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         var startingWithFounder = _founder is null ? [] : stateless.Where(s => Change(s) == ChangeKind.Create).ToList();
         if (_founder is not null)
         {
+            AddTogether(waves, etcdCreated);
             waves.AddRange(etcdUpdates);
-            AddTogether(waves, [.. etcdCreated, .. first, .. startingWithFounder, .. others]);
+            AddTogether(waves, [.. first, .. startingWithFounder, .. others]);
         }
         else
         {
@@ -132,7 +136,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         return members.Where(s => s.Key == founder).ToList();
     }
 
-    public async Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation)
+    public async Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation)
     {
         if (wave.Any(s => s.Role == StackContainerLocator.MemberRole) && RotatesPasswords(plan) && _passwordsBefore is null)
             await SetRotatedPasswordsAsync(await patroni.ListAsync(cancellation), cancellation);
@@ -142,10 +146,15 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             if (cluster.Leader?.Name == member.Key)
                 await SwitchoverAsync(cluster, member.Key, $"before {member.Key} is updated", cancellation);
         }
+    }
+
+    public Task WhileConvergingAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation)
+    {
         if (wave.Any(s => s.Role == StackContainerLocator.MemberRole))
             StartWaking(cancellation);
         if (_founder is { } founder && wave.Any(s => s.Key == founder) && backup is not null && _stackChanged)
             StartFirstBackup(backup, founder, timeout, cancellation);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -180,9 +189,18 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     public async Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation)
     {
-        if (wave.Any(s => s.Role == StackContainerLocator.EtcdRole))
-            await WaitForEtcdAsync(timeout, cancellation);
+        // A new cluster's new etcd is checked with its members, which start meanwhile: their entrypoints wait for etcd.
+        if (_founder is not null && wave.All(s => s.Role == StackContainerLocator.EtcdRole && plan.For("service", s.Name).Change == ChangeKind.Create))
+        {
+            _newEtcdUnchecked = true;
+            return;
+        }
         var names = wave.Where(s => s.Role == StackContainerLocator.MemberRole).Select(s => s.Key).ToList();
+        if (wave.Any(s => s.Role == StackContainerLocator.EtcdRole) || (_newEtcdUnchecked && names.Count > 0))
+        {
+            _newEtcdUnchecked = false;
+            await WaitForEtcdAsync(timeout, cancellation);
+        }
         if (names.Count == 0)
             return;
         await StopWakingAsync();
@@ -191,15 +209,11 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     }
 
     /// <summary>
-    /// A new cluster's stanza and first backup are made while the other members start and copy the founder: once it
-    /// leads, in the background; <see cref="AfterWavesAsync"/> waits for them, a rollback stops them.
+    /// A new cluster's stanza and first backup are made while the members start: the task starts with them and waits for
+    /// the founder to lead, in the background; <see cref="AfterWavesAsync"/> waits for it, a rollback stops it.
     /// </summary>
     private void StartFirstBackup(Backup.BackupRepository repository, string founder, TimeSpan timeout, CancellationToken cancellation) =>
-        _firstBackup = BackgroundWork.Start(async token =>
-        {
-            await WaitForLeaderAsync(founder, timeout, token);
-            await EnsureBackupAsync(repository, timeout, token);
-        }, cancellation);
+        _firstBackup = BackgroundWork.Start(token => EnsureBackupAsync(repository, timeout, token, founder), cancellation);
 
     public async Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation)
     {
@@ -261,10 +275,11 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     /// The stanza exists (created once, when the cluster or the repository is new) and holds a backup: without one,
     /// nothing could be restored and Smoke would fail on the newest backup's age, so a first full backup is taken.
     /// </summary>
-    private async Task EnsureBackupAsync(Backup.BackupRepository repository, TimeSpan timeout, CancellationToken cancellation)
+    /// <param name="afterLeading">A member the task first waits for to lead (a new cluster's founder); null: the cluster has a leader.</param>
+    private async Task EnsureBackupAsync(Backup.BackupRepository repository, TimeSpan timeout, CancellationToken cancellation, string? afterLeading = null)
     {
         await beforeEachChange(cancellation);
-        var run = await repository.EnsureStanzaAndBackupAsync(timeout,
+        var run = await repository.EnsureStanzaAndBackupAsync(timeout, afterLeading,
             ElapsedProgress.Every(TimeSpan.FromSeconds(10), "creating the pgBackRest stanza, and a first full backup if the repository holds none", progress), cancellation);
         if (!run.Job.Succeeded)
             throw new PatroniRolloutException(run.TookFirstBackup

@@ -34,6 +34,7 @@ public sealed record PatroniRenderModel(
     public int EtcdClientPort => EtcdPorts.Client;
     public int BackupTlsPort => RenderBackup.TlsPort;
     public int EtcdPeerPort => EtcdPorts.Peer;
+    public int RestApiPort => PatroniPorts.RestApi;
 
     public string CanaryTableSql => Postgres.CanaryProbe.CreateTable;
     public string MonitorSetupSql => Postgres.MonitorRole.SetupSql;
@@ -105,6 +106,12 @@ public sealed record RenderEndpoints(int ReadWritePort, int ReadOnlyPort, IReadO
 
 /// <summary>TLS between the members: the CA file Patroni's connections to another member verify its certificate against.</summary>
 public sealed record RenderTls(string CaFile);
+
+/// <summary>Patroni's REST API port (its usual one), on the stack network only.</summary>
+public static class PatroniPorts
+{
+    public const int RestApi = 8008;
+}
 
 /// <summary>etcd's default ports, used on the stack network only.</summary>
 public static class EtcdPorts

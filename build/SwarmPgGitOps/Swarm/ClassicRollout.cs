@@ -26,7 +26,7 @@ public sealed class ClassicRollout : IRollout
     public Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation) =>
         Task.FromResult<IReadOnlyList<IReadOnlyList<DesiredService>>>(Waves(desired, plan).ToList());
 
-    public Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation) => Task.CompletedTask;
+    public Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation) => Task.CompletedTask;
 
     public Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation) => Task.CompletedTask;
 

@@ -18,7 +18,10 @@ public interface IRollout
     Task<IReadOnlyList<IReadOnlyList<DesiredService>>> WavesAsync(DesiredStack desired, DeployPlan plan, CancellationToken cancellation);
 
     /// <summary>Before the wave's services change.</summary>
-    Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation);
+    Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation);
+
+    /// <summary>Once the wave's services are created or updated, before Swarm converges them: starts what runs beside that wait.</summary>
+    Task WhileConvergingAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation) => Task.CompletedTask;
 
     /// <summary>After Swarm has converged the wave: returns once the engine reports its services healthy.</summary>
     Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation);

@@ -94,7 +94,7 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                     await RemoveReplaced(replacement, live, replaced, convergeTimeout, beforeEachChange, cancellation);
                 }
                 doing = $"preparing {string.Join(", ", wave.Select(s => s.Name))}";
-                await engine.BeforeWaveAsync(wave, plan, convergeTimeout, cancellation);
+                await engine.BeforeWaveAsync(wave, plan, cancellation);
                 doing = $"suspending synchronous replication before {string.Join(", ", wave.Select(s => s.Name))}";
                 await synchronous.BeforeWaveAsync(ReplicaUpdates(index), ReplicaUpdatesFrom(index + 1), cancellation);
                 var tasksBefore = new Dictionary<string, IReadOnlySet<string>>();
@@ -143,6 +143,8 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                     }
                 }
 
+                doing = $"starting what runs while Swarm converges {string.Join(", ", wave.Select(s => s.Name))}";
+                await engine.WhileConvergingAsync(wave, plan, convergeTimeout, cancellation);
                 doing = $"waiting for {string.Join(", ", wave.Select(s => s.Name))}";
                 await WaitForAll(wave.Select(s => convergence.WaitAsync(s.Name, tasksBefore[s.Name], convergeTimeout, nodeNames, cancellation)));
                 progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");

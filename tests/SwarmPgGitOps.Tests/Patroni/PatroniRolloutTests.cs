@@ -82,13 +82,13 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
-    public async Task A_new_cluster_starts_etcd_and_every_member_in_one_wave()
+    public async Task A_new_cluster_starts_its_etcd_members_side_by_side_then_every_member_together()
     {
         await Deploy(Desired());
 
         Assert.Equal(
-            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3",
-             "running pg-lab_etcd1", "running pg-lab_etcd2", "running pg-lab_etcd3", "running pg-lab_pg1", "running pg-lab_pg2", "running pg-lab_pg3"],
+            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "running pg-lab_etcd1", "running pg-lab_etcd2", "running pg-lab_etcd3",
+             "create pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg1", "running pg-lab_pg2", "running pg-lab_pg3"],
             _deploying.ServiceJournal());
     }
 
