@@ -42,23 +42,9 @@ public sealed class BackupRepository(ISwarmApi swarm, Waiter waiter, string stac
     /// Creates the stanza when it is not there (stanza-create does nothing to one that matches), takes a full backup when
     /// the repository holds none, and reports what the repository holds: one task, so one task's start.
     /// </summary>
-    /// <param name="afterLeading">
-    /// A member the task first waits for to lead (Patroni's REST API answers 200 on /primary), within
-    /// <paramref name="timeout"/>: the task can then start with a new cluster's members. Null: it starts at once.
-    /// </param>
-    public Task<RepositoryRun> EnsureStanzaAndBackupAsync(TimeSpan timeout, string? afterLeading, Action<TimeSpan>? waiting, CancellationToken cancellation) =>
-        RunAsync("stanza", [.. afterLeading is null ? [] : new[] { UntilLeading(afterLeading, timeout) },
-                WhileLocked(Command("stanza-create")), $"{{ {HasBackup()} || {{ echo '{FirstBackupMarker}'; {Command("backup", "--type=full", "--start-fast")}; }}; }}", Info()],
+    public Task<RepositoryRun> EnsureStanzaAndBackupAsync(TimeSpan timeout, Action<TimeSpan>? waiting, CancellationToken cancellation) =>
+        RunAsync("stanza", [WhileLocked(Command("stanza-create")), $"{{ {HasBackup()} || {{ echo '{FirstBackupMarker}'; {Command("backup", "--type=full", "--start-fast")}; }}; }}", Info()],
             timeout, waiting, cancellation);
-
-    /// <summary>
-    /// Asks the member's Patroni every half second whether it leads, each try bounded to 2 s (a name the stack's DNS
-    /// does not know yet goes to the node's resolvers, one try of 1 s), until <paramref name="timeout"/>.
-    /// </summary>
-    private static string UntilLeading(string member, TimeSpan timeout) =>
-        $"(deadline=$((SECONDS + {timeout.TotalSeconds:0})); until RES_OPTIONS='timeout:1 attempts:1' timeout 2 bash -c "
-        + $"'exec 3<>/dev/tcp/{member}/{PatroniPorts.RestApi} && printf \"GET /primary HTTP/1.0\\r\\n\\r\\n\" >&3 && head -n 1 <&3 | grep -q \" 200 \"' 2>/dev/null; do "
-        + $"[ $SECONDS -lt $deadline ] || {{ echo 'ERROR: {member} did not lead within {timeout.TotalSeconds:0} s (its Patroni never answered 200 on /primary)' >&2; exit 1; }}; sleep 0.5; done)";
 
     /// <summary>Succeeds when pgBackRest's info lists a backup of the stanza.</summary>
     private string HasBackup() =>

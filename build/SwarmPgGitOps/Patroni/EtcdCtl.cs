@@ -64,6 +64,13 @@ public sealed class EtcdCtl(IContainerExec exec, StackContainerLocator locator, 
             .FirstOrDefault(id => id != 0);
     }
 
+    public async Task<bool> KeyExistsAsync(string key, CancellationToken cancellation)
+    {
+        var container = await locator.FindAsync(cancellation);
+        using var document = JsonDocument.Parse(await RunAsync(container, ["get", key, "--keys-only"], cancellation));
+        return document.RootElement.TryGetProperty("count", out var count) && count.GetInt64() > 0;
+    }
+
     private async Task<string> RunAsync(StackContainer container, IReadOnlyList<string> arguments, CancellationToken cancellation, bool acceptFailure = false)
     {
         var result = await exec.ExecAsync(container.ContainerId,

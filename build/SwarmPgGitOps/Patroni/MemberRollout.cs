@@ -16,9 +16,9 @@ public enum Handover
 public static class MemberRollout
 {
     /// <summary>
-    /// For a new cluster (every member created), the preferred leader, which initialises it: the only member given
-    /// Patroni's bootstrap configuration (<see cref="MayInitialise"/>), so that all start together and the others wait
-    /// for it to lead and copy it. Null otherwise.
+    /// For a new cluster (every member created), the preferred leader, which starts first and initialises it; the others
+    /// are created once it has claimed the cluster, and copy it. It is also the only member given Patroni's bootstrap
+    /// configuration (<see cref="MayInitialise"/>), so no other member could win the bootstrap race. Null otherwise.
     /// </summary>
     public static string? NewClusterFounder(IReadOnlyCollection<string> members, IReadOnlyCollection<string> created, string? preferred) =>
         preferred is not null && members.Count > 0 && members.All(created.Contains) && created.Contains(preferred) ? preferred : null;

@@ -19,6 +19,9 @@ public sealed class PatroniCtl(IContainerExec exec, StackContainerLocator locato
 {
     public const string Entrypoint = "/usr/local/lib/swarm-pg/member.sh";
 
+    /// <summary>The etcd key a member takes when it starts initialising a new cluster (Patroni's default namespace: patroni.yml sets none).</summary>
+    public static string InitializeKey(string scope) => $"/service/{scope}/initialize";
+
     public static PatroniCtl For(EnvironmentSpec spec, DockerSwarmApi docker) =>
         new(docker, new StackContainerLocator(docker, spec.Stack, StackContainerLocator.MemberRole), spec.PatroniScope(),
             spec.PatroniCluster().Members.Select(m => m.Name).ToList());

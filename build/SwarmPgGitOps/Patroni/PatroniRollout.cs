@@ -25,9 +25,8 @@ public sealed record PatroniRolloutSettings(string Scope, string? PreferredLeade
 
 /// <summary>
 /// A deploy of the Patroni layout: etcd first, one member at a time with quorum kept; then the members (HAProxy last): for a new
-/// cluster all at once with etcd, the preferred leader initialising it (the only member with the bootstrap configuration) and the
-/// others copying it; when a member takes a classic primary's data over (<see cref="ClassicTakeover"/>), that member first, then
-/// the others; else replicas one at a time, each streaming and caught up
+/// cluster the preferred leader first, then the others once it has claimed the cluster, which copy it; when a member takes a classic
+/// primary's data over (<see cref="ClassicTakeover"/>), that member first in the same way; else replicas one at a time, each streaming and caught up
 /// before the next, then a switchover to an updated replica, then the old leader. Then git's dynamic configuration is
 /// applied live, members needing a restart are restarted one by one, and the preferred member is made leader.
 /// </summary>
@@ -47,7 +46,7 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     private static readonly RetrySchedule CandidateNotConfirmed = new(4, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8));
     private readonly HashSet<string> _updated = [];
     private string? _founder;
-    private bool _newEtcdUnchecked;
+    private bool _founderClaimed;
     private IReadOnlyList<Postgres.RoleVerifier>? _passwordsBefore;
     private bool _stackChanged;
     private BackgroundWork? _firstBackup;
@@ -75,10 +74,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         var members = desired.Services.Where(s => s.Role == StackContainerLocator.MemberRole).ToList();
         var first = FirstMember(members, Change);
         var others = members.Where(s => Change(s) == ChangeKind.Create).Except(first).ToList();
-        // A new cluster: a new etcd first, alone, so that its members start side by side and decide its cluster version at
-        // once (a member that starts late costs Patroni's start up to 8 s), then every member (their entrypoints wait until
-        // etcd can serve Patroni). Only the founder has the bootstrap configuration (MemberRollout.MayInitialise): the
-        // others wait for it to lead and copy it.
+        // A new cluster is one wave: a new etcd, the founder (its entrypoint waits until etcd can serve Patroni), then the
+        // others once it has won Patroni's bootstrap race (BeforeCreateAsync).
         _founder = first is [var founder] && founder.Key != classicTakeover?.Member && others.Count > 0 ? founder.Key : null;
         var etcdCreated = etcdServices.Where(s => Change(s) == ChangeKind.Create).ToList();
         var etcdUpdates = etcdServices.Where(s => Change(s) == ChangeKind.Update).Select(s => (IReadOnlyList<DesiredService>)[s]);
@@ -89,9 +86,8 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         var startingWithFounder = _founder is null ? [] : stateless.Where(s => Change(s) == ChangeKind.Create).ToList();
         if (_founder is not null)
         {
-            AddTogether(waves, etcdCreated);
             waves.AddRange(etcdUpdates);
-            AddTogether(waves, [.. first, .. startingWithFounder, .. others]);
+            AddTogether(waves, [.. etcdCreated, .. first, .. startingWithFounder, .. others]);
         }
         else
         {
@@ -146,15 +142,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
             if (cluster.Leader?.Name == member.Key)
                 await SwitchoverAsync(cluster, member.Key, $"before {member.Key} is updated", cancellation);
         }
-    }
-
-    public Task WhileConvergingAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation)
-    {
-        if (wave.Any(s => s.Role == StackContainerLocator.MemberRole))
+        // A wave that starts etcd too has nothing to wake before the founder claims the cluster (BeforeCreateAsync).
+        if (wave.Any(s => s.Role == StackContainerLocator.MemberRole) && wave.All(s => s.Role != StackContainerLocator.EtcdRole))
             StartWaking(cancellation);
-        if (_founder is { } founder && wave.Any(s => s.Key == founder) && backup is not null && _stackChanged)
-            StartFirstBackup(backup, founder, timeout, cancellation);
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -189,18 +179,9 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
 
     public async Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation)
     {
-        // A new cluster's new etcd is checked with its members, which start meanwhile: their entrypoints wait for etcd.
-        if (_founder is not null && wave.All(s => s.Role == StackContainerLocator.EtcdRole && plan.For("service", s.Name).Change == ChangeKind.Create))
-        {
-            _newEtcdUnchecked = true;
-            return;
-        }
-        var names = wave.Where(s => s.Role == StackContainerLocator.MemberRole).Select(s => s.Key).ToList();
-        if (wave.Any(s => s.Role == StackContainerLocator.EtcdRole) || (_newEtcdUnchecked && names.Count > 0))
-        {
-            _newEtcdUnchecked = false;
+        if (wave.Any(s => s.Role == StackContainerLocator.EtcdRole))
             await WaitForEtcdAsync(timeout, cancellation);
-        }
+        var names = wave.Where(s => s.Role == StackContainerLocator.MemberRole).Select(s => s.Key).ToList();
         if (names.Count == 0)
             return;
         await StopWakingAsync();
@@ -208,12 +189,27 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         await WaitForMembersAsync(names, timeout, cancellation);
     }
 
+    public async Task BeforeCreateAsync(DesiredService service, TimeSpan timeout, CancellationToken cancellation)
+    {
+        if (_founder is not { } founder || _founderClaimed || service.Role != StackContainerLocator.MemberRole || service.Key == founder)
+            return;
+        await WaitForBootstrapClaimAsync(founder, timeout, cancellation);
+        _founderClaimed = true;
+        StartWaking(cancellation);
+        if (backup is not null && _stackChanged)
+            StartFirstBackup(backup, founder, timeout, cancellation);
+    }
+
     /// <summary>
-    /// A new cluster's stanza and first backup are made while the members start: the task starts with them and waits for
-    /// the founder to lead, in the background; <see cref="AfterWavesAsync"/> waits for it, a rollback stops it.
+    /// A new cluster's stanza and first backup are made while the other members start and copy the founder: once it
+    /// leads, in the background; <see cref="AfterWavesAsync"/> waits for them, a rollback stops them.
     /// </summary>
     private void StartFirstBackup(Backup.BackupRepository repository, string founder, TimeSpan timeout, CancellationToken cancellation) =>
-        _firstBackup = BackgroundWork.Start(token => EnsureBackupAsync(repository, timeout, token, founder), cancellation);
+        _firstBackup = BackgroundWork.Start(async token =>
+        {
+            await WaitForLeaderAsync(founder, timeout, token);
+            await EnsureBackupAsync(repository, timeout, token);
+        }, cancellation);
 
     public async Task AfterWavesAsync(TimeSpan timeout, CancellationToken cancellation)
     {
@@ -275,11 +271,10 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
     /// The stanza exists (created once, when the cluster or the repository is new) and holds a backup: without one,
     /// nothing could be restored and Smoke would fail on the newest backup's age, so a first full backup is taken.
     /// </summary>
-    /// <param name="afterLeading">A member the task first waits for to lead (a new cluster's founder); null: the cluster has a leader.</param>
-    private async Task EnsureBackupAsync(Backup.BackupRepository repository, TimeSpan timeout, CancellationToken cancellation, string? afterLeading = null)
+    private async Task EnsureBackupAsync(Backup.BackupRepository repository, TimeSpan timeout, CancellationToken cancellation)
     {
         await beforeEachChange(cancellation);
-        var run = await repository.EnsureStanzaAndBackupAsync(timeout, afterLeading,
+        var run = await repository.EnsureStanzaAndBackupAsync(timeout,
             ElapsedProgress.Every(TimeSpan.FromSeconds(10), "creating the pgBackRest stanza, and a first full backup if the repository holds none", progress), cancellation);
         if (!run.Job.Succeeded)
             throw new PatroniRolloutException(run.TookFirstBackup
@@ -482,6 +477,32 @@ public sealed class PatroniRollout(PatroniCtl patroni, EtcdCtl etcd, Waiter wait
         if (!polled.Done)
             throw new PatroniRolloutException($"{string.Join(", ", names)} did not become healthy in Patroni within {timeout.TotalSeconds:0} s: "
                 + (polled.Last is { } c ? string.Join("; ", c.Members.Select(m => m.Summary)) : "Patroni could not be asked"));
+    }
+
+    /// <summary>
+    /// Returns once the founder holds Patroni's initialize key: it won the bootstrap race (it runs alone), and members
+    /// started now wait for it to lead and clone from it instead of racing it.
+    /// </summary>
+    private async Task WaitForBootstrapClaimAsync(string founder, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var polled = await waiter.PollAsync(async (elapsed, token) =>
+        {
+            var claimed = false;
+            try
+            {
+                claimed = await etcd.KeyExistsAsync(PatroniCtl.InitializeKey(settings.Scope), token);
+            }
+            catch (PatroniUnavailableException)
+            {
+                // etcd may be starting in the same wave: until it answers, nothing is claimed.
+            }
+            if (!claimed)
+                progress($"waiting for {founder} to claim the new cluster in etcd before the other members start ({elapsed.TotalSeconds:0} s)");
+            return claimed;
+        }, claimed => claimed, new PollSchedule(timeout, Poll), cancellation);
+        if (!polled.Done)
+            throw new PatroniRolloutException($"{founder} did not start initialising the cluster within {timeout.TotalSeconds:0} s "
+                + "(Patroni's initialize key stayed absent; hint: the logs of its service say why)");
     }
 
     private async Task WaitForEtcdAsync(TimeSpan timeout, CancellationToken cancellation)

@@ -23,11 +23,10 @@ public sealed record PatroniRolloutPlan(IReadOnlyList<DynamicConfigChange> Confi
         var steps = new List<string>();
         if (MemberRollout.NewClusterFounder(members.Select(s => s.Key).ToList(), created, settings.PreferredLeader) is { } founder)
         {
+            steps.Add($"create {founder} first: it initialises the cluster and leads; the others start once it has claimed the cluster");
             created.Remove(founder);
-            steps.Add($"create {string.Join(", ", [founder, .. created])} together: {founder} initialises the cluster and leads (only it has the bootstrap configuration)"
-                + (created.Count > 0 ? $"; {string.Join(", ", created)} wait for it and clone from it" : ""));
         }
-        else if (created.Count > 0)
+        if (created.Count > 0)
         {
             steps.Add($"create {string.Join(", ", created)} together: "
                 + (created.Count == members.Count ? "Patroni lets one of them initialise the cluster" : "each clones from the leader"));

@@ -20,8 +20,8 @@ public interface IRollout
     /// <summary>Before the wave's services change.</summary>
     Task BeforeWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, CancellationToken cancellation);
 
-    /// <summary>Once the wave's services are created or updated, before Swarm converges them: starts what runs beside that wait.</summary>
-    Task WhileConvergingAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation) => Task.CompletedTask;
+    /// <summary>Before one service of the wave is created: returns once the services created before it let it start.</summary>
+    Task BeforeCreateAsync(DesiredService service, TimeSpan timeout, CancellationToken cancellation) => Task.CompletedTask;
 
     /// <summary>After Swarm has converged the wave: returns once the engine reports its services healthy.</summary>
     Task AfterWaveAsync(IReadOnlyList<DesiredService> wave, DeployPlan plan, TimeSpan timeout, CancellationToken cancellation);

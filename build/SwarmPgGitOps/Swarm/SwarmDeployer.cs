@@ -104,6 +104,8 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                     var spec = WithIds(service.Spec, configIds, secretIds);
                     if (change.Change == ChangeKind.Create)
                     {
+                        doing = $"preparing to create {service.Name}";
+                        await engine.BeforeCreateAsync(service, convergeTimeout, cancellation);
                         doing = $"creating {service.Name}";
                         await beforeEachChange(cancellation);
                         progress(doing);
@@ -143,8 +145,6 @@ public sealed class SwarmDeployer(ISwarmApi swarm, Waiter waiter, Action<string>
                     }
                 }
 
-                doing = $"starting what runs while Swarm converges {string.Join(", ", wave.Select(s => s.Name))}";
-                await engine.WhileConvergingAsync(wave, plan, convergeTimeout, cancellation);
                 doing = $"waiting for {string.Join(", ", wave.Select(s => s.Name))}";
                 await WaitForAll(wave.Select(s => convergence.WaitAsync(s.Name, tasksBefore[s.Name], convergeTimeout, nodeNames, cancellation)));
                 progress($"{string.Join(", ", wave.Select(s => s.Name))} converged");

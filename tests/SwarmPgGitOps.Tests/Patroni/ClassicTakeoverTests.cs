@@ -105,8 +105,8 @@ public sealed class ClassicTakeoverTests
         await Deploy(Patroni(pg1Volume: null), new DeployOptions(NewCluster: true));
 
         Assert.Equal(
-            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "remove pg-lab_primary", "remove pg-lab_replica1", "remove pg-lab_replica2",
-             "create pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3"],
+            ["remove pg-lab_primary", "remove pg-lab_replica1", "remove pg-lab_replica2",
+             "create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_pg1", "claimed by pg1", "create pg-lab_pg2", "create pg-lab_pg3"],
             _deploying.ServiceJournal().Where(e => !e.StartsWith("running", StringComparison.Ordinal)));
     }
 

@@ -55,6 +55,7 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
                     Status = new { header = new { member_id = EtcdId(n) }, leader = EtcdId(EtcdLeader) },
                 }))),
                 ["etcdctl", _, _, "-w", "json", "move-leader", var id] => MoveEtcdLeader(id),
+                ["etcdctl", _, _, "-w", "json", "get", var key, "--keys-only"] => Get(key),
                 ["etcdctl", _, _, "-w", "json", "endpoint", "health"] => Ok(JsonSerializer.Serialize(EtcdMembers.Select(n => new { endpoint = $"http://{n}:2379", health = true }))),
                 _ => new ExecResult(127, "", $"unknown command {string.Join(" ", command)}"),
             });
@@ -68,6 +69,15 @@ public sealed class FakePatroni(List<string> journal) : IContainerExec
         EtcdLeader = EtcdMembers.Single(m => EtcdId(m).ToString("x", System.Globalization.CultureInfo.InvariantCulture) == id);
         journal.Add($"move etcd leader to {EtcdLeader}");
         return Ok("");
+    }
+
+    /// <summary>The initialize key is there once a member leads; reading it is journalled as the claim the rollout saw.</summary>
+    private ExecResult Get(string key)
+    {
+        var claimed = key == PatroniCtl.InitializeKey("pg-lab") && Leader is not null;
+        if (claimed)
+            journal.Add($"claimed by {Leader}");
+        return Ok(JsonSerializer.Serialize(new { count = claimed ? 1 : 0 }));
     }
 
     private ExecResult Ctl(IReadOnlyList<string> ctl, string? stdin)

@@ -110,11 +110,11 @@ public sealed class PatroniRolloutPlanTests
     }
 
     [Fact]
-    public void A_new_cluster_creates_every_member_together_the_preferred_leader_initialising_it_without_asking_Patroni()
+    public void A_new_cluster_creates_the_preferred_leader_first_then_the_others_without_asking_Patroni()
     {
         var plan = PatroniRolloutPlan.Compute(Desired, Plan(ChangeKind.Create, "pg1", "pg2", "pg3"), null, null, Settings());
 
-        Assert.Equal(["create pg1, pg2, pg3 together: pg1 initialises the cluster and leads (only it has the bootstrap configuration); pg2, pg3 wait for it and clone from it"], plan.Steps);
+        Assert.Equal(["create pg1 first: it initialises the cluster and leads; the others start once it has claimed the cluster", "create pg2, pg3 together: each clones from the leader"], plan.Steps);
     }
 
     [Fact]

@@ -82,14 +82,14 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
-    public async Task A_new_cluster_starts_its_etcd_members_side_by_side_then_every_member_together()
+    public async Task A_new_cluster_starts_etcd_with_the_preferred_leader_then_the_other_members_once_it_claimed_the_cluster()
     {
         await Deploy(Desired());
 
         Assert.Equal(
-            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "running pg-lab_etcd1", "running pg-lab_etcd2", "running pg-lab_etcd3",
-             "create pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg1", "running pg-lab_pg2", "running pg-lab_pg3"],
-            _deploying.ServiceJournal());
+            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_pg1", "claimed by pg1", "create pg-lab_pg2", "create pg-lab_pg3"],
+            _deploying.ServiceJournal().Where(e => !e.StartsWith("running", StringComparison.Ordinal)));
+        Assert.Equal(6, _deploying.ServiceJournal().Count(e => e.StartsWith("running", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class PatroniRolloutTests
 
         Assert.Equal(
             ["update pg-lab_etcd1", "running pg-lab_etcd1", "update pg-lab_etcd2", "running pg-lab_etcd2", "update pg-lab_etcd3", "running pg-lab_etcd3",
-             "create pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg1", "running pg-lab_pg2", "running pg-lab_pg3"],
+             "create pg-lab_pg1", "claimed by pg1", "create pg-lab_pg2", "create pg-lab_pg3", "running pg-lab_pg1", "running pg-lab_pg2", "running pg-lab_pg3"],
             _deploying.ServiceJournal());
     }
 
@@ -130,12 +130,12 @@ public sealed class PatroniRolloutTests
     }
 
     [Fact]
-    public async Task HAProxy_starts_with_the_members_of_a_new_cluster_not_after_them()
+    public async Task HAProxy_starts_with_the_founder_of_a_new_cluster_not_after_the_members()
     {
         await Deploy(WithHaproxy(Desired()));
 
         Assert.Equal(
-            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_haproxy", "create pg-lab_pg1", "create pg-lab_pg2", "create pg-lab_pg3"],
+            ["create pg-lab_etcd1", "create pg-lab_etcd2", "create pg-lab_etcd3", "create pg-lab_haproxy", "create pg-lab_pg1", "claimed by pg1", "create pg-lab_pg2", "create pg-lab_pg3"],
             _deploying.ServiceJournal().Where(e => !e.StartsWith("running", StringComparison.Ordinal)));
     }
 
