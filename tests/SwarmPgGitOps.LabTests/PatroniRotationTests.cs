@@ -151,11 +151,18 @@ public class PatroniRotationTests(PatroniRotationLabStack stack, ITestOutputHelp
         stack.WriteTls(stack.Authority.CaPem, certificate, key);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var printedBefore = stack.Output.ToString().Length;
-        var outcome = await stack.Deploy();
+        DeployOutcome outcome;
+        try
+        {
+            outcome = await stack.Deploy();
+        }
+        finally
+        {
+            output.WriteLine(stack.Output.ToString()[printedBefore..]);
+        }
         var deployed = clock.Elapsed;
         await writer.StopAsync();
 
-        output.WriteLine(stack.Output.ToString()[printedBefore..]);
         Assert.Equal([$"{stack.StackName}_pg2", $"{stack.StackName}_pg3", $"{stack.StackName}_pg1"], outcome.Updated.Where(u => members.Select(stack.Service).Contains(u)));
         Assert.Equal(["pg1"], await stack.Leaders());
         // Smoke verifies every member's certificate and reports when each expires: the renewed one's date, on every member.
