@@ -17,6 +17,7 @@ public sealed class PatroniStateScriptTests
     private sealed class FakeRestApi : IAsyncDisposable
     {
         private readonly HttpListener _listener = new();
+        private readonly CancellationTokenSource _stopping = new();
         private readonly Task _serving;
         private int _requests;
 
@@ -32,9 +33,10 @@ public sealed class PatroniStateScriptTests
                     HttpListenerContext context;
                     try
                     {
-                        context = await _listener.GetContextAsync();
+                        // Stop() does not end an accept that began as it ran (the managed listener drops it): the token does.
+                        context = await _listener.GetContextAsync().WaitAsync(_stopping.Token);
                     }
-                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
                     {
                         return;
                     }
@@ -59,9 +61,11 @@ public sealed class PatroniStateScriptTests
 
         public async ValueTask DisposeAsync()
         {
+            await _stopping.CancelAsync();
             _listener.Stop();
             await _serving;
             _listener.Close();
+            _stopping.Dispose();
         }
 
         private static int FreePort()
