@@ -69,6 +69,8 @@ public sealed class TestStep(ProjectLayout layout, IAnsiConsole console)
         console.MarkupLine($"[bold]dotnet test {Markup.Escape(project)}{(filter is null ? "" : $" --filter {Markup.Escape(filter)}")}[/]");
         return _runner.RunAsync("dotnet",
             ["test", project, "--configuration", "Release", "--nologo", "--logger", "trx", "--logger", "console;verbosity=normal", "--results-directory", results,
+             // A test that hangs ends the run within minutes, named, instead of at CI's time limit; the longest lab test takes about 5.
+             "--blame-hang-timeout", "15m", "--blame-hang-dump-type", "none",
              .. filter is null ? Array.Empty<string>() : ["--filter", filter]],
             layout.Root);
     }
